@@ -1,0 +1,23 @@
+package dev.maas.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code maas} command: the root that holds every subcommand. */
+@Command(
+    name = "maas",
+    mixinStandardHelpOptions = true,
+    versionProvider = MaasCommand.Version.class,
+    description = "Train, store, evaluate and serve models.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+    })
+final class MaasCommand {
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = MaasCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"maas " + (v == null ? "development build" : v)};
+    }
+  }
+}

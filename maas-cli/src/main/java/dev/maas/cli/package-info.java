@@ -1,0 +1,2 @@
+/** The {@code maas} command line (picocli): one class per subcommand, registered in {@code MaasCommand}. */
+package dev.maas.cli;

@@ -1,0 +1,21 @@
+package dev.maas;
+
+/**
+ * A stored file whose content no longer matches what was recorded at publish time (SHA-256
+ * mismatch, missing file, unreadable metadata). The version refuses to load.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public class IntegrityException extends StoreException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates an exception whose message names the damaged file. */
+  public IntegrityException(String message) {
+    super(message);
+  }
+
+  /** Creates an exception with a message and the cause it wraps. */
+  public IntegrityException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

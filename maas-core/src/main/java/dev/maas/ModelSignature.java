@@ -1,0 +1,108 @@
+package dev.maas;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The ordered inputs and outputs a model declares. Every request is checked against it by {@link
+ * #validateInputs} before any backend runs.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ *
+ * @param inputs the input specs, in the model's order, with distinct names
+ * @param outputs the output specs, in the model's order, with distinct names
+ */
+public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+  /** Validates and copies the components. */
+  public ModelSignature {
+    inputs = List.copyOf(inputs);
+    outputs = List.copyOf(outputs);
+    if (outputs.isEmpty()) {
+      throw new IllegalArgumentException("a signature needs at least one output");
+    }
+    requireDistinct("input", inputs);
+    requireDistinct("output", outputs);
+  }
+
+  private static void requireDistinct(String kind, List<TensorSpec> specs) {
+    Set<String> seen = new HashSet<>();
+    for (TensorSpec spec : specs) {
+      if (!seen.add(spec.name())) {
+        throw new IllegalArgumentException("duplicate " + kind + " name '" + spec.name() + "'");
+      }
+    }
+  }
+
+  /** The input named {@code name}, if declared. */
+  public Optional<TensorSpec> input(String name) {
+    return inputs.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /** The output named {@code name}, if declared. */
+  public Optional<TensorSpec> output(String name) {
+    return outputs.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /**
+   * Checks that {@code tensors} supplies every declared input, and nothing else, with the declared
+   * type, rank and fixed dimensions. Dynamic dimension 0 of inputs that have one must agree across
+   * inputs (one batch).
+   *
+   * @throws InvalidInputException naming the first input that does not fit, what was expected and
+   *     what came
+   */
+  public void validateInputs(Map<String, Tensor> tensors) {
+    Objects.requireNonNull(tensors, "inputs");
+    for (String name : tensors.keySet()) {
+      if (input(name).isEmpty()) {
+        throw new InvalidInputException(
+            "unexpected input '" + name + "'; the model takes " + names(inputs));
+      }
+    }
+    long batch = -1;
+    String batchInput = null;
+    for (TensorSpec spec : inputs) {
+      Tensor t = tensors.get(spec.name());
+      if (t == null) {
+        throw new InvalidInputException("missing input '" + spec.name() + "': expected " + spec.describe());
+      }
+      long[] shape = t.shape();
+      if (t.dataType() != spec.dataType() || !spec.acceptsShape(shape)) {
+        throw new InvalidInputException(
+            "input '" + spec.name() + "': expected " + spec.describe() + ", got " + t.dataType() + " "
+                + Arrays.toString(shape));
+      }
+      if (spec.rank() > 0 && spec.shape().get(0) == TensorSpec.DYNAMIC) {
+        if (batch >= 0 && shape[0] != batch) {
+          throw new InvalidInputException(
+              "input '" + spec.name() + "': batch size " + shape[0] + " differs from input '" + batchInput
+                  + "' with batch size " + batch);
+        }
+        batch = shape[0];
+        batchInput = spec.name();
+      }
+    }
+  }
+
+  /**
+   * Checks that every name in {@code requested} is a declared output.
+   *
+   * @throws InvalidInputException naming the first unknown output
+   */
+  public void validateOutputNames(Set<String> requested) {
+    for (String name : requested) {
+      if (output(name).isEmpty()) {
+        throw new InvalidInputException("unknown output '" + name + "'; the model returns " + names(outputs));
+      }
+    }
+  }
+
+  private static List<String> names(List<TensorSpec> specs) {
+    return specs.stream().map(TensorSpec::name).toList();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.maas;
+
+import dev.maas.spi.ModelFormat;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A store of named models, each with immutable versions numbered 1, 2, 3, ... and movable aliases
+ * ({@code production}, {@code staging}, ...) that point at versions. Models are addressed by
+ * {@link ModelReference}s written {@code name}, {@code name:3} or {@code name@production}.
+ *
+ * <p>A version is published whole or not at all; its files are checked against their recorded
+ * SHA-256 each time it is opened. Model artifacts are written and read by {@link ModelFormat}s.
+ *
+ * <p>Implementations are thread-safe. {@link #open(Path)} returns one that is also safe across
+ * processes sharing the directory.
+ */
+public interface ModelStore extends AutoCloseable {
+  /**
+   * The file-system store rooted at {@code root} (created if missing), with the formats found by
+   * {@link java.util.ServiceLoader}.
+   */
+  static FileSystemModelStore open(Path root) {
+    return FileSystemModelStore.open(root);
+  }
+
+  /** A new, empty store that lives in this process's memory, with the {@code ServiceLoader} formats. */
+  static ModelStore inMemory() {
+    return new InMemoryModelStore(Formats.discover());
+  }
+
+  /** A new, empty in-memory store that uses exactly {@code formats}. */
+  static ModelStore inMemory(List<ModelFormat> formats) {
+    return new InMemoryModelStore(new Formats(formats));
+  }
+
+  /**
+   * Publishes {@code model} as the next version of model {@code name}: the first format that can
+   * write it (or the one {@code options} names) writes its artifact, the store records checksums
+   * and metadata, and only then does the version become visible. On any failure the store is left
+   * as it was.
+   *
+   * @return the new version's record
+   * @throws InvalidInputException if {@code name} is not a valid model name
+   * @throws StoreException if no format can write the model or the store cannot be written
+   */
+  ModelVersion publish(String name, Model model, PublishOptions options);
+
+  /** Publishes with {@link PublishOptions#defaults()}; see {@link #publish(String, Model, PublishOptions)}. */
+  default ModelVersion publish(String name, Model model) {
+    return publish(name, model, PublishOptions.defaults());
+  }
+
+  /** The names of the models that have at least one version, sorted. */
+  List<String> models();
+
+  /**
+   * Every version of model {@code name}, oldest first.
+   *
+   * @throws ModelNotFoundException if the store holds no version of that model
+   */
+  List<ModelVersion> versions(String name);
+
+  /** The version {@code reference} resolves to, if there is one. */
+  Optional<ModelVersion> find(ModelReference reference);
+
+  /**
+   * The version {@code reference} resolves to.
+   *
+   * @throws InvalidInputException if {@code reference} cannot be parsed
+   * @throws ModelNotFoundException if nothing matches
+   */
+  default ModelVersion get(String reference) {
+    ModelReference ref = ModelReference.parse(reference);
+    return find(ref).orElseThrow(() -> new ModelNotFoundException("no model version matches '" + ref + "'"));
+  }
+
+  /**
+   * Opens the version {@code reference} resolves to, after checking every file against its
+   * recorded SHA-256. The caller owns the model and closes it.
+   *
+   * @throws ModelNotFoundException if nothing matches
+   * @throws IntegrityException if a file is missing or was altered
+   * @throws ModelLoadException if the format is unknown or the artifact cannot be opened
+   */
+  Model open(ModelReference reference);
+
+  /** Opens the version {@code reference} (text) resolves to; see {@link #open(ModelReference)}. */
+  default Model open(String reference) {
+    return open(ModelReference.parse(reference));
+  }
+
+  /**
+   * The aliases of model {@code name}, alias to version, sorted by alias; empty if none.
+   *
+   * @throws ModelNotFoundException if the store holds no version of that model
+   */
+  Map<String, Integer> aliases(String name);
+
+  /**
+   * Points {@code alias} of model {@code name} at {@code version}, creating or moving it.
+   *
+   * @throws InvalidInputException if the alias is not a valid name
+   * @throws ModelNotFoundException if the version does not exist
+   */
+  void setAlias(String name, String alias, int version);
+
+  /**
+   * Removes {@code alias} of model {@code name}.
+   *
+   * @return whether the alias existed
+   */
+  boolean removeAlias(String name, String alias);
+
+  /**
+   * Deletes version {@code version} of model {@code name}. Its number is never given out again.
+   *
+   * @throws StoreException if an alias points at the version (see {@link #forceDelete})
+   * @throws ModelNotFoundException if the version does not exist
+   */
+  void delete(String name, int version);
+
+  /**
+   * Deletes version {@code version} of model {@code name} and removes the aliases that point at it.
+   *
+   * @throws ModelNotFoundException if the version does not exist
+   */
+  void forceDelete(String name, int version);
+
+  /** Registers {@code listener} for changes; see {@link StoreListener} for the delivery rules. */
+  void addListener(StoreListener listener);
+
+  /** Unregisters {@code listener}; does nothing if it was not registered. */
+  void removeListener(StoreListener listener);
+
+  /** Releases what the store holds (not the models it opened). Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,50 @@
+package dev.maas;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a model: named tensors in, named tensors out. Inputs are checked against {@link
+ * #signature()} first; a request that does not fit throws {@link InvalidInputException} and leaves
+ * the predictor fully usable. Dimension 0 is the batch wherever the signature declares it dynamic:
+ * row {@code i} of every output belongs to row {@code i} of the inputs.
+ *
+ * <p>Implementations are thread-safe: one predictor serves many threads at once.
+ */
+public interface Predictor {
+  /** The signature requests are checked against. */
+  ModelSignature signature();
+
+  /**
+   * Computes the requested outputs.
+   *
+   * @param inputs one tensor per declared input, keyed by input name
+   * @param outputs names of the outputs wanted, each declared in the signature; empty for all
+   * @return the requested outputs keyed by name, in signature order
+   * @throws InvalidInputException if an input is missing, unexpected, of the wrong type or shape,
+   *     or an output name is unknown
+   * @throws IllegalStateException if the model has been closed
+   */
+  Map<String, Tensor> predict(Map<String, Tensor> inputs, Set<String> outputs);
+
+  /** Computes every declared output; see {@link #predict(Map, Set)}. */
+  default Map<String, Tensor> predict(Map<String, Tensor> inputs) {
+    return predict(inputs, Set.of());
+  }
+
+  /**
+   * Tabular convenience for a model with one input of shape {@code [-1, p]} (FP64 or FP32) and one
+   * output with one value per row ({@code [-1]} or {@code [-1, 1]}): predicts every row.
+   *
+   * @throws InvalidInputException if rows are ragged or do not have {@code p} columns
+   * @throws UnsupportedOperationException if the signature is not of that shape
+   */
+  default double[] predictRows(double[][] rows) {
+    return Tabular.predictRows(this, rows);
+  }
+
+  /** Tabular convenience for one row; see {@link #predictRows(double[][])}. */
+  default double predictRow(double[] row) {
+    return predictRows(new double[][] {row})[0];
+  }
+}

@@ -1,0 +1,75 @@
+package dev.maas;
+
+import java.util.Map;
+import java.util.Set;
+
+/** The generic tabular path of {@link Predictor#predictRows}, through tensors. */
+final class Tabular {
+  private Tabular() {}
+
+  static double[] predictRows(Predictor predictor, double[][] rows) {
+    ModelSignature signature = predictor.signature();
+    TensorSpec input = tabularInput(signature);
+    TensorSpec output = signature.outputs().get(0);
+    int columns = checkRows(rows, input);
+    int n = rows.length;
+    Tensor tensor;
+    if (input.dataType() == DataType.FP64) {
+      double[] flat = new double[n * columns];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(rows[i], 0, flat, i * columns, columns);
+      }
+      tensor = Tensor.wrap(DataType.FP64, flat, n, columns);
+    } else {
+      float[] flat = new float[n * columns];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < columns; j++) {
+          flat[i * columns + j] = (float) rows[i][j];
+        }
+      }
+      tensor = Tensor.wrap(DataType.FP32, flat, n, columns);
+    }
+    Tensor result = predictor.predict(Map.of(input.name(), tensor), Set.of(output.name())).get(output.name());
+    if (result.size() != n) {
+      throw new IllegalStateException(
+          "output '" + output.name() + "' has " + result.size() + " values for " + n + " rows");
+    }
+    return result.toDoubleArray();
+  }
+
+  static TensorSpec tabularInput(ModelSignature signature) {
+    if (signature.inputs().size() != 1 || signature.outputs().size() != 1) {
+      throw new UnsupportedOperationException(
+          "the tabular path needs one input and one output; the model has " + signature.inputs().size()
+              + " inputs and " + signature.outputs().size() + " outputs");
+    }
+    TensorSpec input = signature.inputs().get(0);
+    TensorSpec output = signature.outputs().get(0);
+    boolean inputFits = input.rank() == 2 && (input.dataType() == DataType.FP64 || input.dataType() == DataType.FP32);
+    boolean outputFits = output.dataType().isNumeric()
+        && (output.rank() == 1 || (output.rank() == 2 && output.shape().get(1) == 1));
+    if (!inputFits || !outputFits) {
+      throw new UnsupportedOperationException(
+          "the tabular path needs input FP64 or FP32 [-1, p] and output [-1] or [-1, 1]; the model has input "
+              + input.describe() + " and output " + output.describe());
+    }
+    return input;
+  }
+
+  /** Checks that every row has the input's column count; returns it. */
+  static int checkRows(double[][] rows, TensorSpec input) {
+    long declared = input.shape().get(1);
+    int columns = rows.length > 0 ? rows[0].length : (int) Math.max(declared, 0);
+    if (declared != TensorSpec.DYNAMIC && declared != columns) {
+      throw new InvalidInputException(
+          "input '" + input.name() + "': expected " + declared + " columns per row, got " + columns);
+    }
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i].length != columns) {
+        throw new InvalidInputException(
+            "input '" + input.name() + "': row " + i + " has " + rows[i].length + " columns, expected " + columns);
+      }
+    }
+    return columns;
+  }
+}

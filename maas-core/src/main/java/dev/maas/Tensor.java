@@ -1,0 +1,549 @@
+package dev.maas;
+
+import dev.maas.internal.Float16;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A typed, row-major, n-dimensional array: the unit of data that goes into and comes out of a
+ * {@link Predictor}. Rank 0 (a scalar, shape {@code []}) is allowed.
+ *
+ * <p>A tensor is backed either by a Java primitive array or by a direct, native-order {@link
+ * ByteBuffer}; a buffer-backed tensor can be handed to a native runtime without a copy. The
+ * {@code ofXxx} factories copy their argument; {@link #wrap} takes ownership of it instead.
+ * Elements are addressed by their flat row-major index; the typed getters convert between numeric
+ * types ({@code getDouble} on an INT64 tensor, say) and read unsigned types as unsigned.
+ *
+ * <p>Tensors are immutable and safe to share between threads.
+ */
+public final class Tensor {
+  private static final int MAX_RANK = 64;
+  private static final int PREVIEW_ELEMENTS = 8;
+
+  private final DataType dataType;
+  private final long[] shape;
+  private final int size;
+  /** Primitive array (boolean[] for BOOL, byte[][] for BYTES), or null when buffer-backed. */
+  private final Object array;
+  /** Read-only direct native-order buffer positioned at 0, or null when array-backed. */
+  private final ByteBuffer buffer;
+
+  private Tensor(DataType dataType, long[] shape, Object array, ByteBuffer buffer) {
+    this.dataType = dataType;
+    this.shape = shape;
+    this.size = elementCount(shape);
+    this.array = array;
+    this.buffer = buffer;
+    int actual = array != null ? java.lang.reflect.Array.getLength(array) : buffer.capacity() / dataType.byteSize();
+    if (actual != size || (buffer != null && buffer.capacity() % dataType.byteSize() != 0)) {
+      throw new IllegalArgumentException(
+          dataType + " tensor of shape " + Arrays.toString(shape) + " needs " + size
+              + " elements, got " + (buffer != null ? buffer.capacity() + " bytes" : actual + " elements"));
+    }
+  }
+
+  // ---- factories that copy ----
+
+  /** A BOOL tensor holding a copy of {@code data}. */
+  public static Tensor ofBooleans(boolean[] data, long... shape) {
+    return new Tensor(DataType.BOOL, checkShape(shape), data.clone(), null);
+  }
+
+  /** An INT8 tensor holding a copy of {@code data}. */
+  public static Tensor ofInt8(byte[] data, long... shape) {
+    return new Tensor(DataType.INT8, checkShape(shape), data.clone(), null);
+  }
+
+  /** A UINT8 tensor holding a copy of {@code data}; each byte is read as 0..255. */
+  public static Tensor ofUint8(byte[] data, long... shape) {
+    return new Tensor(DataType.UINT8, checkShape(shape), data.clone(), null);
+  }
+
+  /** An INT16 tensor holding a copy of {@code data}. */
+  public static Tensor ofInt16(short[] data, long... shape) {
+    return new Tensor(DataType.INT16, checkShape(shape), data.clone(), null);
+  }
+
+  /** An INT32 tensor holding a copy of {@code data}. */
+  public static Tensor ofInts(int[] data, long... shape) {
+    return new Tensor(DataType.INT32, checkShape(shape), data.clone(), null);
+  }
+
+  /** An INT64 tensor holding a copy of {@code data}. */
+  public static Tensor ofLongs(long[] data, long... shape) {
+    return new Tensor(DataType.INT64, checkShape(shape), data.clone(), null);
+  }
+
+  /** An FP16 tensor holding a copy of {@code bits}, each an IEEE 754 binary16 value. */
+  public static Tensor ofFloat16Bits(short[] bits, long... shape) {
+    return new Tensor(DataType.FP16, checkShape(shape), bits.clone(), null);
+  }
+
+  /** An FP32 tensor holding a copy of {@code data}. */
+  public static Tensor ofFloats(float[] data, long... shape) {
+    return new Tensor(DataType.FP32, checkShape(shape), data.clone(), null);
+  }
+
+  /** An FP64 tensor holding a copy of {@code data}. */
+  public static Tensor ofDoubles(double[] data, long... shape) {
+    return new Tensor(DataType.FP64, checkShape(shape), data.clone(), null);
+  }
+
+  /** A BYTES tensor holding copies of the byte strings in {@code data}. */
+  public static Tensor ofByteStrings(byte[][] data, long... shape) {
+    byte[][] copy = new byte[data.length][];
+    for (int i = 0; i < data.length; i++) {
+      copy[i] = Objects.requireNonNull(data[i], "data[" + i + "]").clone();
+    }
+    return new Tensor(DataType.BYTES, checkShape(shape), copy, null);
+  }
+
+  /** A BYTES tensor holding the UTF-8 encoding of each string in {@code data}. */
+  public static Tensor ofStrings(String[] data, long... shape) {
+    byte[][] bytes = new byte[data.length][];
+    for (int i = 0; i < data.length; i++) {
+      bytes[i] = Objects.requireNonNull(data[i], "data[" + i + "]").getBytes(StandardCharsets.UTF_8);
+    }
+    return new Tensor(DataType.BYTES, checkShape(shape), bytes, null);
+  }
+
+  /**
+   * A tensor of a fixed-size type holding a copy of the remaining bytes of {@code data} (read from
+   * its position, in its byte order) in a new direct, native-order buffer.
+   */
+  public static Tensor fromBuffer(DataType dataType, ByteBuffer data, long... shape) {
+    requireFixedSize(dataType);
+    ByteBuffer source = data.slice().order(data.order());
+    ByteBuffer copy = ByteBuffer.allocateDirect(source.remaining()).order(ByteOrder.nativeOrder());
+    int width = dataType.byteSize();
+    if (source.order() == ByteOrder.nativeOrder() || width == 1) {
+      copy.put(source);
+    } else {
+      for (int i = 0; i < source.remaining(); i += width) {
+        switch (width) {
+          case 2 -> copy.putShort(i, source.getShort(i));
+          case 4 -> copy.putInt(i, source.getInt(i));
+          default -> copy.putLong(i, source.getLong(i));
+        }
+      }
+    }
+    copy.clear();
+    return new Tensor(dataType, checkShape(shape), null, copy.asReadOnlyBuffer().order(ByteOrder.nativeOrder()));
+  }
+
+  /**
+   * A tensor that takes ownership of {@code data} without copying it: a primitive array of the
+   * type's Java carrier ({@code boolean[]} for BOOL, {@code byte[]} for INT8/UINT8, {@code short[]}
+   * for INT16/UINT16/FP16, {@code int[]} for INT32/UINT32, {@code long[]} for INT64/UINT64, {@code
+   * float[]}, {@code double[]}, {@code byte[][]} for BYTES), or, for fixed-size types, a direct
+   * native-order {@link ByteBuffer} whose remaining bytes are the elements. The caller must not
+   * change {@code data} afterwards.
+   *
+   * @throws IllegalArgumentException if {@code data} is not a carrier of {@code dataType} or does
+   *     not hold exactly the number of elements {@code shape} needs
+   */
+  public static Tensor wrap(DataType dataType, Object data, long... shape) {
+    Objects.requireNonNull(dataType, "dataType");
+    Objects.requireNonNull(data, "data");
+    long[] dims = checkShape(shape);
+    if (data instanceof ByteBuffer bytes) {
+      requireFixedSize(dataType);
+      if (!bytes.isDirect() || bytes.order() != ByteOrder.nativeOrder()) {
+        throw new IllegalArgumentException("wrap needs a direct, native-order buffer; use fromBuffer to copy");
+      }
+      return new Tensor(dataType, dims, null, bytes.slice().asReadOnlyBuffer().order(ByteOrder.nativeOrder()));
+    }
+    Class<?> expected = carrier(dataType);
+    if (data.getClass() != expected) {
+      throw new IllegalArgumentException(
+          dataType + " is carried by " + expected.getSimpleName() + ", got " + data.getClass().getSimpleName());
+    }
+    return new Tensor(dataType, dims, data, null);
+  }
+
+  private static Class<?> carrier(DataType type) {
+    return switch (type) {
+      case BOOL -> boolean[].class;
+      case INT8, UINT8 -> byte[].class;
+      case INT16, UINT16, FP16 -> short[].class;
+      case INT32, UINT32 -> int[].class;
+      case INT64, UINT64 -> long[].class;
+      case FP32 -> float[].class;
+      case FP64 -> double[].class;
+      case BYTES -> byte[][].class;
+    };
+  }
+
+  private static void requireFixedSize(DataType dataType) {
+    if (!dataType.isFixedSize()) {
+      throw new IllegalArgumentException(dataType + " elements have no fixed size and cannot live in a buffer");
+    }
+  }
+
+  private static long[] checkShape(long[] shape) {
+    Objects.requireNonNull(shape, "shape");
+    if (shape.length > MAX_RANK) {
+      throw new IllegalArgumentException("rank " + shape.length + " exceeds " + MAX_RANK);
+    }
+    for (long d : shape) {
+      if (d < 0) {
+        throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+      }
+    }
+    long[] copy = shape.clone();
+    elementCount(copy);
+    return copy;
+  }
+
+  /**
+   * The number of elements a tensor of {@code shape} holds: the product of its dimensions, 1 for
+   * rank 0.
+   *
+   * @throws IllegalArgumentException if a dimension is negative or the product exceeds {@code
+   *     Integer.MAX_VALUE}
+   */
+  public static int elementCount(long... shape) {
+    long n = 1;
+    for (long d : shape) {
+      if (d < 0) {
+        throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+      }
+      n *= d;
+      if (n > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
+      }
+    }
+    return (int) n;
+  }
+
+  // ---- description ----
+
+  /** The element type. */
+  public DataType dataType() {
+    return dataType;
+  }
+
+  /** A copy of the shape; empty for a scalar. */
+  public long[] shape() {
+    return shape.clone();
+  }
+
+  /** The number of dimensions; 0 for a scalar. */
+  public int rank() {
+    return shape.length;
+  }
+
+  /** The size of dimension {@code axis}. */
+  public long dim(int axis) {
+    return shape[axis];
+  }
+
+  /** The number of elements. */
+  public int size() {
+    return size;
+  }
+
+  /** Whether the elements live in a direct buffer that a native runtime can read in place. */
+  public boolean isBufferBacked() {
+    return buffer != null;
+  }
+
+  /** A tensor with the same elements and another shape of the same element count. */
+  public Tensor reshape(long... newShape) {
+    long[] dims = checkShape(newShape);
+    if (elementCount(dims) != size) {
+      throw new IllegalArgumentException(
+          "cannot reshape " + Arrays.toString(shape) + " (" + size + " elements) to " + Arrays.toString(dims));
+    }
+    return new Tensor(dataType, dims, array, buffer);
+  }
+
+  // ---- element access ----
+
+  /** Element {@code index} as a double (1 or 0 for BOOL; unsigned types as unsigned). */
+  public double getDouble(int index) {
+    return switch (dataType) {
+      case FP64 -> array != null ? ((double[]) array)[index] : buffer.getDouble(index * 8);
+      case FP32 -> getFloat(index);
+      case FP16 -> Float16.toFloat(rawShort(index));
+      case UINT64 -> unsignedToDouble(rawLong(index));
+      case BOOL, INT8, UINT8, INT16, UINT16, INT32, UINT32, INT64 -> getLong(index);
+      case BYTES -> throw notNumeric();
+    };
+  }
+
+  /** Element {@code index} as a float, rounded if the type is wider. */
+  public float getFloat(int index) {
+    return switch (dataType) {
+      case FP32 -> array != null ? ((float[]) array)[index] : buffer.getFloat(index * 4);
+      case FP16 -> Float16.toFloat(rawShort(index));
+      default -> (float) getDouble(index);
+    };
+  }
+
+  /**
+   * Element {@code index} as a long: integers exactly (UINT64 values above {@code Long.MAX_VALUE}
+   * come back as their two's-complement bits), floating-point values truncated toward zero.
+   */
+  public long getLong(int index) {
+    return switch (dataType) {
+      case BOOL -> getBoolean(index) ? 1 : 0;
+      case INT8 -> rawByte(index);
+      case UINT8 -> rawByte(index) & 0xFFL;
+      case INT16 -> rawShort(index);
+      case UINT16 -> rawShort(index) & 0xFFFFL;
+      case INT32 -> rawInt(index);
+      case UINT32 -> rawInt(index) & 0xFFFF_FFFFL;
+      case INT64, UINT64 -> rawLong(index);
+      case FP16, FP32, FP64 -> (long) getDouble(index);
+      case BYTES -> throw notNumeric();
+    };
+  }
+
+  /** Element {@code index} as an int, by the rules of {@link #getLong} then narrowed. */
+  public int getInt(int index) {
+    return (int) getLong(index);
+  }
+
+  /** Element {@code index} as a boolean: a BOOL element, or whether a numeric element is non-zero. */
+  public boolean getBoolean(int index) {
+    if (dataType == DataType.BOOL) {
+      return array != null ? ((boolean[]) array)[index] : buffer.get(index) != 0;
+    }
+    return getDouble(index) != 0;
+  }
+
+  /** Element {@code index} of a BYTES tensor, as a copy. */
+  public byte[] getByteString(int index) {
+    requireBytes();
+    return ((byte[][]) array)[index].clone();
+  }
+
+  /** Element {@code index} of a BYTES tensor decoded as UTF-8. */
+  public String getString(int index) {
+    requireBytes();
+    return new String(((byte[][]) array)[index], StandardCharsets.UTF_8);
+  }
+
+  /** The raw bits of element {@code index} of an FP16, INT16 or UINT16 tensor. */
+  public short getShortBits(int index) {
+    if (dataType.byteSize() != 2) {
+      throw new UnsupportedOperationException(dataType + " elements are not 16 bits wide");
+    }
+    return rawShort(index);
+  }
+
+  private byte rawByte(int i) {
+    return array != null ? ((byte[]) array)[i] : buffer.get(i);
+  }
+
+  private short rawShort(int i) {
+    return array != null ? ((short[]) array)[i] : buffer.getShort(i * 2);
+  }
+
+  private int rawInt(int i) {
+    return array != null ? ((int[]) array)[i] : buffer.getInt(i * 4);
+  }
+
+  private long rawLong(int i) {
+    return array != null ? ((long[]) array)[i] : buffer.getLong(i * 8);
+  }
+
+  private static double unsignedToDouble(long bits) {
+    double d = (double) (bits >>> 1) * 2.0;
+    return bits >= 0 ? bits : d + (bits & 1);
+  }
+
+  private UnsupportedOperationException notNumeric() {
+    return new UnsupportedOperationException("BYTES elements have no numeric value");
+  }
+
+  private void requireBytes() {
+    if (dataType != DataType.BYTES) {
+      throw new UnsupportedOperationException(dataType + " tensor holds no byte strings");
+    }
+  }
+
+  // ---- bulk access ----
+
+  /** All elements as doubles, in row-major order (see {@link #getDouble}). */
+  public double[] toDoubleArray() {
+    if (dataType == DataType.FP64) {
+      if (array != null) {
+        return ((double[]) array).clone();
+      }
+      double[] out = new double[size];
+      buffer.duplicate().order(ByteOrder.nativeOrder()).asDoubleBuffer().get(out);
+      return out;
+    }
+    double[] out = new double[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = getDouble(i);
+    }
+    return out;
+  }
+
+  /** All elements as floats, in row-major order (see {@link #getFloat}). */
+  public float[] toFloatArray() {
+    if (dataType == DataType.FP32) {
+      if (array != null) {
+        return ((float[]) array).clone();
+      }
+      float[] out = new float[size];
+      buffer.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out);
+      return out;
+    }
+    float[] out = new float[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = getFloat(i);
+    }
+    return out;
+  }
+
+  /** All elements as longs, in row-major order (see {@link #getLong}). */
+  public long[] toLongArray() {
+    long[] out = new long[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = getLong(i);
+    }
+    return out;
+  }
+
+  /** All elements as ints, in row-major order (see {@link #getInt}). */
+  public int[] toIntArray() {
+    int[] out = new int[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = getInt(i);
+    }
+    return out;
+  }
+
+  /** All elements as booleans, in row-major order (see {@link #getBoolean}). */
+  public boolean[] toBooleanArray() {
+    boolean[] out = new boolean[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = getBoolean(i);
+    }
+    return out;
+  }
+
+  /** All elements of a BYTES tensor decoded as UTF-8. */
+  public String[] toStringArray() {
+    requireBytes();
+    String[] out = new String[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = getString(i);
+    }
+    return out;
+  }
+
+  /** Copies of all elements of a BYTES tensor. */
+  public byte[][] toByteStrings() {
+    requireBytes();
+    byte[][] out = new byte[size][];
+    for (int i = 0; i < size; i++) {
+      out[i] = getByteString(i);
+    }
+    return out;
+  }
+
+  /**
+   * The elements of a fixed-size tensor in a direct, native-order, read-only buffer: the backing
+   * buffer itself (no copy) when {@link #isBufferBacked()}, otherwise a new copy. BOOL elements are
+   * one byte each, 1 or 0.
+   */
+  public ByteBuffer asDirectBuffer() {
+    requireFixedSize(dataType);
+    if (buffer != null) {
+      return buffer.duplicate().order(ByteOrder.nativeOrder());
+    }
+    ByteBuffer out = ByteBuffer.allocateDirect(size * dataType.byteSize()).order(ByteOrder.nativeOrder());
+    switch (dataType) {
+      case BOOL -> {
+        for (boolean b : (boolean[]) array) {
+          out.put((byte) (b ? 1 : 0));
+        }
+      }
+      case INT8, UINT8 -> out.put((byte[]) array);
+      case INT16, UINT16, FP16 -> out.asShortBuffer().put((short[]) array);
+      case INT32, UINT32 -> out.asIntBuffer().put((int[]) array);
+      case INT64, UINT64 -> out.asLongBuffer().put((long[]) array);
+      case FP32 -> out.asFloatBuffer().put((float[]) array);
+      case FP64 -> out.asDoubleBuffer().put((double[]) array);
+      case BYTES -> throw new AssertionError(dataType);
+    }
+    out.clear();
+    return out.asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+  }
+
+  // ---- value semantics ----
+
+  /**
+   * Two tensors are equal when they have the same type, shape and elements, whatever backs them.
+   * Floating-point elements compare by their bits, as {@link Arrays#equals(double[], double[])}
+   * does, so NaN equals NaN and 0.0 differs from -0.0.
+   */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Tensor other) || dataType != other.dataType || !Arrays.equals(shape, other.shape)) {
+      return false;
+    }
+    for (int i = 0; i < size; i++) {
+      if (!elementEquals(other, i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean elementEquals(Tensor other, int i) {
+    return switch (dataType) {
+      case BYTES -> Arrays.equals(((byte[][]) array)[i], ((byte[][]) other.array)[i]);
+      case FP64 -> Double.doubleToLongBits(getDouble(i)) == Double.doubleToLongBits(other.getDouble(i));
+      case FP32 -> Float.floatToIntBits(getFloat(i)) == Float.floatToIntBits(other.getFloat(i));
+      case FP16 -> rawShort(i) == other.rawShort(i);
+      default -> getLong(i) == other.getLong(i);
+    };
+  }
+
+  @Override
+  public int hashCode() {
+    int h = 31 * dataType.hashCode() + Arrays.hashCode(shape);
+    for (int i = 0; i < Math.min(size, 16); i++) {
+      h = 31 * h + switch (dataType) {
+        case BYTES -> Arrays.hashCode(((byte[][]) array)[i]);
+        case FP64 -> Double.hashCode(getDouble(i));
+        case FP32 -> Float.hashCode(getFloat(i));
+        case FP16 -> rawShort(i);
+        default -> Long.hashCode(getLong(i));
+      };
+    }
+    return h;
+  }
+
+  /** The type, the shape and the first few elements, for logs and messages. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Tensor[").append(dataType).append(' ').append(Arrays.toString(shape)).append(':');
+    for (int i = 0; i < Math.min(size, PREVIEW_ELEMENTS); i++) {
+      sb.append(i == 0 ? " " : ", ");
+      switch (dataType) {
+        case BYTES -> sb.append('"').append(getString(i)).append('"');
+        case BOOL -> sb.append(getBoolean(i));
+        case FP16, FP32, FP64 -> sb.append(getDouble(i));
+        case UINT64 -> sb.append(Long.toUnsignedString(getLong(i)));
+        default -> sb.append(getLong(i));
+      }
+    }
+    if (size > PREVIEW_ELEMENTS) {
+      sb.append(", ... (").append(size).append(" elements)");
+    }
+    return sb.append(']').toString();
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * What a model format implements to plug into MaaS: {@link dev.maas.spi.ModelFormat}, found with
+ * {@link java.util.ServiceLoader}, reads and writes artifacts through {@link
+ * dev.maas.spi.ArtifactReader} and {@link dev.maas.spi.ArtifactWriter}. {@link
+ * dev.maas.spi.AffineModel} lets exporters write models that describe themselves as an affine map.
+ */
+package dev.maas.spi;
