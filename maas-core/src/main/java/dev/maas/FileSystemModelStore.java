@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -65,6 +64,12 @@ public final class FileSystemModelStore extends AbstractModelStore {
    * lock per lock file before taking the file lock; the map is shared by every store instance.
    */
   private static final ConcurrentHashMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
+
+  /**
+   * Staging lock files this process holds or is about to create. Closing any channel on a locked
+   * file drops the whole process's POSIX lock on it, so the debris check must never open these.
+   */
+  private static final Set<Path> OWN_STAGING_LOCKS = ConcurrentHashMap.newKeySet();
 
   private final Path root;
   private final Object snapshotMonitor = new Object();
@@ -213,7 +218,14 @@ public final class FileSystemModelStore extends AbstractModelStore {
       while (true) {
         String id = UUID.randomUUID().toString();
         Path lock = modelDir.resolve(STAGING_PREFIX + id + LOCK_SUFFIX);
-        FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        OWN_STAGING_LOCKS.add(lock);
+        FileChannel channel;
+        try {
+          channel = FileChannel.open(lock, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException | RuntimeException e) {
+          OWN_STAGING_LOCKS.remove(lock);
+          throw e;
+        }
         try {
           channel.lock();
           // A cleaner may have taken the lock file for debris between our create and our lock.
@@ -227,9 +239,11 @@ public final class FileSystemModelStore extends AbstractModelStore {
         } catch (IOException | RuntimeException e) {
           channel.close();
           Files.deleteIfExists(lock);
+          OWN_STAGING_LOCKS.remove(lock);
           throw e;
         }
         channel.close();
+        OWN_STAGING_LOCKS.remove(lock);
       }
     }
 
@@ -270,6 +284,8 @@ public final class FileSystemModelStore extends AbstractModelStore {
         Files.deleteIfExists(lockPath);
       } catch (IOException e) {
         LOG.log(System.Logger.Level.WARNING, "cannot remove staging area " + dir + "; it is ignored", e);
+      } finally {
+        OWN_STAGING_LOCKS.remove(lockPath);
       }
     }
   }
@@ -388,7 +404,7 @@ public final class FileSystemModelStore extends AbstractModelStore {
       String file = entry.getFileName().toString();
       if (file.startsWith(DELETED_PREFIX) || file.startsWith(TEMP_PREFIX)) {
         deleteRecursively(entry);
-      } else if (file.startsWith(STAGING_PREFIX) && file.endsWith(LOCK_SUFFIX)) {
+      } else if (file.startsWith(STAGING_PREFIX) && file.endsWith(LOCK_SUFFIX) && !OWN_STAGING_LOCKS.contains(entry)) {
         Path dir = modelDir.resolve(file.substring(0, file.length() - LOCK_SUFFIX.length()));
         try (FileChannel channel = FileChannel.open(entry, StandardOpenOption.WRITE)) {
           FileLock lock = channel.tryLock();
@@ -396,8 +412,8 @@ public final class FileSystemModelStore extends AbstractModelStore {
             deleteRecursively(dir);
             Files.deleteIfExists(entry);
           }
-        } catch (OverlappingFileLockException | NoSuchFileException e) {
-          // held by a thread of this process, or cleaned up meanwhile: in use or already gone
+        } catch (NoSuchFileException e) {
+          // its writer finished meanwhile
         }
       }
     }
