@@ -8,7 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** The test format of {@link ScaleModel}: one file, {@code model.scale}, holding the factor in hex. */
-final class ScaleFormat implements ModelFormat {
+class ScaleFormat implements ModelFormat {
   static final String FILE = "model.scale";
 
   @Override

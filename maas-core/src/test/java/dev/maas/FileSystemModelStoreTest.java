@@ -1,0 +1,217 @@
+package dev.maas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What is particular to the file-system store: its layout, integrity checks and damaged files. */
+class FileSystemModelStoreTest {
+  @TempDir Path root;
+  private FileSystemModelStore store;
+
+  @BeforeEach
+  void open() {
+    store = FileSystemModelStore.open(root, List.of(new ScaleFormat()));
+  }
+
+  private ModelVersion publish(double factor) {
+    try (Model model = new ScaleModel(factor)) {
+      return store.publish("m", model);
+    }
+  }
+
+  private static List<String> listing(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.map(p -> dir.relativize(p).toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void publish_writesDocumentedLayout() throws IOException {
+    publish(2);
+    store.setAlias("m", "production", 1);
+    assertThat(listing(root.resolve("m"))).contains("1", "1/maas-version.json", "1/model.scale", "aliases.json");
+    String metadata = Files.readString(root.resolve("m/1/maas-version.json"));
+    assertThat(metadata).contains("\"format\" : \"scale\"", "\"model.scale\" : \"");
+  }
+
+  @Test
+  void open_alteredArtifact_throwsIntegrityNamingFile() throws IOException {
+    publish(2);
+    Files.writeString(root.resolve("m/1/model.scale"), Double.toHexString(3.0));
+    assertThatThrownBy(() -> store.open("m:1")).isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("model.scale").hasMessageContaining("altered");
+  }
+
+  @Test
+  void open_missingArtifact_throwsIntegrityNamingFile() throws IOException {
+    publish(2);
+    Files.delete(root.resolve("m/1/model.scale"));
+    assertThatThrownBy(() -> store.open("m")).isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("model.scale").hasMessageContaining("missing");
+  }
+
+  @Test
+  void read_truncatedMetadata_throwsIntegrityNamingFile() throws IOException {
+    publish(2);
+    Path file = root.resolve("m/1/maas-version.json");
+    byte[] json = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(json, json.length / 2));
+    assertThatThrownBy(() -> store.get("m:1")).isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("maas-version.json").hasMessageContaining("malformed");
+    assertThatThrownBy(() -> store.versions("m")).isInstanceOf(IntegrityException.class);
+  }
+
+  @Test
+  void read_metadataNotJson_throwsIntegrity() throws IOException {
+    publish(2);
+    Files.writeString(root.resolve("m/1/maas-version.json"), "not json at all");
+    assertThatThrownBy(() -> store.get("m")).isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("malformed");
+  }
+
+  @Test
+  void read_metadataMissingField_throwsIntegrityNamingField() throws IOException {
+    publish(2);
+    Path file = root.resolve("m/1/maas-version.json");
+    Files.writeString(file, Files.readString(file).replace("\"format\"", "\"formt\""));
+    assertThatThrownBy(() -> store.get("m")).isInstanceOf(IntegrityException.class).hasMessageContaining("'format'");
+  }
+
+  @Test
+  void read_metadataOfOtherVersion_throwsIntegrity() throws IOException {
+    publish(2);
+    publish(3);
+    Files.copy(root.resolve("m/1/maas-version.json"), root.resolve("m/2/maas-version.json"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThatThrownBy(() -> store.get("m:2")).isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("m:1");
+  }
+
+  @Test
+  void read_malformedAliases_throwsIntegrity() throws IOException {
+    publish(2);
+    Files.writeString(root.resolve("m/aliases.json"), "{\"production\": \"one\"}");
+    assertThatThrownBy(() -> store.aliases("m")).isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("aliases.json");
+  }
+
+  @Test
+  void open_unknownFormat_throwsModelLoadNamingFormat() throws IOException {
+    publish(2);
+    try (FileSystemModelStore bare = FileSystemModelStore.open(root, List.of())) {
+      assertThatThrownBy(() -> bare.open("m")).isInstanceOf(ModelLoadException.class)
+          .hasMessageContaining("'scale'");
+    }
+  }
+
+  @Test
+  void publish_noFormatCanWrite_throwsAndLeavesStoreUnchanged() throws IOException {
+    try (FileSystemModelStore bare = FileSystemModelStore.open(root, List.of()); Model model = new ScaleModel(1)) {
+      assertThatThrownBy(() -> bare.publish("m", model)).isInstanceOf(StoreException.class)
+          .hasMessageContaining("no model format");
+    }
+    assertThat(store.models()).isEmpty();
+  }
+
+  @Test
+  void publish_formatFailsMidWrite_leavesStoreAsItWas() throws IOException {
+    publish(2);
+    List<String> before = listing(root);
+    ScaleFormat failing = new ScaleFormat() {
+      @Override
+      public void write(Model model, dev.maas.spi.ArtifactWriter out) throws IOException {
+        try (var stream = out.create("model.scale")) {
+          stream.write(1);
+        }
+        throw new IOException("disk full");
+      }
+    };
+    try (FileSystemModelStore broken = FileSystemModelStore.open(root, List.of(failing));
+        Model model = new ScaleModel(5)) {
+      assertThatThrownBy(() -> broken.publish("m", model)).isInstanceOf(StoreException.class)
+          .hasMessageContaining("disk full");
+    }
+    assertThat(listing(root)).isEqualTo(before);
+    assertThat(publish(4).version()).isEqualTo(2);
+  }
+
+  @Test
+  void artifactWriter_hostileFileName_isRefused() {
+    ScaleFormat hostile = new ScaleFormat() {
+      @Override
+      public void write(Model model, dev.maas.spi.ArtifactWriter out) throws IOException {
+        out.create("../escape").close();
+      }
+    };
+    try (FileSystemModelStore s = FileSystemModelStore.open(root, List.of(hostile)); Model model = new ScaleModel(5)) {
+      assertThatThrownBy(() -> s.publish("m", model)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("../escape");
+    }
+    assertThat(Files.exists(root.resolve("escape"))).isFalse();
+    assertThat(store.models()).isEmpty();
+  }
+
+  @Test
+  void listing_ignoresDebrisAndForeignEntries() throws IOException {
+    publish(2);
+    Files.createDirectories(root.resolve("m/.staging-dead"));
+    Files.createDirectories(root.resolve("m/notaversion"));
+    Files.createDirectories(root.resolve("m/0"));
+    Files.createDirectories(root.resolve(".hidden/1"));
+    Files.writeString(root.resolve("README"), "hello");
+    assertThat(store.models()).containsExactly("m");
+    assertThat(store.versions("m")).extracting(ModelVersion::version).containsExactly(1);
+  }
+
+  @Test
+  void refresh_changesByAnotherStoreInstance_reachListeners() {
+    publish(1);
+    List<String> events = new ArrayList<>();
+    store.addListener(e -> events.add(e.type() + " " + e.model() + ":" + e.version()));
+    try (FileSystemModelStore other = FileSystemModelStore.open(root, List.of(new ScaleFormat()));
+        Model model = new ScaleModel(9)) {
+      other.publish("m", model);
+      other.setAlias("m", "production", 2);
+      other.delete("m", 1);
+    }
+    assertThat(events).isEmpty();
+    store.refresh();
+    assertThat(events).containsExactly("VERSION_PUBLISHED m:2", "ALIAS_SET m:2", "VERSION_DELETED m:1")
+        .doesNotContain("VERSION_PUBLISHED m:1");
+    store.refresh();
+    assertThat(events).hasSize(3);
+  }
+
+  @Test
+  void open_rootIsAFile_throwsStoreException() throws IOException {
+    Path file = Files.writeString(root.resolve("file"), "x");
+    assertThatThrownBy(() -> FileSystemModelStore.open(file)).isInstanceOf(StoreException.class)
+        .hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void metadata_roundTrip_keepsEveryField() {
+    ModelVersion v;
+    try (Model model = new ScaleModel(2)) {
+      v = store.publish("m", model, PublishOptions.builder().description("d \"quoted\" \u00e9")
+          .metric("r2", 0.1 + 0.2).parameter("p", "v").tag("t", "").lineage(Lineage.of("s", "f", 3)).build());
+    }
+    ModelVersion read = MetadataJson.readVersion(MetadataJson.writeVersion(v), "test");
+    assertThat(read).isEqualTo(v);
+    assertThat(read.metrics().get("r2")).isEqualTo(0.1 + 0.2);
+    assertThat(new String(MetadataJson.writeAliases(Map.of("b", 2, "a", 1)), StandardCharsets.UTF_8))
+        .contains("\"a\" : 1");
+  }
+}

@@ -1,0 +1,130 @@
+package dev.maas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.junit.jupiter.api.Test;
+
+class TensorTest {
+  @Test
+  void ofFloats_copiesData_laterChangesInvisible() {
+    float[] data = {1, 2, 3, 4, 5, 6};
+    Tensor t = Tensor.ofFloats(data, 2, 3);
+    data[0] = 99;
+    assertThat(t.getFloat(0)).isEqualTo(1f);
+    assertThat(t.shape()).containsExactly(2, 3);
+    assertThat(t.size()).isEqualTo(6);
+    assertThat(t.rank()).isEqualTo(2);
+  }
+
+  @Test
+  void shape_returnedCopy_cannotChangeTensor() {
+    Tensor t = Tensor.ofDoubles(new double[] {1, 2}, 2);
+    t.shape()[0] = 7;
+    assertThat(t.dim(0)).isEqualTo(2);
+  }
+
+  @Test
+  void scalar_rankZero_holdsOneElement() {
+    Tensor t = Tensor.ofLongs(new long[] {42});
+    assertThat(t.rank()).isZero();
+    assertThat(t.size()).isEqualTo(1);
+    assertThat(t.getLong(0)).isEqualTo(42);
+  }
+
+  @Test
+  void factory_elementCountMismatch_throwsNamingShape() {
+    assertThatThrownBy(() -> Tensor.ofFloats(new float[] {1, 2, 3}, 2, 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[2, 2]").hasMessageContaining("3");
+    assertThatThrownBy(() -> Tensor.ofFloats(new float[] {1, 2}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[]");
+    assertThatThrownBy(() -> Tensor.ofFloats(new float[0], -1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+  }
+
+  @Test
+  void unsignedTypes_readAsUnsigned() {
+    assertThat(Tensor.ofUint8(new byte[] {(byte) 0xFF}, 1).getLong(0)).isEqualTo(255);
+    assertThat(Tensor.wrap(DataType.UINT16, new short[] {(short) 0xFFFF}, 1).getDouble(0)).isEqualTo(65535.0);
+    assertThat(Tensor.wrap(DataType.UINT32, new int[] {-1}, 1).getLong(0)).isEqualTo(4294967295L);
+    assertThat(Tensor.wrap(DataType.UINT64, new long[] {-1}, 1).getDouble(0)).isEqualTo(1.8446744073709552E19);
+    assertThat(Tensor.ofInt8(new byte[] {(byte) 0xFF}, 1).getLong(0)).isEqualTo(-1);
+  }
+
+  @Test
+  void float16_convertsBothWays() {
+    Tensor t = Tensor.ofFloat16Bits(new short[] {0x3C00, (short) 0xC000, 0x7BFF, 0x0001}, 4);
+    assertThat(t.toFloatArray()).containsExactly(1f, -2f, 65504f, 5.9604645e-8f);
+  }
+
+  @Test
+  void strings_roundTripUtf8() {
+    Tensor t = Tensor.ofStrings(new String[] {"héllo", "", "日本"}, 3);
+    assertThat(t.toStringArray()).containsExactly("héllo", "", "日本");
+    assertThat(t.getByteString(0)).hasSize(6);
+    assertThatThrownBy(() -> t.getDouble(0)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void fromBuffer_otherByteOrder_isConverted() {
+    ByteBuffer big = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putFloat(1.5f).putFloat(-2f).flip();
+    Tensor t = Tensor.fromBuffer(DataType.FP32, big, 2);
+    assertThat(t.isBufferBacked()).isTrue();
+    assertThat(t.toFloatArray()).containsExactly(1.5f, -2f);
+    assertThat(t).isEqualTo(Tensor.ofFloats(new float[] {1.5f, -2f}, 2));
+  }
+
+  @Test
+  void wrap_directBuffer_isSharedWithoutCopy() {
+    ByteBuffer direct = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+    direct.putDouble(0, 3.25).putDouble(8, 4.5);
+    Tensor t = Tensor.wrap(DataType.FP64, direct, 2);
+    assertThat(t.asDirectBuffer().getDouble(8)).isEqualTo(4.5);
+    assertThat(t.asDirectBuffer().isReadOnly()).isTrue();
+    assertThat(t.toDoubleArray()).containsExactly(3.25, 4.5);
+  }
+
+  @Test
+  void wrap_wrongCarrier_throws() {
+    assertThatThrownBy(() -> Tensor.wrap(DataType.FP32, new double[] {1}, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float[]");
+    assertThatThrownBy(() -> Tensor.wrap(DataType.FP32, ByteBuffer.allocate(4), 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("direct");
+  }
+
+  @Test
+  void asDirectBuffer_arrayBacked_copiesEveryType() {
+    assertThat(Tensor.ofBooleans(new boolean[] {true, false}, 2).asDirectBuffer().get(0)).isEqualTo((byte) 1);
+    assertThat(Tensor.ofInts(new int[] {7, 8}, 2).asDirectBuffer().getInt(4)).isEqualTo(8);
+    assertThat(Tensor.ofLongs(new long[] {7, 8}, 2).asDirectBuffer().getLong(8)).isEqualTo(8);
+    assertThat(Tensor.ofInt16(new short[] {7, 8}, 2).asDirectBuffer().getShort(2)).isEqualTo((short) 8);
+    assertThatThrownBy(() -> Tensor.ofStrings(new String[] {"a"}, 1).asDirectBuffer())
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void equals_sameValuesDifferentBacking_areEqual() {
+    Tensor array = Tensor.ofDoubles(new double[] {1, Double.NaN}, 2);
+    Tensor buffer = Tensor.fromBuffer(DataType.FP64, array.asDirectBuffer(), 2);
+    assertThat(array).isEqualTo(buffer).hasSameHashCodeAs(buffer);
+    assertThat(array).isNotEqualTo(Tensor.ofDoubles(new double[] {1, 2}, 2));
+    assertThat(array).isNotEqualTo(Tensor.ofDoubles(new double[] {1, Double.NaN}, 1, 2));
+    assertThat(array).isNotEqualTo(Tensor.ofFloats(new float[] {1, Float.NaN}, 2));
+  }
+
+  @Test
+  void reshape_keepsElements_rejectsOtherCount() {
+    Tensor t = Tensor.ofInts(new int[] {1, 2, 3, 4, 5, 6}, 6).reshape(3, 2);
+    assertThat(t.shape()).containsExactly(3, 2);
+    assertThat(t.getInt(5)).isEqualTo(6);
+    assertThatThrownBy(() -> t.reshape(4, 2)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void toString_showsTypeShapeAndPreview() {
+    assertThat(Tensor.ofFloats(new float[10], 2, 5).toString())
+        .startsWith("Tensor[FP32 [2, 5]: 0.0").contains("(10 elements)");
+  }
+}
