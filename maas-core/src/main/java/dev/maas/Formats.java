@@ -66,6 +66,24 @@ final class Formats {
             + "; this store knows " + names()));
   }
 
+  /** Opens a loose artifact file with the first format that recognizes it. */
+  Model open(java.nio.file.Path file) {
+    Objects.requireNonNull(file, "file");
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new ModelLoadException("cannot open model file " + file + ": no such file");
+    }
+    ModelFormat format = names().stream().map(byName::get).filter(f -> f.recognizes(file)).findFirst()
+        .orElseThrow(() -> new ModelLoadException("no model format recognizes " + file + "; formats on the class path: "
+            + names()));
+    try {
+      return format.open(file);
+    } catch (ModelLoadException e) {
+      throw e;
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new ModelLoadException("cannot open " + file + " as format '" + format.name() + "': " + e, e);
+    }
+  }
+
   /** The format recorded for {@code version}, or a {@link ModelLoadException} naming what is known. */
   ModelFormat forReading(ModelVersion version) {
     return byName(version.format()).orElseThrow(() -> new ModelLoadException(

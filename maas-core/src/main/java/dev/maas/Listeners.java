@@ -16,9 +16,6 @@ final class Listeners {
     listeners.remove(listener);
   }
 
-  boolean isEmpty() {
-    return listeners.isEmpty();
-  }
 
   void fire(StoreEvent event) {
     for (StoreListener listener : listeners) {

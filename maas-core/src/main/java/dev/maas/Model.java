@@ -1,5 +1,6 @@
 package dev.maas;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -12,6 +13,17 @@ import java.util.Map;
  * prediction started after it throws {@link IllegalStateException}.
  */
 public interface Model extends AutoCloseable {
+  /**
+   * Opens the model in the single artifact file {@code file} (an {@code .onnx} file, say) with the
+   * first format found by {@link java.util.ServiceLoader} that recognizes it. The caller owns the
+   * model and closes it.
+   *
+   * @throws ModelLoadException if no format recognizes the file or the file cannot be opened
+   */
+  static Model open(Path file) {
+    return Formats.discover().open(file);
+  }
+
   /** The inputs the model takes and the outputs it returns. */
   ModelSignature signature();
 

@@ -131,7 +131,7 @@ public abstract class PredictorContractTest {
     long[] shape = inputs.get(spec.name()).shape();
     int n = Tensor.elementCount(shape);
     Tensor wrong = spec.dataType() == DataType.INT8
-        ? Tensor.ofStrings(new String[n], shape)
+        ? Tensor.ofByteStrings(new byte[n][0], shape)
         : Tensor.ofInt8(new byte[n], shape);
     inputs.put(spec.name(), wrong);
     Throwable thrown = catchThrowable(() -> model.predictor().predict(inputs));

@@ -8,7 +8,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** The test format of {@link ScaleModel}: one file, {@code model.scale}, holding the factor in hex. */
-class ScaleFormat implements ModelFormat {
+public class ScaleFormat implements ModelFormat {
+  /** For {@link java.util.ServiceLoader}. */
+  public ScaleFormat() {}
+
   static final String FILE = "model.scale";
 
   @Override
@@ -30,11 +33,24 @@ class ScaleFormat implements ModelFormat {
 
   @Override
   public Model open(ArtifactReader in) throws IOException {
-    String text = new String(in.readAllBytes(FILE), StandardCharsets.UTF_8);
+    return parse(new String(in.readAllBytes(FILE), StandardCharsets.UTF_8), in.location() + "/" + FILE);
+  }
+
+  private static Model parse(String text, String location) {
     try {
       return new ScaleModel(Double.parseDouble(text));
     } catch (NumberFormatException e) {
-      throw new ModelLoadException(in.location() + ": " + FILE + " holds no factor: '" + text + "'");
+      throw new ModelLoadException(location + " holds no factor: '" + text + "'");
     }
+  }
+
+  @Override
+  public boolean recognizes(java.nio.file.Path file) {
+    return file.getFileName().toString().endsWith(".scale");
+  }
+
+  @Override
+  public Model open(java.nio.file.Path file) throws IOException {
+    return parse(java.nio.file.Files.readString(file), file.toString());
   }
 }

@@ -2,6 +2,7 @@ package dev.maas.spi;
 
 import dev.maas.Model;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * A kind of model artifact (the {@code linear} format, the {@code onnx} format, ...): writes models
@@ -36,4 +37,24 @@ public interface ModelFormat {
    * @throws dev.maas.ModelLoadException if the files are not a valid artifact of this format
    */
   Model open(ArtifactReader in) throws IOException;
+
+  /**
+   * Whether {@code file}, a single artifact file outside any store (an {@code .onnx} file, say),
+   * is of this format, judged by its name or its first bytes. Formats whose artifacts are not
+   * single files return false, which is the default.
+   */
+  default boolean recognizes(Path file) {
+    return false;
+  }
+
+  /**
+   * Opens the single artifact file {@code file}, which {@link #recognizes} accepted. The caller owns
+   * the returned model and closes it.
+   *
+   * @throws dev.maas.ModelLoadException if the file is not a valid artifact of this format
+   * @throws UnsupportedOperationException if this format has no single-file artifacts (the default)
+   */
+  default Model open(Path file) throws IOException {
+    throw new UnsupportedOperationException("format '" + name() + "' cannot open a single file");
+  }
 }
