@@ -1,0 +1,513 @@
+package dev.maas.onnx;
+
+import ai.onnxruntime.MapInfo;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxModelMetadata;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.SequenceInfo;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import dev.maas.DataType;
+import dev.maas.InvalidInputException;
+import dev.maas.Model;
+import dev.maas.ModelLoadException;
+import dev.maas.ModelSignature;
+import dev.maas.Predictor;
+import dev.maas.Predictors;
+import dev.maas.Tensor;
+import dev.maas.TensorSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An ONNX model running in-process on ONNX Runtime: a {@link Model} whose signature is read from
+ * the ONNX graph (names, element types, shapes with {@code -1} for symbolic or unknown dimensions)
+ * and whose predictor hands inputs to ONNX Runtime from direct native-order buffers and copies each
+ * output once into a {@link Tensor}. Open one with {@link #open(Path)} or {@link #fromBytes(byte[])}
+ * (or from a {@link dev.maas.ModelStore}, through {@link OnnxModelFormat}) and close it when done.
+ *
+ * <p>Thread-safe: one model serves many threads at once. {@link #close()} refuses new calls, waits
+ * for the calls in flight, and only then frees the native session; any use after close throws
+ * {@link IllegalStateException}.
+ */
+public final class OnnxModel implements Model {
+  static final String MAAS_VERSION = Optional.ofNullable(OnnxModel.class.getPackage().getImplementationVersion())
+      .orElse("development");
+
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final OrtSession.SessionOptions sessionOptions;
+  private final OnnxOptions options;
+  private final ModelSignature signature;
+  private final Map<String, String> metadata;
+  private final List<InputBinding> inputs;
+  private final List<OutputBinding> outputs;
+  private final Predictor predictor;
+  private final byte[] bytes;
+  private final Path file;
+  private final List<String> externalFiles;
+  private final String location;
+
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile boolean closed;
+  private final Object drained = new Object();
+
+  private OnnxModel(Loaded l) {
+    this.env = l.env;
+    this.session = l.session;
+    this.sessionOptions = l.sessionOptions;
+    this.options = l.options;
+    this.signature = l.signature;
+    this.metadata = Collections.unmodifiableMap(l.metadata);
+    this.inputs = List.copyOf(l.inputs);
+    this.outputs = List.copyOf(l.outputs);
+    this.bytes = l.bytes;
+    this.file = l.file;
+    this.externalFiles = l.artifact.externalFiles();
+    this.location = l.location;
+    this.predictor = Predictors.validating(new SessionPredictor());
+  }
+
+  /**
+   * Opens the ONNX model in {@code file} with {@link OnnxOptions#defaults()}. External-data files
+   * are resolved in {@code file}'s directory.
+   *
+   * @throws ModelLoadException if the file cannot be read, is not an ONNX model, refers to
+   *     external data outside its directory, or uses what MaaS or ONNX Runtime cannot run
+   */
+  public static OnnxModel open(Path file) {
+    return open(file, OnnxOptions.defaults());
+  }
+
+  /** Opens the ONNX model in {@code file} with {@code options}; see {@link #open(Path)}. */
+  public static OnnxModel open(Path file, OnnxOptions options) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(options, "options");
+    byte[] content;
+    try {
+      content = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot read ONNX model " + file + ": " + e, e);
+    }
+    Path absolute = file.toAbsolutePath();
+    return load(content, absolute, options, absolute.toString());
+  }
+
+  /**
+   * Opens the ONNX model serialized in {@code model} (a copy is kept) with {@link
+   * OnnxOptions#defaults()}. A model that keeps tensors in external files must be opened from its
+   * path instead.
+   *
+   * @throws ModelLoadException if the bytes are not an ONNX model MaaS and ONNX Runtime can run
+   */
+  public static OnnxModel fromBytes(byte[] model) {
+    return fromBytes(model, OnnxOptions.defaults());
+  }
+
+  /** Opens the serialized ONNX model {@code model} with {@code options}; see {@link #fromBytes(byte[])}. */
+  public static OnnxModel fromBytes(byte[] model, OnnxOptions options) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(options, "options");
+    return load(model.clone(), null, options, "ONNX model (" + model.length + " bytes)");
+  }
+
+  private static OnnxModel load(byte[] bytes, Path file, OnnxOptions options, String location) {
+    OnnxArtifact artifact = OnnxArtifact.check(bytes, Optional.ofNullable(file).map(Path::getParent), location);
+    OrtEnvironment env = OrtRuntime.environment();
+    OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+    OrtSession session = null;
+    try {
+      configure(so, options, location);
+      session = file != null ? env.createSession(file.toString(), so) : env.createSession(bytes, so);
+      Loaded l = new Loaded();
+      l.env = env;
+      l.session = session;
+      l.sessionOptions = so;
+      l.options = options;
+      l.artifact = artifact;
+      l.bytes = file == null ? bytes : null;
+      l.file = file;
+      l.location = location;
+      describe(l);
+      return new OnnxModel(l);
+    } catch (OrtException e) {
+      closeQuietly(session, so);
+      throw new ModelLoadException(location + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(session, so);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(OrtSession session, OrtSession.SessionOptions so) {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        // the load already failed; that failure is the one reported
+      }
+    }
+    so.close();
+  }
+
+  private static void configure(OrtSession.SessionOptions so, OnnxOptions options, String location)
+      throws OrtException {
+    if (options.threadPools() == OnnxOptions.ThreadPools.SHARED) {
+      if (!OrtRuntime.hasSharedPools()) {
+        throw new ModelLoadException(location + ": shared thread pools are unavailable because the ONNX Runtime "
+            + "environment was created by other code before MaaS opened its first model");
+      }
+      so.disablePerSessionThreads();
+    } else {
+      if (options.intraOpThreads() > 0) {
+        so.setIntraOpNumThreads(options.intraOpThreads());
+      }
+      if (options.interOpThreads() > 0) {
+        so.setInterOpNumThreads(options.interOpThreads());
+      }
+    }
+    so.setOptimizationLevel(switch (options.optimizationLevel()) {
+      case DISABLED -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+      case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+      case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+      case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+    });
+    so.setExecutionMode(options.executionMode() == OnnxOptions.ExecutionMode.PARALLEL
+        ? OrtSession.SessionOptions.ExecutionMode.PARALLEL
+        : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    so.setCPUArenaAllocator(options.cpuMemoryArena());
+    if (options.optimizedModelPath().isPresent()) {
+      so.setOptimizedModelFilePath(options.optimizedModelPath().get().toString());
+    }
+    if (options.executionProvider() == OnnxOptions.ExecutionProvider.CUDA) {
+      if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+        throw new ModelLoadException(location + ": execution provider CUDA is not available in this ONNX Runtime "
+            + "build (" + OrtRuntime.version() + ", providers " + OrtEnvironment.getAvailableProviders()
+            + "); use the com.microsoft.onnxruntime:onnxruntime_gpu artifact on a machine with CUDA, or the CPU provider");
+      }
+      try {
+        so.addCUDA(options.deviceId());
+      } catch (OrtException e) {
+        throw new ModelLoadException(location + ": execution provider CUDA (device " + options.deviceId()
+            + ") could not be loaded: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static void describe(Loaded l) throws OrtException {
+    List<TensorSpec> inSpecs = new ArrayList<>();
+    List<TensorSpec> outSpecs = new ArrayList<>();
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("format", "onnx");
+    for (NodeInfo node : l.session.getInputInfo().values()) {
+      ValueInfo info = node.getInfo();
+      if (!(info instanceof TensorInfo tensor)) {
+        throw new ModelLoadException(l.location + ": input '" + node.getName() + "' is " + describe(info)
+            + "; only tensor inputs are supported");
+      }
+      DataType type = dataType(tensor, "input", node.getName(), l.location);
+      if (type == DataType.UINT16 || type == DataType.UINT32 || type == DataType.UINT64) {
+        throw new ModelLoadException(l.location + ": input '" + node.getName() + "' has element type " + type
+            + ", which the ONNX Runtime Java API cannot create as an input (it carries UINT8 as the only unsigned type)");
+      }
+      TensorSpec spec = new TensorSpec(node.getName(), type, shape(tensor));
+      inSpecs.add(spec);
+      l.inputs.add(new InputBinding(node.getName(), type, spec.dims()));
+      recordDims(meta, "input", node.getName(), tensor);
+    }
+    for (NodeInfo node : l.session.getOutputInfo().values()) {
+      ValueInfo info = node.getInfo();
+      if (info instanceof TensorInfo tensor) {
+        DataType type = dataType(tensor, "output", node.getName(), l.location);
+        outSpecs.add(new TensorSpec(node.getName(), type, shape(tensor)));
+        l.outputs.add(new OutputBinding(node.getName(), type));
+        recordDims(meta, "output", node.getName(), tensor);
+      } else {
+        throw new ModelLoadException(l.location + ": output '" + node.getName() + "' is " + describe(info)
+            + ", which has no tensor form MaaS can return; re-export the model with tensor outputs"
+            + (info instanceof SequenceInfo s && s.isSequenceOfMaps()
+                ? " (for scikit-learn classifiers: skl2onnx options={'zipmap': False})" : ""));
+      }
+    }
+    l.signature = new ModelSignature(inSpecs, outSpecs);
+    OnnxModelMetadata m = l.session.getMetadata();
+    meta.put("onnx.irVersion", Long.toString(l.artifact.irVersion()));
+    l.artifact.opsets().forEach((domain, version) -> meta.put("onnx.opset." + domain, Long.toString(version)));
+    putIfPresent(meta, "onnx.producer", m.getProducerName());
+    putIfPresent(meta, "onnx.graph", m.getGraphName());
+    putIfPresent(meta, "onnx.domain", m.getDomain());
+    putIfPresent(meta, "onnx.description", m.getDescription());
+    meta.put("onnx.modelVersion", Long.toString(m.getVersion()));
+    meta.put("onnx.runtime", OrtRuntime.version());
+    m.getCustomMetadata().forEach((k, v) -> meta.put("onnx.custom." + k, v));
+    l.metadata = meta;
+  }
+
+  private static void putIfPresent(Map<String, String> meta, String key, String value) {
+    if (value != null && !value.isEmpty()) {
+      meta.put(key, value);
+    }
+  }
+
+  private static String describe(ValueInfo info) {
+    if (info instanceof SequenceInfo s) {
+      return s.isSequenceOfMaps() ? "a sequence of maps " + mapDescription(s.mapInfo) : "a sequence of " + s.sequenceType;
+    }
+    if (info instanceof MapInfo map) {
+      return "a map " + mapDescription(map);
+    }
+    return "a " + info.getClass().getSimpleName();
+  }
+
+  private static String mapDescription(MapInfo map) {
+    return "(" + map.keyType + " -> " + map.valueType + ")";
+  }
+
+  private static void recordDims(Map<String, String> meta, String kind, String name, TensorInfo tensor) {
+    String[] names = tensor.getDimensionNames();
+    long[] dims = tensor.getShape();
+    boolean symbolic = false;
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < dims.length; i++) {
+      String n = names != null && i < names.length && names[i] != null ? names[i] : "";
+      symbolic |= !n.isEmpty();
+      sb.append(i == 0 ? "" : ",").append(dims[i] >= 0 ? Long.toString(dims[i]) : n.isEmpty() ? "?" : n);
+    }
+    if (symbolic) {
+      meta.put("onnx." + kind + "." + name + ".dims", sb.toString());
+    }
+  }
+
+  private static List<Long> shape(TensorInfo tensor) {
+    List<Long> dims = new ArrayList<>();
+    for (long d : tensor.getShape()) {
+      dims.add(d < 0 ? TensorSpec.DYNAMIC : d);
+    }
+    return dims;
+  }
+
+  private static DataType dataType(TensorInfo tensor, String kind, String name, String location) {
+    return switch (tensor.onnxType) {
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> DataType.BOOL;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> DataType.UINT8;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> DataType.UINT16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> DataType.UINT32;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> DataType.UINT64;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> DataType.INT8;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> DataType.INT16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> DataType.INT32;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> DataType.INT64;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> DataType.FP16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> DataType.FP32;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> DataType.FP64;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> DataType.BYTES;
+      default -> throw new ModelLoadException(location + ": " + kind + " '" + name + "' has element type "
+          + tensor.onnxType.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "")
+          + ", which MaaS tensors cannot hold");
+    };
+  }
+
+  // ---- Model ----
+
+  @Override
+  public ModelSignature signature() {
+    return signature;
+  }
+
+  /**
+   * Facts read from the model: {@code onnx.irVersion}, {@code onnx.opset.<domain>}, {@code
+   * onnx.producer}, {@code onnx.graph}, {@code onnx.description}, {@code onnx.runtime} (the ONNX
+   * Runtime version), {@code onnx.input.<name>.dims} and {@code onnx.output.<name>.dims} for tensors
+   * with symbolic dimensions (for example {@code batch,4}), and {@code onnx.custom.<key>} for the
+   * model's own metadata entries.
+   */
+  @Override
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  @Override
+  public Predictor predictor() {
+    if (closing.get()) {
+      throw new IllegalStateException("ONNX model " + location + " is closed");
+    }
+    return predictor;
+  }
+
+  /** The options the session was created with. */
+  public OnnxOptions options() {
+    return options;
+  }
+
+  /** Whether {@link #close()} has been called. */
+  public boolean isClosed() {
+    return closing.get();
+  }
+
+  /**
+   * Refuses new predictions, waits for those in flight, then frees the native session. Idempotent;
+   * a second call returns at once.
+   */
+  @Override
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    boolean interrupted = false;
+    synchronized (drained) {
+      while (inFlight.get() > 0) {
+        try {
+          drained.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    closed = true;
+    try {
+      session.close();
+    } catch (OrtException e) {
+      System.getLogger(OnnxModel.class.getName()).log(System.Logger.Level.WARNING,
+          "closing the ONNX Runtime session of " + location + " failed", e);
+    } finally {
+      sessionOptions.close();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "OnnxModel[" + location + ", " + signature + (closing.get() ? ", closed" : "") + "]";
+  }
+
+  // ---- what OnnxModelFormat copies into a store ----
+
+  /** The serialized model, read again from its file when it was opened from one. */
+  byte[] modelBytes() throws IOException {
+    return bytes != null ? bytes.clone() : Files.readAllBytes(file);
+  }
+
+  /** The model's directory, when it was opened from a file. */
+  Optional<Path> directory() {
+    return Optional.ofNullable(file).map(Path::getParent);
+  }
+
+  /** The external-data files the model reads, relative to {@link #directory()}. */
+  List<String> externalFiles() {
+    return externalFiles;
+  }
+
+  // ---- the hot path ----
+
+  private void enter() {
+    inFlight.incrementAndGet();
+    if (closing.get()) {
+      exit();
+      throw new IllegalStateException("ONNX model " + location + " is closed");
+    }
+  }
+
+  private void exit() {
+    if (inFlight.decrementAndGet() == 0 && closing.get()) {
+      synchronized (drained) {
+        drained.notifyAll();
+      }
+    }
+  }
+
+  private final class SessionPredictor implements Predictor {
+    @Override
+    public ModelSignature signature() {
+      return signature;
+    }
+
+    @Override
+    public Map<String, Tensor> predict(Map<String, Tensor> request, Set<String> wanted) {
+      enter();
+      try {
+        if (closed) {
+          throw new IllegalStateException("ONNX model " + location + " is closed");
+        }
+        Map<String, OnnxTensor> ortInputs = new HashMap<>(inputs.size() * 2);
+        try {
+          for (InputBinding in : inputs) {
+            ortInputs.put(in.name(), in.toOrt(env, request.get(in.name())));
+          }
+          try (OrtSession.Result result = wanted.isEmpty() ? session.run(ortInputs) : session.run(ortInputs, wanted)) {
+            Map<String, Tensor> out = new LinkedHashMap<>(outputs.size() * 2);
+            for (OutputBinding o : outputs) {
+              if (wanted.isEmpty() || wanted.contains(o.name())) {
+                Optional<OnnxValue> value = result.get(o.name());
+                if (value.isEmpty()) {
+                  throw new IllegalStateException("ONNX Runtime returned no value for output '" + o.name() + "'");
+                }
+                out.put(o.name(), o.fromOrt(value.get()));
+              }
+            }
+            return out;
+          }
+        } catch (OrtException e) {
+          throw new InvalidInputException("ONNX Runtime rejected the request: " + e.getMessage(), e);
+        } finally {
+          for (OnnxTensor t : ortInputs.values()) {
+            t.close();
+          }
+        }
+      } finally {
+        exit();
+      }
+    }
+  }
+
+  /** What a model is made of while it loads. */
+  private static final class Loaded {
+    OrtEnvironment env;
+    OrtSession session;
+    OrtSession.SessionOptions sessionOptions;
+    OnnxOptions options;
+    OnnxArtifact artifact;
+    ModelSignature signature;
+    Map<String, String> metadata;
+    final List<InputBinding> inputs = new ArrayList<>();
+    final List<OutputBinding> outputs = new ArrayList<>();
+    byte[] bytes;
+    Path file;
+    String location;
+  }
+
+  static OnnxJavaType javaType(DataType type) {
+    return switch (type) {
+      case BOOL -> OnnxJavaType.BOOL;
+      case UINT8 -> OnnxJavaType.UINT8;
+      case INT8 -> OnnxJavaType.INT8;
+      case INT16, UINT16 -> OnnxJavaType.INT16;
+      case INT32, UINT32 -> OnnxJavaType.INT32;
+      case INT64, UINT64 -> OnnxJavaType.INT64;
+      case FP16 -> OnnxJavaType.FLOAT16;
+      case FP32 -> OnnxJavaType.FLOAT;
+      case FP64 -> OnnxJavaType.DOUBLE;
+      case BYTES -> OnnxJavaType.STRING;
+    };
+  }
+}
