@@ -1,0 +1,80 @@
+package dev.maas.linear;
+
+import dev.maas.InvalidInputException;
+import java.util.List;
+
+/**
+ * The shape of one fit: feature names, whether there is an intercept, the ridge penalty, and the
+ * shifts subtracted from every column (the first row's values when there is an intercept, so
+ * that the working columns are centred roughly and exactly representable shifts keep the
+ * transformation exact; zero without an intercept).
+ *
+ * <p>Instances are mutable until the shifts are set, then used read-only by many threads.
+ */
+final class Design {
+  final List<String> names;
+  final int features;
+  final boolean intercept;
+  final double ridge;
+  final boolean standardize;
+  final int offset;
+  /** Working columns: intercept, features, target. */
+  final int columns;
+  /** Parameters: intercept and features. */
+  final int parameters;
+  final double[] shift;
+  double shiftY;
+
+  Design(List<String> names, boolean intercept, double ridge, boolean standardize) {
+    this.names = List.copyOf(names);
+    this.features = names.size();
+    this.intercept = intercept;
+    this.ridge = ridge;
+    this.standardize = standardize;
+    this.offset = intercept ? 1 : 0;
+    this.parameters = features + offset;
+    this.columns = parameters + 1;
+    this.shift = new double[features];
+  }
+
+  /** Sets the shifts from the first row (only with an intercept; without one they stay zero). */
+  void setShifts(double[] firstRow, double firstY) {
+    if (intercept) {
+      for (int j = 0; j < features; j++) {
+        shift[j] = Double.isFinite(firstRow[j]) ? firstRow[j] : 0;
+      }
+      shiftY = Double.isFinite(firstY) ? firstY : 0;
+    }
+  }
+
+  /** The name of working parameter {@code column}. */
+  String parameterName(int column) {
+    return intercept && column == 0 ? FitReport.INTERCEPT : names.get(column - offset);
+  }
+
+  /**
+   * Writes one row into {@code block} at row {@code row}, shifted, checking that every value is
+   * finite; {@code unit} and {@code number} name the row in an error message ("line 7", "row 3").
+   */
+  void fill(double[] block, int row, double[] x, double y, String unit, long number) {
+    int base = row * columns;
+    if (intercept) {
+      block[base] = 1;
+    }
+    for (int j = 0; j < features; j++) {
+      double value = x[j];
+      if (!Double.isFinite(value)) {
+        throw nonFinite(unit + " " + number, names.get(j), value);
+      }
+      block[base + offset + j] = value - shift[j];
+    }
+    if (!Double.isFinite(y)) {
+      throw nonFinite(unit + " " + number, "target", y);
+    }
+    block[base + columns - 1] = y - shiftY;
+  }
+
+  static InvalidInputException nonFinite(String where, String column, double value) {
+    return new InvalidInputException(where + ", column '" + column + "': value " + value + " is not a finite number");
+  }
+}

@@ -1,0 +1,238 @@
+package dev.maas.linear;
+
+import dev.maas.DataType;
+import dev.maas.InvalidInputException;
+import dev.maas.ModelSignature;
+import dev.maas.Predictor;
+import dev.maas.Tensor;
+import dev.maas.TensorSpec;
+import dev.maas.spi.AffineModel;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A fitted linear regression {@code y = b0 + b1 x1 + ... + bp xp}: its coefficients, feature
+ * names and, when it came from {@link LinearRegressionTrainer}, the {@link FitReport} of the fit.
+ * Its signature takes one input {@value #INPUT}, FP64 {@code [-1, p]} (FP32 tensors are accepted
+ * as well and widened), and returns one output {@value #OUTPUT}, FP64 {@code [-1]}. The tabular
+ * calls {@link Predictor#predictRows} and {@link Predictor#predictRow} allocate nothing but their
+ * result. The model holds no native memory; {@link #close()} only stops further predictions.
+ *
+ * <p>Instances are immutable (but for being closed) and thread-safe.
+ */
+public final class LinearRegressionModel implements AffineModel {
+  /** The name of the model's input. */
+  public static final String INPUT = "features";
+  /** The name of the model's output. */
+  public static final String OUTPUT = "prediction";
+
+  private final double intercept;
+  private final double[] coefficients;
+  private final List<String> featureNames;
+  private final Optional<FitReport> report;
+  private final ModelSignature signature;
+  private final Predictor predictor;
+  private volatile boolean closed;
+
+  private LinearRegressionModel(double intercept, double[] coefficients, List<String> featureNames,
+      Optional<FitReport> report) {
+    this.intercept = intercept;
+    this.coefficients = coefficients;
+    this.featureNames = List.copyOf(featureNames);
+    this.report = report;
+    if (!Double.isFinite(intercept)) {
+      throw new IllegalArgumentException("intercept must be finite, got " + intercept);
+    }
+    for (int j = 0; j < coefficients.length; j++) {
+      if (!Double.isFinite(coefficients[j])) {
+        throw new IllegalArgumentException("coefficient " + j + " must be finite, got " + coefficients[j]);
+      }
+    }
+    if (this.featureNames.size() != coefficients.length) {
+      throw new IllegalArgumentException(
+          coefficients.length + " coefficients but " + this.featureNames.size() + " feature names");
+    }
+    if (new HashSet<>(this.featureNames).size() != this.featureNames.size()) {
+      throw new IllegalArgumentException("feature names must be distinct: " + this.featureNames);
+    }
+    for (String name : this.featureNames) {
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("feature names must not be empty");
+      }
+    }
+    this.signature = new ModelSignature(
+        List.of(TensorSpec.of(INPUT, DataType.FP64, TensorSpec.DYNAMIC, coefficients.length)),
+        List.of(TensorSpec.of(OUTPUT, DataType.FP64, TensorSpec.DYNAMIC)));
+    this.predictor = new AffinePredictor();
+  }
+
+  /**
+   * A model with the given intercept and coefficients (copied) and feature names.
+   *
+   * @throws IllegalArgumentException if a value is not finite, or the names are not as many as
+   *     the coefficients, distinct and non-empty
+   */
+  public static LinearRegressionModel of(double intercept, double[] coefficients, List<String> featureNames) {
+    Objects.requireNonNull(coefficients, "coefficients");
+    Objects.requireNonNull(featureNames, "featureNames");
+    return new LinearRegressionModel(intercept, coefficients.clone(), featureNames, Optional.empty());
+  }
+
+  /** The same as {@link #of} but carrying {@code report}; used by the trainer and the format. */
+  static LinearRegressionModel withReport(double intercept, double[] coefficients, List<String> featureNames,
+      FitReport report) {
+    return new LinearRegressionModel(intercept, coefficients, featureNames, Optional.of(report));
+  }
+
+  @Override
+  public double[] coefficients() {
+    return coefficients.clone();
+  }
+
+  /** Coefficient {@code j}, for feature {@code featureNames().get(j)}. */
+  public double coefficient(int j) {
+    return coefficients[j];
+  }
+
+  @Override
+  public double intercept() {
+    return intercept;
+  }
+
+  /** The feature names, one per input column. */
+  public List<String> featureNames() {
+    return featureNames;
+  }
+
+  /** The number of input columns, p. */
+  public int featureCount() {
+    return coefficients.length;
+  }
+
+  /** The statistics of the fit that made this model, if it came from a fit. */
+  public Optional<FitReport> report() {
+    return report;
+  }
+
+  @Override
+  public ModelSignature signature() {
+    return signature;
+  }
+
+  @Override
+  public Map<String, String> metadata() {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("type", "linear-regression");
+    out.put("features", String.join(",", featureNames));
+    out.put("intercept", Double.toString(intercept));
+    return Map.copyOf(out);
+  }
+
+  @Override
+  public Predictor predictor() {
+    ensureOpen();
+    return predictor;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the linear regression model is closed");
+    }
+  }
+
+  double dot(double[] row) {
+    double s = intercept;
+    for (int j = 0; j < coefficients.length; j++) {
+      s += coefficients[j] * row[j];
+    }
+    return s;
+  }
+
+  @Override
+  public String toString() {
+    return "LinearRegressionModel[intercept=" + intercept + ", coefficients=" + Arrays.toString(coefficients)
+        + ", features=" + featureNames + "]";
+  }
+
+  private final class AffinePredictor implements Predictor {
+    @Override
+    public ModelSignature signature() {
+      return signature;
+    }
+
+    @Override
+    public Map<String, Tensor> predict(Map<String, Tensor> inputs, Set<String> outputs) {
+      Objects.requireNonNull(inputs, "inputs");
+      Objects.requireNonNull(outputs, "outputs");
+      ensureOpen();
+      TensorSpec spec = signature.inputs().get(0);
+      for (String name : inputs.keySet()) {
+        if (!name.equals(INPUT)) {
+          throw new InvalidInputException("unexpected input '" + name + "'; the model takes [" + INPUT + "]");
+        }
+      }
+      Tensor x = inputs.get(INPUT);
+      if (x == null) {
+        throw new InvalidInputException("missing input '" + INPUT + "': expected " + spec.describe());
+      }
+      signature.validateOutputNames(outputs);
+      boolean typeFits = x.dataType() == DataType.FP64 || x.dataType() == DataType.FP32;
+      if (!typeFits || !spec.acceptsShape(x.shape())) {
+        throw new InvalidInputException("input '" + INPUT + "': expected " + spec.describe()
+            + " (or FP32), got " + x.dataType() + " " + Arrays.toString(x.shape()));
+      }
+      int rows = (int) x.dim(0);
+      int p = coefficients.length;
+      double[] out = new double[rows];
+      for (int i = 0; i < rows; i++) {
+        double s = intercept;
+        int base = i * p;
+        for (int j = 0; j < p; j++) {
+          s += coefficients[j] * x.getDouble(base + j);
+        }
+        out[i] = s;
+      }
+      return Map.of(OUTPUT, Tensor.wrap(DataType.FP64, out, rows));
+    }
+
+    @Override
+    public double[] predictRows(double[][] rows) {
+      Objects.requireNonNull(rows, "rows");
+      ensureOpen();
+      for (int i = 0; i < rows.length; i++) {
+        checkRow(rows[i], i);
+      }
+      double[] out = new double[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        out[i] = dot(rows[i]);
+      }
+      return out;
+    }
+
+    @Override
+    public double predictRow(double[] row) {
+      Objects.requireNonNull(row, "row");
+      ensureOpen();
+      checkRow(row, 0);
+      return dot(row);
+    }
+
+    private void checkRow(double[] row, int index) {
+      if (row.length != coefficients.length) {
+        throw new InvalidInputException("input '" + INPUT + "': row " + index + " has " + row.length
+            + " columns, expected " + coefficients.length);
+      }
+    }
+  }
+}

@@ -1,0 +1,432 @@
+package dev.maas.linear;
+
+import dev.maas.InvalidInputException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Fits {@link LinearRegressionModel}s by least squares: ordinary least squares, or ridge
+ * regression with an L2 penalty that leaves the intercept unpenalised, optionally on standardised
+ * features (the fitted model still predicts on raw inputs). Configured with {@link #builder()}.
+ *
+ * <p>The solver is Householder QR folded over row blocks (TSQR), in parallel and in one pass, so
+ * the same code fits an in-memory matrix, an {@link Iterator} of rows or a CSV file of any size in
+ * memory that does not depend on the row count. When the data are in memory and the design is
+ * ill-conditioned (condition number above 100) or small (n·p up to 2²⁰), the solution is refined
+ * iteratively with residuals computed in extended precision (see {@code docs/linear.md}). A rank-deficient design (a constant
+ * or duplicated column, say) is rejected with an {@link InvalidInputException} that names the
+ * offending columns, never answered with arbitrary numbers.
+ *
+ * <p>Instances are immutable and thread-safe; each fit uses its own worker threads and stops them
+ * before it returns.
+ */
+public final class LinearRegressionTrainer {
+  static final int BLOCK_ROWS = 256;
+  static final double REFINE_ABOVE_CONDITION = 100;
+  static final long REFINE_BELOW_SIZE = 1 << 20;
+  private static final int PARALLEL_MIN_ROWS = 8 * BLOCK_ROWS;
+
+  private final boolean intercept;
+  private final double ridge;
+  private final boolean standardize;
+  private final List<String> featureNames;
+  private final int parallelism;
+
+  private LinearRegressionTrainer(Builder b) {
+    this.intercept = b.intercept;
+    this.ridge = b.ridge;
+    this.standardize = b.standardize;
+    this.featureNames = b.featureNames;
+    this.parallelism = b.parallelism;
+  }
+
+  /** A builder with intercept on, no penalty, no standardisation, default feature names. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A trainer for ordinary least squares with an intercept. */
+  public static LinearRegressionTrainer ordinaryLeastSquares() {
+    return builder().build();
+  }
+
+  /**
+   * Fits rows {@code x} (n rows of p values) to targets {@code y} (n values). Feature names are
+   * the builder's, or {@code x1 ... xp}. The arrays are only read.
+   *
+   * @throws InvalidInputException if the rows are ragged, do not match the feature names, hold a
+   *     value that is not finite, number fewer than the parameters, or the design is rank deficient
+   */
+  public LinearRegressionModel fit(double[][] x, double[] y) {
+    Objects.requireNonNull(x, "x");
+    Objects.requireNonNull(y, "y");
+    if (x.length != y.length) {
+      throw new InvalidInputException("x has " + x.length + " rows but y has " + y.length + " values");
+    }
+    if (x.length == 0) {
+      throw new InvalidInputException("no rows to fit");
+    }
+    int p = featureNames.isEmpty() ? x[0].length : featureNames.size();
+    for (int i = 0; i < x.length; i++) {
+      if (x[i].length != p) {
+        throw new InvalidInputException("row " + i + " has " + x[i].length + " values, expected " + p);
+      }
+    }
+    Design design = new Design(names(p), intercept, ridge, standardize);
+    design.setShifts(x[0], y[0]);
+    int n = x.length;
+    int threads = n >= PARALLEL_MIN_ROWS ? parallelism : 1;
+    QrAccumulator acc;
+    try (ParallelFolder folder = new ParallelFolder(threads, design.columns, BLOCK_ROWS)) {
+      int chunkRows = BLOCK_ROWS * 8;
+      for (int from = 0; from < n && !folder.failed(); from += chunkRows) {
+        int start = from;
+        int end = Math.min(n, from + chunkRows);
+        folder.submit(worker -> {
+          for (int blockStart = start; blockStart < end; blockStart += BLOCK_ROWS) {
+            int rows = Math.min(BLOCK_ROWS, end - blockStart);
+            for (int r = 0; r < rows; r++) {
+              int i = blockStart + r;
+              design.fill(worker.block, r, x[i], y[i], "row", i);
+            }
+            worker.accumulator.addData(worker.block, rows);
+          }
+        });
+      }
+      acc = folder.finish();
+    }
+    return solve(acc, design, x, y);
+  }
+
+  /**
+   * Fits a stream of rows in one pass: each array holds the p feature values followed by the
+   * target (p + 1 values). The arrays are copied as they come, so an iterator may reuse one.
+   * Memory does not grow with the number of rows; no iterative refinement is possible, so on
+   * ill-conditioned data the in-memory {@link #fit(double[][], double[])} is more accurate.
+   *
+   * @throws InvalidInputException as {@link #fit(double[][], double[])}, rows counted from 0
+   */
+  public LinearRegressionModel fit(Iterator<double[]> rows) {
+    Objects.requireNonNull(rows, "rows");
+    if (!rows.hasNext()) {
+      throw new InvalidInputException("no rows to fit");
+    }
+    double[] first = rows.next().clone();
+    int p = first.length - 1;
+    if (p < 0 || (!featureNames.isEmpty() && featureNames.size() != p)) {
+      throw new InvalidInputException("row 0 has " + first.length + " values, expected the "
+          + (featureNames.isEmpty() ? "features" : featureNames.size() + " features") + " and the target");
+    }
+    Design design = new Design(names(p), intercept, ridge, standardize);
+    design.setShifts(first, first[p]);
+    QrAccumulator acc;
+    try (ParallelFolder folder = new ParallelFolder(parallelism, design.columns, BLOCK_ROWS)) {
+      double[] block = new double[BLOCK_ROWS * design.columns];
+      int filled = 0;
+      long index = 0;
+      double[] row = first;
+      while (row != null && !folder.failed()) {
+        if (row.length != p + 1) {
+          throw new InvalidInputException("row " + index + " has " + row.length + " values, expected " + (p + 1));
+        }
+        design.fill(block, filled++, row, row[p], "row", index);
+        index++;
+        if (filled == BLOCK_ROWS) {
+          submitBlock(folder, block, filled);
+          block = new double[BLOCK_ROWS * design.columns];
+          filled = 0;
+        }
+        row = rows.hasNext() ? rows.next() : null;
+      }
+      if (filled > 0) {
+        submitBlock(folder, block, filled);
+      }
+      acc = folder.finish();
+    }
+    return solve(acc, design, null, null);
+  }
+
+  private static void submitBlock(ParallelFolder folder, double[] block, int rows) {
+    folder.submit(worker -> worker.accumulator.addData(block, rows));
+  }
+
+  /**
+   * Fits the CSV file {@code csv} (comma-separated, a header row of column names, then one row per
+   * observation) in one streaming pass, on all cores. The target is column {@code target}; the
+   * features are the builder's feature names, or every other column in file order. Blank lines
+   * are skipped; every used cell must be a finite decimal number.
+   *
+   * @throws InvalidInputException naming the line and column of a cell that is not a number, a
+   *     line with the wrong number of cells, a missing column, or as {@link #fit(double[][], double[])}
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public LinearRegressionModel fitCsv(Path csv, String target) {
+    Objects.requireNonNull(csv, "csv");
+    Objects.requireNonNull(target, "target");
+    try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+      String headerLine = reader.readLine();
+      if (headerLine == null) {
+        throw new InvalidInputException(csv.getFileName() + " is empty: expected a header row");
+      }
+      if (!headerLine.isEmpty() && headerLine.charAt(0) == '\uFEFF') {
+        headerLine = headerLine.substring(1);
+      }
+      List<String> header = Csv.split(headerLine, 1);
+      Set<String> seen = new HashSet<>();
+      for (String name : header) {
+        if (!seen.add(name)) {
+          throw new InvalidInputException("line 1: column '" + name + "' appears twice in the header");
+        }
+      }
+      int targetIndex = header.indexOf(target);
+      if (targetIndex < 0) {
+        throw new InvalidInputException("no column '" + target + "' in the header of " + csv.getFileName()
+            + "; columns: " + header);
+      }
+      List<String> features = new ArrayList<>();
+      if (featureNames.isEmpty()) {
+        for (String name : header) {
+          if (!name.equals(target)) {
+            features.add(name);
+          }
+        }
+      } else {
+        for (String name : featureNames) {
+          if (!header.contains(name)) {
+            throw new InvalidInputException("no feature column '" + name + "' in the header of " + csv.getFileName()
+                + "; columns: " + header);
+          }
+          if (name.equals(target)) {
+            throw new InvalidInputException("column '" + name + "' is both the target and a feature");
+          }
+          features.add(name);
+        }
+      }
+      int p = features.size();
+      int[] slots = new int[header.size()];
+      java.util.Arrays.fill(slots, -1);
+      for (int j = 0; j < p; j++) {
+        slots[header.indexOf(features.get(j))] = j;
+      }
+      slots[targetIndex] = p;
+      Design design = new Design(features, intercept, ridge, standardize);
+      return fitCsvRows(reader, header, slots, design, csv);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + csv + ": " + e.getMessage(), e);
+    }
+  }
+
+  private LinearRegressionModel fitCsvRows(BufferedReader reader, List<String> header, int[] slots, Design design,
+      Path csv) throws IOException {
+    int p = design.features;
+    long lineNumber = 1;
+    String line;
+    double[] firstValues = new double[p + 1];
+    List<String> pending = new ArrayList<>();
+    long pendingFirstLine = 2;
+    while ((line = reader.readLine()) != null) {
+      lineNumber++;
+      pending.add(line);
+      if (!line.isBlank()) {
+        Csv.parse(line, lineNumber, slots, header, firstValues);
+        break;
+      }
+    }
+    if (line == null) {
+      throw new InvalidInputException(csv.getFileName() + " has a header but no data rows");
+    }
+    design.setShifts(firstValues, firstValues[p]);
+    QrAccumulator acc;
+    try (ParallelFolder folder = new ParallelFolder(parallelism, design.columns, BLOCK_ROWS)) {
+      while (!folder.failed()) {
+        if (pending.size() == BLOCK_ROWS) {
+          submitLines(folder, pending.toArray(new String[0]), pendingFirstLine, header, slots, design);
+          pending.clear();
+          pendingFirstLine = lineNumber + 1;
+        }
+        line = reader.readLine();
+        if (line == null) {
+          break;
+        }
+        lineNumber++;
+        pending.add(line);
+      }
+      if (!pending.isEmpty() && !folder.failed()) {
+        submitLines(folder, pending.toArray(new String[0]), pendingFirstLine, header, slots, design);
+      }
+      acc = folder.finish();
+    }
+    return solve(acc, design, null, null);
+  }
+
+  private static void submitLines(ParallelFolder folder, String[] lines, long firstLine, List<String> header,
+      int[] slots, Design design) {
+    folder.submit(worker -> {
+      double[] values = new double[design.features + 1];
+      int rows = 0;
+      for (int k = 0; k < lines.length; k++) {
+        if (lines[k].isBlank()) {
+          continue;
+        }
+        long number = firstLine + k;
+        Csv.parse(lines[k], number, slots, header, values);
+        design.fill(worker.block, rows++, values, values[design.features], "line", number);
+      }
+      worker.accumulator.addData(worker.block, rows);
+    });
+  }
+
+  /**
+   * Splits the rows with {@link DataSplit#kFold} and, for each fold, fits on the other folds and
+   * measures the fit on this one.
+   *
+   * @return one {@link RegressionMetrics} per fold, in fold order
+   */
+  public List<RegressionMetrics> crossValidate(double[][] x, double[] y, int folds, long seed) {
+    Objects.requireNonNull(x, "x");
+    Objects.requireNonNull(y, "y");
+    if (x.length != y.length) {
+      throw new InvalidInputException("x has " + x.length + " rows but y has " + y.length + " values");
+    }
+    List<RegressionMetrics> out = new ArrayList<>();
+    for (DataSplit split : DataSplit.kFold(x.length, folds, seed)) {
+      LinearRegressionModel model = fit(split.train(x), split.train(y));
+      out.add(RegressionMetrics.evaluate(model, split.test(x), split.test(y)));
+    }
+    return List.copyOf(out);
+  }
+
+  /** Whether fits have an intercept. */
+  public boolean intercept() {
+    return intercept;
+  }
+
+  /** The L2 penalty (0 for ordinary least squares). */
+  public double ridge() {
+    return ridge;
+  }
+
+  /** Whether the penalty applies to standardised features. */
+  public boolean standardize() {
+    return standardize;
+  }
+
+  /** The feature names set on the builder; empty for the defaults. */
+  public List<String> featureNames() {
+    return featureNames;
+  }
+
+  private List<String> names(int p) {
+    if (!featureNames.isEmpty()) {
+      return featureNames;
+    }
+    List<String> out = new ArrayList<>(p);
+    for (int j = 1; j <= p; j++) {
+      out.add("x" + j);
+    }
+    return out;
+  }
+
+  private LinearRegressionModel solve(QrAccumulator acc, Design design, double[][] x, double[] y) {
+    Solution s = Solution.solve(acc, design, x, y);
+    return LinearRegressionModel.withReport(s.intercept(), s.coefficients(), design.names, s.report());
+  }
+
+  /**
+   * Collects the settings of a {@link LinearRegressionTrainer}; each setter checks its argument at
+   * once.
+   *
+   * <p>Builders are not thread-safe.
+   */
+  public static final class Builder {
+    private boolean intercept = true;
+    private double ridge;
+    private boolean standardize;
+    private List<String> featureNames = List.of();
+    private int parallelism = Runtime.getRuntime().availableProcessors();
+
+    private Builder() {}
+
+    /** Whether the model has an intercept (default true). */
+    public Builder intercept(boolean intercept) {
+      this.intercept = intercept;
+      return this;
+    }
+
+    /**
+     * The L2 penalty {@code lambda}: the fit minimises {@code ||y - Xb||² + lambda * Σ (w_j
+     * b_j)²} over the feature coefficients (never the intercept), with {@code w_j = 1}, or the
+     * feature's standard deviation when {@link #standardize} is on. Default 0.
+     *
+     * @throws IllegalArgumentException if {@code lambda} is negative or not finite
+     */
+    public Builder ridge(double lambda) {
+      if (!(lambda >= 0) || !Double.isFinite(lambda)) {
+        throw new IllegalArgumentException("ridge must be a finite number >= 0, got " + lambda);
+      }
+      this.ridge = lambda;
+      return this;
+    }
+
+    /**
+     * Whether to standardise the features (centre and divide by their population standard
+     * deviation) before fitting, folding the transformation back into the coefficients so that
+     * the model predicts on raw inputs. Without a penalty the fitted model is the same either way;
+     * with one, the penalty treats every feature on the same scale. Default false.
+     */
+    public Builder standardize(boolean standardize) {
+      this.standardize = standardize;
+      return this;
+    }
+
+    /**
+     * The feature names. For in-memory and iterator fits they name the columns (default {@code
+     * x1 ... xp}); for CSV fits they select the columns (default all but the target).
+     *
+     * @throws IllegalArgumentException if a name is empty or repeated
+     */
+    public Builder featureNames(List<String> names) {
+      List<String> copy = List.copyOf(names);
+      if (new HashSet<>(copy).size() != copy.size()) {
+        throw new IllegalArgumentException("feature names must be distinct: " + copy);
+      }
+      for (String name : copy) {
+        if (name.isEmpty()) {
+          throw new IllegalArgumentException("feature names must not be empty");
+        }
+      }
+      this.featureNames = copy;
+      return this;
+    }
+
+    /**
+     * The number of threads a fit uses (default: the number of processors). Results are
+     * deterministic for a given value.
+     *
+     * @throws IllegalArgumentException if {@code threads} is less than 1
+     */
+    public Builder parallelism(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("parallelism must be >= 1, got " + threads);
+      }
+      this.parallelism = threads;
+      return this;
+    }
+
+    /** The trainer. */
+    public LinearRegressionTrainer build() {
+      return new LinearRegressionTrainer(this);
+    }
+  }
+
+}

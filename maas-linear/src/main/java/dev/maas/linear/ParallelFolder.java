@@ -1,0 +1,157 @@
+package dev.maas.linear;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Folds chunks of rows into per-worker {@link QrAccumulator}s on a fixed number of threads, then
+ * merges them in worker order. Chunk {@code i} always goes to worker {@code i mod threads}, so
+ * for a fixed thread count the result is deterministic. With one thread, chunks run on the caller.
+ * The queues are bounded, so memory does not grow with the number of rows.
+ *
+ * <p>Instances are used by one thread (the producer) at a time.
+ */
+final class ParallelFolder implements AutoCloseable {
+  /** A unit of work: turns its rows into blocks and adds them to the worker's accumulator. */
+  interface Chunk {
+    void foldInto(Worker worker);
+  }
+
+  /** What one worker owns: its accumulator and a reusable block buffer. */
+  static final class Worker {
+    final QrAccumulator accumulator;
+    final double[] block;
+
+    Worker(int columns, int blockRows) {
+      this.accumulator = new QrAccumulator(columns);
+      this.block = new double[columns * blockRows];
+    }
+  }
+
+  private static final Chunk END = w -> {};
+
+  private final Worker[] workers;
+  private final List<Thread> threads = new ArrayList<>();
+  private final List<BlockingQueue<Chunk>> queues = new ArrayList<>();
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private long submitted;
+  private boolean finished;
+
+  ParallelFolder(int threadCount, int columns, int blockRows) {
+    workers = new Worker[threadCount];
+    for (int i = 0; i < threadCount; i++) {
+      workers[i] = new Worker(columns, blockRows);
+    }
+    if (threadCount > 1) {
+      for (int i = 0; i < threadCount; i++) {
+        BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(4);
+        Worker worker = workers[i];
+        Thread thread = new Thread(() -> run(queue, worker), "maas-linear-fit-" + i);
+        thread.setDaemon(true);
+        queues.add(queue);
+        threads.add(thread);
+        thread.start();
+      }
+    }
+  }
+
+  /** The worker the producer may use directly (single-threaded mode only). */
+  Worker callerWorker() {
+    return workers[0];
+  }
+
+  private void run(BlockingQueue<Chunk> queue, Worker worker) {
+    try {
+      while (true) {
+        Chunk chunk = queue.take();
+        if (chunk == END) {
+          return;
+        }
+        if (failure.get() == null) {
+          try {
+            chunk.foldInto(worker);
+          } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether a chunk has failed; the producer may stop early. */
+  boolean failed() {
+    return failure.get() != null;
+  }
+
+  /** Hands {@code chunk} to its worker, waiting while that worker's queue is full. */
+  void submit(Chunk chunk) {
+    if (threads.isEmpty()) {
+      chunk.foldInto(workers[0]);
+      return;
+    }
+    BlockingQueue<Chunk> queue = queues.get((int) (submitted++ % queues.size()));
+    try {
+      queue.put(chunk);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while fitting", e);
+    }
+  }
+
+  /** Waits for every chunk, rethrows the first failure, and returns the merged accumulator. */
+  QrAccumulator finish() {
+    stopWorkers();
+    RuntimeException e = failure.get();
+    if (e != null) {
+      throw e;
+    }
+    QrAccumulator total = workers[0].accumulator;
+    for (int i = 1; i < workers.length; i++) {
+      total.merge(workers[i].accumulator);
+    }
+    return total;
+  }
+
+  private void stopWorkers() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    boolean interrupted = false;
+    for (BlockingQueue<Chunk> queue : queues) {
+      while (true) {
+        try {
+          queue.put(END);
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    for (Thread thread : threads) {
+      while (true) {
+        try {
+          thread.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the workers if {@link #finish} was not reached (the producer failed). */
+  @Override
+  public void close() {
+    failure.compareAndSet(null, new IllegalStateException("fit abandoned"));
+    stopWorkers();
+  }
+}

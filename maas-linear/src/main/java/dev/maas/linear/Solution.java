@@ -1,0 +1,267 @@
+package dev.maas.linear;
+
+import dev.maas.InvalidInputException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.special.Beta;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.SingularOps_DDRM;
+
+/**
+ * Turns an accumulated QR factor into coefficients and a {@link FitReport}: adds the penalty rows,
+ * checks the rank, estimates the condition number, solves, refines in-memory ill-conditioned
+ * problems with {@link RefinedSolver}, maps the working coefficients back to the raw features,
+ * and computes the statistics.
+ *
+ * <p>Instances are immutable.
+ */
+final class Solution {
+  private static final double EPS = 0x1p-52;
+
+  private final double intercept;
+  private final double[] coefficients;
+  private final FitReport report;
+
+  private Solution(double intercept, double[] coefficients, FitReport report) {
+    this.intercept = intercept;
+    this.coefficients = coefficients;
+    this.report = report;
+  }
+
+  double intercept() {
+    return intercept;
+  }
+
+  double[] coefficients() {
+    return coefficients;
+  }
+
+  FitReport report() {
+    return report;
+  }
+
+  /**
+   * Solves the problem {@code acc} holds; {@code x} and {@code y} are the in-memory data for
+   * refinement, or null for streamed data.
+   */
+  static Solution solve(QrAccumulator acc, Design d, double[][] x, double[] y) {
+    long n = acc.count();
+    int k = d.parameters;
+    int q = d.columns;
+    if (n < k) {
+      throw new InvalidInputException("fitting " + k + " parameters needs at least " + k + " rows, got " + n);
+    }
+    double[] penalty = null;
+    if (d.ridge > 0 && d.features > 0) {
+      penalty = new double[d.features];
+      double[] rows = new double[d.features * q];
+      for (int j = 0; j < d.features; j++) {
+        double w = 1;
+        if (d.standardize) {
+          w = Math.sqrt(acc.sumOfSquares(d.offset + j) / n);
+          if (w == 0) {
+            throw new InvalidInputException("column '" + d.names.get(j) + "' is constant and cannot be standardised");
+          }
+        }
+        penalty[j] = Math.sqrt(d.ridge) * w;
+        rows[j * q + d.offset + j] = penalty[j];
+      }
+      acc.fold(rows, d.features);
+    }
+    double[] r = acc.r();
+    double[] norms = new double[k];
+    List<String> dependent = new ArrayList<>();
+    double tolerance = 16 * EPS * Math.sqrt((double) n);
+    for (int c = 0; c < k; c++) {
+      double s = 0;
+      for (int i = 0; i <= c; i++) {
+        s += r[i * q + c] * r[i * q + c];
+      }
+      norms[c] = Math.sqrt(s);
+      if (norms[c] == 0 || Math.abs(r[c * q + c]) <= tolerance * norms[c]) {
+        String name = d.parameterName(c);
+        boolean zero = norms[c] == 0 || isZeroBelowIntercept(r, q, c, d);
+        dependent.add("'" + name + "'" + (zero ? (d.intercept ? " (constant)" : " (all zeros)") : ""));
+      }
+    }
+    if (!dependent.isEmpty()) {
+      throw new InvalidInputException("the design matrix is rank deficient: column" + (dependent.size() > 1 ? "s " : " ")
+          + String.join(", ", dependent) + (dependent.size() > 1 ? " are" : " is")
+          + " a linear combination of the columns before " + (dependent.size() > 1 ? "them" : "it")
+          + " (a constant or duplicated column?); remove " + (dependent.size() > 1 ? "them" : "it") + " or set a ridge penalty");
+    }
+    double condition = conditionNumber(r, q, d.offset, k);
+    double[] coef = new double[k];
+    for (int i = k - 1; i >= 0; i--) {
+      double s = r[i * q + k];
+      for (int j = i + 1; j < k; j++) {
+        s -= r[i * q + j] * coef[j];
+      }
+      coef[i] = s / r[i * q + i];
+    }
+    double[] low = new double[k];
+    double rss;
+    if (x != null && (condition > LinearRegressionTrainer.REFINE_ABOVE_CONDITION
+        || n * k <= LinearRegressionTrainer.REFINE_BELOW_SIZE)) {
+      RefinedSolver refined = new RefinedSolver(x, y, d, penalty);
+      double[] both = refined.solve();
+      rss = refined.rss(both);
+      coef = java.util.Arrays.copyOf(both, k);
+      System.arraycopy(both, k, low, 0, k);
+    } else {
+      double rho = r[k * q + k];
+      double pen = 0;
+      if (penalty != null) {
+        for (int j = 0; j < d.features; j++) {
+          double t = penalty[j] * coef[d.offset + j];
+          pen += t * t;
+        }
+      }
+      rss = Math.max(0, rho * rho - pen);
+    }
+    double[] b = new double[d.features];
+    Dot2 sum = new Dot2();
+    if (d.intercept) {
+      sum.add(coef[0]);
+      sum.add(low[0]);
+      sum.add(d.shiftY);
+    }
+    for (int j = 0; j < d.features; j++) {
+      b[j] = coef[d.offset + j];
+      sum.addProduct(-b[j], d.shift[j]);
+      sum.addProduct(-low[d.offset + j], d.shift[j]);
+    }
+    double b0 = sum.value();
+    FitReport report = report(acc, d, r, coef, b0, b, rss, condition);
+    return new Solution(b0, b, report);
+  }
+
+  private static boolean isZeroBelowIntercept(double[] r, int q, int c, Design d) {
+    if (!d.intercept || c == 0) {
+      return false;
+    }
+    for (int i = 1; i <= c; i++) {
+      if (r[i * q + c] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The 2-norm condition number of the design with columns scaled to unit length; with an
+   * intercept, of the centred features (the trailing block of R is the QR factor of the features
+   * with their means removed exactly).
+   */
+  private static double conditionNumber(double[] r, int q, int from, int k) {
+    int size = k - from;
+    if (size <= 0) {
+      return 1;
+    }
+    DMatrixRMaj scaled = new DMatrixRMaj(size, size);
+    for (int j = 0; j < size; j++) {
+      double s = 0;
+      for (int i = 0; i <= j; i++) {
+        double v = r[(from + i) * q + from + j];
+        s += v * v;
+      }
+      double norm = Math.sqrt(s);
+      for (int i = 0; i <= j; i++) {
+        scaled.set(i, j, r[(from + i) * q + from + j] / norm);
+      }
+    }
+    double[] sv = SingularOps_DDRM.singularValues(scaled);
+    double max = 0;
+    double min = Double.POSITIVE_INFINITY;
+    for (double v : sv) {
+      max = Math.max(max, v);
+      min = Math.min(min, v);
+    }
+    return min == 0 ? Double.POSITIVE_INFINITY : max / min;
+  }
+
+  private static FitReport report(QrAccumulator acc, Design d, double[] r, double[] coef, double b0, double[] b,
+      double rss, double condition) {
+    long n = acc.count();
+    int k = d.parameters;
+    int q = d.columns;
+    long rdf = n - k;
+    double sigma2 = rdf > 0 ? rss / rdf : Double.NaN;
+    int yColumn = q - 1;
+    double yMeanShifted = acc.mean(yColumn);
+    double tss = d.intercept
+        ? acc.sumOfSquares(yColumn)
+        : acc.sumOfSquares(yColumn) + n * yMeanShifted * yMeanShifted;
+    double r2 = 1 - rss / tss;
+    int i0 = d.intercept ? 1 : 0;
+    double adj = rdf > 0 ? 1 - (1 - r2) * ((double) (n - i0) / rdf) : Double.NaN;
+    boolean ols = d.ridge == 0;
+    double f = Double.NaN;
+    double fp = Double.NaN;
+    int dfn = k - i0;
+    if (ols && dfn > 0 && rdf > 0) {
+      f = ((tss - rss) / dfn) / sigma2;
+      fp = f >= 0 && Double.isFinite(f) ? Beta.regularizedBeta(rdf / (rdf + dfn * f), rdf / 2.0, dfn / 2.0)
+          : (Double.isInfinite(f) ? 0 : Double.NaN);
+    }
+    double[] inverse = upperInverse(r, q, k);
+    TDistribution t = ols && rdf > 0 ? new TDistribution(null, rdf) : null;
+    List<FitReport.Coefficient> coefficients = new ArrayList<>();
+    if (d.intercept) {
+      double[] u = new double[k];
+      u[0] = 1;
+      for (int j = 0; j < d.features; j++) {
+        u[1 + j] = -d.shift[j];
+      }
+      for (int i = 0; i < k; i++) {
+        double s = u[i];
+        for (int j = 0; j < i; j++) {
+          s -= r[j * q + i] * u[j];
+        }
+        u[i] = s / r[i * q + i];
+      }
+      double norm2 = 0;
+      for (double v : u) {
+        norm2 += v * v;
+      }
+      coefficients.add(coefficient(FitReport.INTERCEPT, b0, Math.sqrt(sigma2 * norm2), t));
+    }
+    for (int j = 0; j < d.features; j++) {
+      int c = d.offset + j;
+      double norm2 = 0;
+      for (int l = c; l < k; l++) {
+        double v = inverse[c * k + l];
+        norm2 += v * v;
+      }
+      coefficients.add(coefficient(d.names.get(j), b[j], Math.sqrt(sigma2 * norm2), t));
+    }
+    return new FitReport(n, k, d.intercept, d.ridge, d.standardize, coefficients, Math.sqrt(sigma2), r2, adj, f, fp,
+        condition);
+  }
+
+  private static FitReport.Coefficient coefficient(String name, double estimate, double se, TDistribution t) {
+    if (t == null) {
+      return new FitReport.Coefficient(name, estimate, Double.NaN, Double.NaN, Double.NaN);
+    }
+    double stat = estimate / se;
+    double p = Double.isNaN(stat) ? Double.NaN : 2 * t.cumulativeProbability(-Math.abs(stat));
+    return new FitReport.Coefficient(name, estimate, se, stat, p);
+  }
+
+  /** The inverse of the leading k x k upper-triangular block of r (row stride q), row-major k x k. */
+  private static double[] upperInverse(double[] r, int q, int k) {
+    double[] inv = new double[k * k];
+    for (int col = 0; col < k; col++) {
+      inv[col * k + col] = 1 / r[col * q + col];
+      for (int i = col - 1; i >= 0; i--) {
+        double s = 0;
+        for (int j = i + 1; j <= col; j++) {
+          s += r[i * q + j] * inv[j * k + col];
+        }
+        inv[i * k + col] = -s / r[i * q + i];
+      }
+    }
+    return inv;
+  }
+}
