@@ -1,0 +1,179 @@
+package dev.maas.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.maas.DataType;
+import dev.maas.InvalidInputException;
+import dev.maas.Tensor;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class InferenceJsonTest {
+  @Test
+  void readRequest_specExample_readsIdInputsAndOutputs() {
+    InferenceRequest request = InferenceJson.readRequest("""
+        {
+          "id" : "42",
+          "inputs" : [
+            { "name" : "input0", "shape" : [ 2, 2 ], "datatype" : "UINT32", "data" : [ 1, 2, 3, 4 ] },
+            { "name" : "input1", "shape" : [ 3 ], "datatype" : "BOOL", "data" : [ true, false, true ] }
+          ],
+          "outputs" : [ { "name" : "output0" } ]
+        }""");
+    assertThat(request.id()).contains("42");
+    assertThat(request.inputTensors()).containsExactly(
+        Map.entry("input0", Tensor.wrap(DataType.UINT32, new int[] {1, 2, 3, 4}, 2, 2)),
+        Map.entry("input1", Tensor.ofBooleans(new boolean[] {true, false, true}, 3)));
+    assertThat(request.outputNames()).containsExactly("output0");
+  }
+
+  @Test
+  void readRequest_nestedData_equalsFlatData() {
+    InferenceRequest nested = InferenceJson.readRequest(
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,2],\"datatype\":\"FP32\",\"data\":[[1,2],[4,5]]}]}");
+    InferenceRequest flat = InferenceJson.readRequest(
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,2],\"datatype\":\"FP32\",\"data\":[1,2,4,5]}]}");
+    assertThat(nested.inputTensors()).isEqualTo(flat.inputTensors());
+    assertThat(nested.inputTensors().get("x")).isEqualTo(Tensor.ofFloats(new float[] {1, 2, 4, 5}, 2, 2));
+  }
+
+  @Test
+  void readRequest_dataBeforeDatatype_readsTyped() {
+    InferenceRequest request = InferenceJson.readRequest(
+        "{\"inputs\":[{\"data\":[[1.5],[2.5]],\"name\":\"x\",\"shape\":[2,1],\"datatype\":\"FP64\"}]}");
+    assertThat(request.inputTensors().get("x")).isEqualTo(Tensor.ofDoubles(new double[] {1.5, 2.5}, 2, 1));
+  }
+
+  @Test
+  void readRequest_everyDatatype_readsElementsExactly() {
+    String json = """
+        {"inputs":[
+          {"name":"b","shape":[2],"datatype":"BOOL","data":[true,0]},
+          {"name":"u8","shape":[2],"datatype":"UINT8","data":[0,255]},
+          {"name":"u16","shape":[1],"datatype":"UINT16","data":[65535]},
+          {"name":"u32","shape":[1],"datatype":"UINT32","data":[4294967295]},
+          {"name":"u64","shape":[1],"datatype":"UINT64","data":[18446744073709551615]},
+          {"name":"i8","shape":[2],"datatype":"INT8","data":[-128,127]},
+          {"name":"i16","shape":[1],"datatype":"INT16","data":[-32768]},
+          {"name":"i32","shape":[1],"datatype":"INT32","data":[-2147483648]},
+          {"name":"i64","shape":[1],"datatype":"INT64","data":[-9223372036854775808]},
+          {"name":"f16","shape":[1],"datatype":"FP16","data":[1.5]},
+          {"name":"f32","shape":[2],"datatype":"FP32","data":[0.1,"NaN"]},
+          {"name":"f64","shape":[2],"datatype":"FP64","data":[0.1,"-Infinity"]},
+          {"name":"s","shape":[],"datatype":"BYTES","data":["héllo"]}
+        ]}""";
+    Map<String, Tensor> t = InferenceJson.readRequest(json).inputTensors();
+    assertThat(t.get("b").toBooleanArray()).containsExactly(true, false);
+    assertThat(t.get("u8").toLongArray()).containsExactly(0, 255);
+    assertThat(t.get("u16").getLong(0)).isEqualTo(65535);
+    assertThat(t.get("u32").getLong(0)).isEqualTo(4294967295L);
+    assertThat(Long.toUnsignedString(t.get("u64").getLong(0))).isEqualTo("18446744073709551615");
+    assertThat(t.get("i8").toLongArray()).containsExactly(-128, 127);
+    assertThat(t.get("i16").getLong(0)).isEqualTo(-32768);
+    assertThat(t.get("i32").getLong(0)).isEqualTo(Integer.MIN_VALUE);
+    assertThat(t.get("i64").getLong(0)).isEqualTo(Long.MIN_VALUE);
+    assertThat(t.get("f16").getFloat(0)).isEqualTo(1.5f);
+    assertThat(t.get("f32").getFloat(0)).isEqualTo(0.1f);
+    assertThat(t.get("f32").getFloat(1)).isNaN();
+    assertThat(t.get("f64").getDouble(0)).isEqualTo(0.1);
+    assertThat(t.get("f64").getDouble(1)).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(t.get("s").shape()).isEmpty();
+    assertThat(t.get("s").getString(0)).isEqualTo("héllo");
+  }
+
+  @Test
+  void readRequest_parameters_areKept() {
+    InferenceRequest request = InferenceJson.readRequest("""
+        {"parameters":{"a":"x","b":2,"c":true,"d":0.5},
+         "inputs":[{"name":"x","shape":[1],"datatype":"INT64","data":[1],"parameters":{"p":"q"}}],
+         "outputs":[{"name":"y","parameters":{"binary_data":false}}],
+         "unknown":{"ignored":[1,2,3]}}""");
+    assertThat(request.parameters()).containsEntry("a", "x").containsEntry("c", true).containsEntry("d", 0.5);
+    assertThat(((Number) request.parameters().get("b")).longValue()).isEqualTo(2);
+    assertThat(request.inputs().get(0).parameters()).containsEntry("p", "q");
+    assertThat(request.outputs().get(0).parameters()).containsEntry("binary_data", false);
+  }
+
+  @Test
+  void readRequest_countMismatch_throwsNamingInput() {
+    assertThatThrownBy(() -> InferenceJson.readRequest(
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,3],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5]}]}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("input 'x'")
+        .hasMessageContaining("needs 6 elements").hasMessageContaining("has 5");
+  }
+
+  @Test
+  void readRequest_valueNotOfType_throwsNamingInputAndElement() {
+    assertThatThrownBy(() -> InferenceJson.readRequest(
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1,\"abc\"]}]}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("input 'x'").hasMessageContaining("element 1")
+        .hasMessageContaining("abc");
+    assertThatThrownBy(() -> InferenceJson.readRequest(
+        "{\"inputs\":[{\"name\":\"k\",\"shape\":[1],\"datatype\":\"UINT8\",\"data\":[256]}]}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("input 'k'").hasMessageContaining("outside the range");
+    assertThatThrownBy(() -> InferenceJson.readRequest(
+        "{\"inputs\":[{\"name\":\"k\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":[1.5]}]}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("input 'k'");
+  }
+
+  @Test
+  void readRequest_unknownDatatype_throwsNamingInput() {
+    assertThatThrownBy(() -> InferenceJson.readRequest(
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP128\",\"data\":[1]}]}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("input 'x'").hasMessageContaining("FP128");
+  }
+
+  @Test
+  void readRequest_malformed_throwsInvalidInput() {
+    for (String json : List.of("", "[]", "{\"inputs\":[", "{\"id\":1,\"inputs\":[]}", "{}",
+        "{\"inputs\":[{\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[-1],\"datatype\":\"FP32\",\"data\":[1]}]}",
+        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"data\":[1]}]}",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[{\"a\":1}]}]}",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]},"
+            + "{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}")) {
+      assertThatThrownBy(() -> InferenceJson.readRequest(json)).as(json).isInstanceOf(InvalidInputException.class);
+    }
+  }
+
+  @Test
+  void writeResponse_echoesIdAndWritesFlatData() {
+    InferenceRequest request = InferenceJson.readRequest(
+        "{\"id\":\"r-1\",\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}");
+    InferenceResponse response = InferenceResponse.answering(request, "m", Optional.of("3"),
+        Map.of("y", Tensor.ofDoubles(new double[] {1.5, 2, 3, 4}, 2, 2)));
+    assertThat(InferenceJson.toJson(response)).isEqualTo("{\"model_name\":\"m\",\"model_version\":\"3\",\"id\":\"r-1\","
+        + "\"outputs\":[{\"name\":\"y\",\"shape\":[2,2],\"datatype\":\"FP64\",\"data\":[1.5,2.0,3.0,4.0]}]}");
+  }
+
+  @Test
+  void response_roundTrip_keepsEveryType() {
+    Map<String, Tensor> outputs = new java.util.LinkedHashMap<>();
+    outputs.put("f32", Tensor.ofFloats(new float[] {0.1f, Float.NaN, Float.POSITIVE_INFINITY}, 3));
+    outputs.put("f64", Tensor.ofDoubles(new double[] {Math.PI, -0.0}, 2));
+    outputs.put("u64", Tensor.wrap(DataType.UINT64, new long[] {-1L}, 1));
+    outputs.put("u8", Tensor.ofUint8(new byte[] {(byte) 200}, 1));
+    outputs.put("b", Tensor.ofBooleans(new boolean[] {true}));
+    outputs.put("s", Tensor.ofStrings(new String[] {"ü😀", ""}, 2, 1));
+    outputs.put("f16", Tensor.ofFloat16Bits(new short[] {0x3C00}, 1));
+    InferenceResponse response = new InferenceResponse("m", Optional.empty(), Optional.of("7"), Map.of("k", "v"),
+        outputs.entrySet().stream().map(e -> InferenceTensor.of(e.getKey(), e.getValue())).toList());
+    InferenceResponse back = InferenceJson.readResponse(InferenceJson.toJson(response).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(back).isEqualTo(response);
+  }
+
+  @Test
+  void request_roundTrip_isEqual() {
+    InferenceRequest request = new InferenceRequest(Optional.of("a"), Map.of("x", 1L),
+        List.of(InferenceTensor.of("in", Tensor.ofLongs(new long[] {1, 2, 3}, 3, 1))), List.of(RequestedOutput.of("out")));
+    assertThat(InferenceJson.readRequest(InferenceJson.toJson(request))).isEqualTo(request);
+  }
+
+  @Test
+  void errorJson_escapesMessage() {
+    assertThat(InferenceJson.errorJson("input 'x': \"bad\"")).isEqualTo("{\"error\":\"input 'x': \\\"bad\\\"\"}");
+  }
+}
