@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Train, store, evaluate and serve models.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      TrainCommand.class,
       ModelsCommand.class,
     })
 final class MaasCommand {

@@ -35,6 +35,8 @@ public final class LinearRegressionTrainer {
   static final double REFINE_ABOVE_CONDITION = 100;
   static final long REFINE_BELOW_SIZE = 1 << 20;
   private static final int PARALLEL_MIN_ROWS = 8 * BLOCK_ROWS;
+  /** CSV files with at most this many used cells are fitted in memory (with refinement). */
+  static final int IN_MEMORY_CSV_VALUES = 1 << 16;
 
   private final boolean intercept;
   private final double ridge;
@@ -82,7 +84,11 @@ public final class LinearRegressionTrainer {
         throw new InvalidInputException("row " + i + " has " + x[i].length + " values, expected " + p);
       }
     }
-    Design design = new Design(names(p), intercept, ridge, standardize);
+    return fitInMemory(x, y, names(p));
+  }
+
+  private LinearRegressionModel fitInMemory(double[][] x, double[] y, List<String> names) {
+    Design design = new Design(names, intercept, ridge, standardize);
     design.setShifts(x[0], y[0]);
     int n = x.length;
     int threads = n >= PARALLEL_MIN_ROWS ? parallelism : 1;
@@ -162,7 +168,9 @@ public final class LinearRegressionTrainer {
 
   /**
    * Fits the CSV file {@code csv} (comma-separated, a header row of column names, then one row per
-   * observation) in one streaming pass, on all cores. The target is column {@code target}; the
+   * observation). A small file (up to 65,536 used cells) is read into memory and fitted like
+   * {@link #fit(double[][], double[])}, with refinement; a larger one in one streaming pass, on all
+   * cores, in memory independent of its size. The target is column {@code target}; the
    * features are the builder's feature names, or every other column in file order. Blank lines
    * are skipped; every used cell must be a finite decimal number.
    *
@@ -229,44 +237,90 @@ public final class LinearRegressionTrainer {
   private LinearRegressionModel fitCsvRows(BufferedReader reader, List<String> header, int[] slots, Design design,
       Path csv) throws IOException {
     int p = design.features;
-    long lineNumber = 1;
-    String line;
-    double[] firstValues = new double[p + 1];
+    int bufferLines = Math.max(BLOCK_ROWS, IN_MEMORY_CSV_VALUES / (p + 1));
     List<String> pending = new ArrayList<>();
-    long pendingFirstLine = 2;
-    while ((line = reader.readLine()) != null) {
-      lineNumber++;
+    String line = null;
+    while (pending.size() < bufferLines && (line = reader.readLine()) != null) {
       pending.add(line);
-      if (!line.isBlank()) {
-        Csv.parse(line, lineNumber, slots, header, firstValues);
-        break;
-      }
     }
     if (line == null) {
-      throw new InvalidInputException(csv.getFileName() + " has a header but no data rows");
+      return fitCsvInMemory(pending, header, slots, design, csv);
     }
-    design.setShifts(firstValues, firstValues[p]);
+    long firstLine = 2;
+    double[] firstValues = new double[p + 1];
+    boolean found = false;
+    for (int k = 0; k < pending.size() && !found; k++) {
+      if (!pending.get(k).isBlank()) {
+        Csv.parse(pending.get(k), firstLine + k, slots, header, firstValues);
+        found = true;
+      }
+    }
+    long lineNumber = firstLine + pending.size() - 1;
     QrAccumulator acc;
     try (ParallelFolder folder = new ParallelFolder(parallelism, design.columns, BLOCK_ROWS)) {
-      while (!folder.failed()) {
-        if (pending.size() == BLOCK_ROWS) {
-          submitLines(folder, pending.toArray(new String[0]), pendingFirstLine, header, slots, design);
-          pending.clear();
+      if (!found) {
+        while ((line = reader.readLine()) != null) {
+          lineNumber++;
+          pending.add(line);
+          if (!line.isBlank()) {
+            Csv.parse(line, lineNumber, slots, header, firstValues);
+            break;
+          }
+        }
+        if (line == null) {
+          throw new InvalidInputException(csv.getFileName() + " has a header but no data rows");
+        }
+      }
+      design.setShifts(firstValues, firstValues[p]);
+      long pendingFirstLine = firstLine;
+      for (int from = 0; from < pending.size(); from += BLOCK_ROWS) {
+        int to = Math.min(pending.size(), from + BLOCK_ROWS);
+        submitLines(folder, pending.subList(from, to).toArray(new String[0]), pendingFirstLine + from, header, slots,
+            design);
+      }
+      pending.clear();
+      pendingFirstLine = lineNumber + 1;
+      List<String> block = new ArrayList<>(BLOCK_ROWS);
+      while (!folder.failed() && (line = reader.readLine()) != null) {
+        lineNumber++;
+        block.add(line);
+        if (block.size() == BLOCK_ROWS) {
+          submitLines(folder, block.toArray(new String[0]), pendingFirstLine, header, slots, design);
+          block.clear();
           pendingFirstLine = lineNumber + 1;
         }
-        line = reader.readLine();
-        if (line == null) {
-          break;
-        }
-        lineNumber++;
-        pending.add(line);
       }
-      if (!pending.isEmpty() && !folder.failed()) {
-        submitLines(folder, pending.toArray(new String[0]), pendingFirstLine, header, slots, design);
+      if (!block.isEmpty() && !folder.failed()) {
+        submitLines(folder, block.toArray(new String[0]), pendingFirstLine, header, slots, design);
       }
       acc = folder.finish();
     }
     return solve(acc, design, null, null);
+  }
+
+  /** A small file is parsed whole and fitted in memory, so that it gets iterative refinement. */
+  private LinearRegressionModel fitCsvInMemory(List<String> lines, List<String> header, int[] slots, Design design,
+      Path csv) {
+    int p = design.features;
+    List<double[]> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    for (int k = 0; k < lines.size(); k++) {
+      if (lines.get(k).isBlank()) {
+        continue;
+      }
+      double[] values = new double[p + 1];
+      Csv.parse(lines.get(k), k + 2, slots, header, values);
+      x.add(java.util.Arrays.copyOf(values, p));
+      y.add(values[p]);
+    }
+    if (x.isEmpty()) {
+      throw new InvalidInputException(csv.getFileName() + " has a header but no data rows");
+    }
+    double[] targets = new double[y.size()];
+    for (int i = 0; i < targets.length; i++) {
+      targets[i] = y.get(i);
+    }
+    return fitInMemory(x.toArray(new double[0][]), targets, design.names);
   }
 
   private static void submitLines(ParallelFolder folder, String[] lines, long firstLine, List<String> header,

@@ -67,6 +67,38 @@ class CsvFitTest {
   }
 
   @Test
+  void fitCsv_badCellDeepInLargeFile_reportsItsLine() throws IOException {
+    Path file = dir.resolve("deep.csv");
+    try (BufferedWriter out = Files.newBufferedWriter(file)) {
+      out.write("a,b,y\n");
+      for (int i = 0; i < 40_000; i++) {
+        out.write(i + "," + (i % 7) + "," + (i == 30_000 ? "oops" : Integer.toString(2 * i + 1)) + "\n");
+      }
+    }
+    assertThatThrownBy(() -> LinearRegressionTrainer.ordinaryLeastSquares().fitCsv(file, "y"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("line 30002").hasMessageContaining("'oops'");
+  }
+
+  @Test
+  void fitCsv_smallIllConditionedFile_isRefinedToCertifiedDigits() throws IOException {
+    Problems.Problem filip = Problems.filipLike();
+    StringBuilder csv = new StringBuilder("x1,x2,x3,x4,x5,x6,x7,x8,x9,x10,y\n");
+    for (int i = 0; i < filip.y().length; i++) {
+      for (double v : filip.x()[i]) {
+        csv.append(v).append(',');
+      }
+      csv.append(filip.y()[i]).append('\n');
+    }
+    LinearRegressionModel model = LinearRegressionTrainer.ordinaryLeastSquares()
+        .fitCsv(write("filip.csv", csv.toString()), "y");
+    double[] certified = Certified.leastSquares(filip.x(), filip.y(), true);
+    double[] fitted = new double[11];
+    fitted[0] = model.intercept();
+    System.arraycopy(model.coefficients(), 0, fitted, 1, 10);
+    assertThat(Certified.minDigits(fitted, certified)).isGreaterThanOrEqualTo(15);
+  }
+
+  @Test
   void fitCsv_emptyCell_throwsInvalidInput() throws IOException {
     Path file = write("empty.csv", "a,y\n1,2\n,4\n3,6\n");
     assertThatThrownBy(() -> LinearRegressionTrainer.ordinaryLeastSquares().fitCsv(file, "y"))

@@ -1,0 +1,111 @@
+package dev.maas.cli;
+
+import dev.maas.Lineage;
+import dev.maas.ModelReference;
+import dev.maas.ModelStore;
+import dev.maas.ModelVersion;
+import dev.maas.PublishOptions;
+import dev.maas.linear.FitReport;
+import dev.maas.linear.LinearRegressionModel;
+import dev.maas.linear.LinearRegressionTrainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code maas train}: fits a linear regression to a CSV file in one streaming pass and publishes
+ * it as a new version in a file-system store, with the fit report as the version's metrics and
+ * the settings as its parameters. Nothing is published if the data are bad.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Train a linear regression on a CSV file (header row first) and publish it to a store.")
+final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "Training data, CSV with a header row.")
+  Path data;
+
+  @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "The column to predict.")
+  String target;
+
+  @Option(names = "--store", required = true, paramLabel = "DIR", description = "The model store directory.")
+  Path store;
+
+  @Option(names = "--name", required = true, paramLabel = "NAME", description = "The model name to publish under.")
+  String name;
+
+  @Option(names = "--features", split = ",", paramLabel = "a,b,...",
+      description = "Feature columns (default: every column but the target).")
+  List<String> features;
+
+  @Option(names = "--no-intercept", description = "Fit without an intercept.")
+  boolean noIntercept;
+
+  @Option(names = "--ridge", defaultValue = "0", paramLabel = "L", description = "L2 penalty (default ${DEFAULT-VALUE}).")
+  double ridge;
+
+  @Option(names = "--standardize", description = "Apply the ridge penalty to standardised features.")
+  boolean standardize;
+
+  @Option(names = "--json", description = "Print the result as one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    ModelReference.requireValidName(name, "model name");
+    if (!Files.isRegularFile(data)) {
+      throw new IllegalArgumentException("no such file: " + data);
+    }
+    LinearRegressionTrainer.Builder builder = LinearRegressionTrainer.builder()
+        .intercept(!noIntercept).ridge(ridge).standardize(standardize);
+    if (features != null && !features.isEmpty()) {
+      builder.featureNames(features);
+    }
+    LinearRegressionModel model = builder.build().fitCsv(data, target);
+    FitReport report = model.report().orElseThrow();
+    PublishOptions options = PublishOptions.builder()
+        .description("linear regression of '" + target + "' on " + data.getFileName())
+        .metrics(report.metrics())
+        .parameters(report.parameters())
+        .parameter("target", target)
+        .lineage(Lineage.of(data.getFileName().toString(), "sha256:" + sha256(data), report.rowCount()))
+        .build();
+    ModelVersion version;
+    try (ModelStore modelStore = ModelStore.open(store)) {
+      version = modelStore.publish(name, model, options);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(json ? TrainOutput.json(version, report) : TrainOutput.text(version, report));
+    out.flush();
+    return 0;
+  }
+
+  private static String sha256(Path file) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}
