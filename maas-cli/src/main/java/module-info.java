@@ -1,6 +1,7 @@
 /** The {@code maas} command line. */
 module dev.maas.cli {
   requires dev.maas.core;
+  requires dev.maas.onnx;
   requires dev.maas.linear;
   requires info.picocli;
 

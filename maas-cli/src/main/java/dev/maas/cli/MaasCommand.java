@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       TrainCommand.class,
       ModelsCommand.class,
+      ImportCommand.class,
+      InferCommand.class,
     })
 final class MaasCommand {
   static final class Version implements CommandLine.IVersionProvider {
