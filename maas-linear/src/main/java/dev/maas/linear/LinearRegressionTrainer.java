@@ -22,8 +22,8 @@ import java.util.Set;
  * <p>The solver is Householder QR folded over row blocks (TSQR), in parallel and in one pass, so
  * the same code fits an in-memory matrix, an {@link Iterator} of rows or a CSV file of any size in
  * memory that does not depend on the row count. When the data are in memory and the design is
- * ill-conditioned (condition number above 100) or small (n·p up to 2²⁰), the solution is refined
- * iteratively with residuals computed in extended precision (see {@code docs/linear.md}). A rank-deficient design (a constant
+ * ill-conditioned (condition number above 100), the solution is refined iteratively with
+ * residuals computed in extended precision (see {@code docs/linear.md}). A rank-deficient design (a constant
  * or duplicated column, say) is rejected with an {@link InvalidInputException} that names the
  * offending columns, never answered with arbitrary numbers.
  *
@@ -33,7 +33,6 @@ import java.util.Set;
 public final class LinearRegressionTrainer {
   static final int BLOCK_ROWS = 256;
   static final double REFINE_ABOVE_CONDITION = 100;
-  static final long REFINE_BELOW_SIZE = 1 << 20;
   private static final int PARALLEL_MIN_ROWS = 8 * BLOCK_ROWS;
   /** CSV files with at most this many used cells are fitted in memory (with refinement). */
   static final int IN_MEMORY_CSV_VALUES = 1 << 16;
@@ -43,8 +42,10 @@ public final class LinearRegressionTrainer {
   private final boolean standardize;
   private final List<String> featureNames;
   private final int parallelism;
+  private final Refinement refinement;
 
   private LinearRegressionTrainer(Builder b) {
+    this.refinement = b.refinement;
     this.intercept = b.intercept;
     this.ridge = b.ridge;
     this.standardize = b.standardize;
@@ -370,6 +371,11 @@ public final class LinearRegressionTrainer {
     return ridge;
   }
 
+  /** When in-memory fits refine their solution. */
+  public Refinement refinement() {
+    return refinement;
+  }
+
   /** Whether the penalty applies to standardised features. */
   public boolean standardize() {
     return standardize;
@@ -392,7 +398,7 @@ public final class LinearRegressionTrainer {
   }
 
   private LinearRegressionModel solve(QrAccumulator acc, Design design, double[][] x, double[] y) {
-    Solution s = Solution.solve(acc, design, x, y);
+    Solution s = Solution.solve(acc, design, x, y, refinement);
     return LinearRegressionModel.withReport(s.intercept(), s.coefficients(), design.names, s.report());
   }
 
@@ -408,8 +414,15 @@ public final class LinearRegressionTrainer {
     private boolean standardize;
     private List<String> featureNames = List.of();
     private int parallelism = Runtime.getRuntime().availableProcessors();
+    private Refinement refinement = Refinement.AUTO;
 
     private Builder() {}
+
+    /** When in-memory fits refine their solution (default {@link Refinement#AUTO}). */
+    public Builder refinement(Refinement refinement) {
+      this.refinement = java.util.Objects.requireNonNull(refinement, "refinement");
+      return this;
+    }
 
     /** Whether the model has an intercept (default true). */
     public Builder intercept(boolean intercept) {

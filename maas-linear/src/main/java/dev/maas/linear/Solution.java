@@ -45,7 +45,7 @@ final class Solution {
    * Solves the problem {@code acc} holds; {@code x} and {@code y} are the in-memory data for
    * refinement, or null for streamed data.
    */
-  static Solution solve(QrAccumulator acc, Design d, double[][] x, double[] y) {
+  static Solution solve(QrAccumulator acc, Design d, double[][] x, double[] y, Refinement refinement) {
     long n = acc.count();
     int k = d.parameters;
     int q = d.columns;
@@ -102,8 +102,12 @@ final class Solution {
     }
     double[] low = new double[k];
     double rss;
-    if (x != null && (condition > LinearRegressionTrainer.REFINE_ABOVE_CONDITION
-        || n * k <= LinearRegressionTrainer.REFINE_BELOW_SIZE)) {
+    boolean refine = switch (refinement) {
+      case ALWAYS -> true;
+      case NEVER -> false;
+      case AUTO -> condition > LinearRegressionTrainer.REFINE_ABOVE_CONDITION;
+    };
+    if (x != null && refine) {
       RefinedSolver refined = new RefinedSolver(x, y, d, penalty);
       double[] both = refined.solve();
       rss = refined.rss(both);

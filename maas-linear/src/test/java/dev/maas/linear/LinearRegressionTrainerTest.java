@@ -49,7 +49,7 @@ class LinearRegressionTrainerTest {
     for (int i = 0; i < 5; i++) {
       y[i] = 0.5 + 2 * x[i][0] - 1.5 * x[i][1];
     }
-    LinearRegressionModel model = LinearRegressionTrainer.ordinaryLeastSquares().fit(x, y);
+    LinearRegressionModel model = LinearRegressionTrainer.builder().refinement(Refinement.ALWAYS).build().fit(x, y);
     assertThat(model.intercept()).isEqualTo(0.5);
     assertThat(model.coefficients()).containsExactly(2, -1.5);
     assertThat(model.featureNames()).containsExactly("x1", "x2");
@@ -105,6 +105,31 @@ class LinearRegressionTrainerTest {
     assertRelativelyClose(report.rSquared(), 1 - rss / sumSquares, 1e-12, "r2");
     assertRelativelyClose(report.adjustedRSquared(), 1 - (rss / sumSquares) * 11 / 10, 1e-12, "adjusted r2");
     assertRelativelyClose(report.fStatistic(), ((sumSquares - rss) / 1) / (rss / 10), 1e-9, "F");
+  }
+
+  @Test
+  void fit_refinementSettings_allAgreeOnWellConditionedData() {
+    double[][] x = features(500, 3, 41);
+    double[] y = targets(x, 42);
+    double[] certified = Certified.leastSquares(x, y, true);
+    for (Refinement refinement : Refinement.values()) {
+      LinearRegressionModel model = LinearRegressionTrainer.builder().refinement(refinement).build().fit(x, y);
+      double[] fitted = {model.intercept(), model.coefficient(0), model.coefficient(1), model.coefficient(2)};
+      assertThat(Certified.minDigits(fitted, certified)).as(refinement.name())
+          .isGreaterThanOrEqualTo(refinement == Refinement.ALWAYS ? 15 : 12);
+    }
+  }
+
+  @Test
+  void fit_neverRefineOnIllConditionedData_isLessAccurateThanAuto() {
+    Problems.Problem filip = Problems.filipLike();
+    double[] certified = Certified.leastSquares(filip.x(), filip.y(), true);
+    LinearRegressionModel plain = LinearRegressionTrainer.builder().refinement(Refinement.NEVER).build()
+        .fit(filip.x(), filip.y());
+    double[] fitted = new double[11];
+    fitted[0] = plain.intercept();
+    System.arraycopy(plain.coefficients(), 0, fitted, 1, 10);
+    assertThat(Certified.minDigits(fitted, certified)).isLessThan(15);
   }
 
   @Test
