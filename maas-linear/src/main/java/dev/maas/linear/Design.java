@@ -53,25 +53,24 @@ final class Design {
   }
 
   /**
-   * Writes one row into {@code block} at row {@code row}, shifted, checking that every value is
+   * Writes one row into the column-major {@code block} at row {@code row}, shifted, checking that every value is
    * finite; {@code unit} and {@code number} name the row in an error message ("line 7", "row 3").
    */
-  void fill(double[] block, int row, double[] x, double y, String unit, long number) {
-    int base = row * columns;
+  void fill(double[][] block, int row, double[] x, double y, String unit, long number) {
     if (intercept) {
-      block[base] = 1;
+      block[0][row] = 1;
     }
     for (int j = 0; j < features; j++) {
       double value = x[j];
       if (!Double.isFinite(value)) {
         throw nonFinite(unit + " " + number, names.get(j), value);
       }
-      block[base + offset + j] = value - shift[j];
+      block[offset + j][row] = value - shift[j];
     }
     if (!Double.isFinite(y)) {
       throw nonFinite(unit + " " + number, "target", y);
     }
-    block[base + columns - 1] = y - shiftY;
+    block[columns - 1][row] = y - shiftY;
   }
 
   static InvalidInputException nonFinite(String where, String column, double value) {

@@ -138,7 +138,7 @@ public final class LinearRegressionTrainer {
     design.setShifts(first, first[p]);
     QrAccumulator acc;
     try (ParallelFolder folder = new ParallelFolder(parallelism, design.columns, BLOCK_ROWS)) {
-      double[] block = new double[BLOCK_ROWS * design.columns];
+      double[][] block = new double[design.columns][BLOCK_ROWS];
       int filled = 0;
       long index = 0;
       double[] row = first;
@@ -150,7 +150,7 @@ public final class LinearRegressionTrainer {
         index++;
         if (filled == BLOCK_ROWS) {
           submitBlock(folder, block, filled);
-          block = new double[BLOCK_ROWS * design.columns];
+          block = new double[design.columns][BLOCK_ROWS];
           filled = 0;
         }
         row = rows.hasNext() ? rows.next() : null;
@@ -163,7 +163,7 @@ public final class LinearRegressionTrainer {
     return solve(acc, design, null, null);
   }
 
-  private static void submitBlock(ParallelFolder folder, double[] block, int rows) {
+  private static void submitBlock(ParallelFolder folder, double[][] block, int rows) {
     folder.submit(worker -> worker.accumulator.addData(block, rows));
   }
 

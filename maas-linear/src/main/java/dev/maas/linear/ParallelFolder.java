@@ -23,11 +23,11 @@ final class ParallelFolder implements AutoCloseable {
   /** What one worker owns: its accumulator and a reusable block buffer. */
   static final class Worker {
     final QrAccumulator accumulator;
-    final double[] block;
+    final double[][] block;
 
     Worker(int columns, int blockRows) {
       this.accumulator = new QrAccumulator(columns);
-      this.block = new double[columns * blockRows];
+      this.block = new double[columns][blockRows];
     }
   }
 

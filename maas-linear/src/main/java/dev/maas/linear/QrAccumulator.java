@@ -11,8 +11,7 @@ package dev.maas.linear;
 final class QrAccumulator {
   private final int q;
   private final double[] r;
-  private final double[] w;
-  private double[] v;
+  private final double[] w = new double[4];
   private long count;
   private final double[] mean;
   private final double[] m2;
@@ -22,8 +21,6 @@ final class QrAccumulator {
   QrAccumulator(int columns) {
     this.q = columns;
     this.r = new double[columns * columns];
-    this.w = new double[columns];
-    this.v = new double[256];
     this.mean = new double[columns];
     this.m2 = new double[columns];
     this.blockMean = new double[columns];
@@ -53,10 +50,11 @@ final class QrAccumulator {
   }
 
   /**
-   * Adds {@code rows} data rows held row-major in {@code block} (each {@code q} wide): updates the
-   * column statistics, then folds the rows into R. The block's content is destroyed.
+   * Adds {@code rows} data rows held column-major in {@code block} ({@code block[c][i]} is column
+   * c of row i): updates the column statistics, then folds the rows into R. The block's content is
+   * destroyed.
    */
-  void addData(double[] block, int rows) {
+  void addData(double[][] block, int rows) {
     if (rows == 0) {
       return;
     }
@@ -64,53 +62,103 @@ final class QrAccumulator {
     fold(block, rows);
   }
 
-  /** Folds rows into R without counting them as data (penalty rows, another accumulator's R). */
-  void fold(double[] block, int rows) {
-    if (v.length < rows) {
-      v = new double[Math.max(rows, 2 * v.length)];
-    }
+  /**
+   * Folds rows (column-major, as in {@link #addData}) into R without counting them as data
+   * (penalty rows, another accumulator's R): Householder reflections column by column on {@code
+   * [R; block]}. Columns are separate arrays, so the updates index every array alike and the JIT
+   * can vectorise them.
+   */
+  void fold(double[][] block, int rows) {
     for (int k = 0; k < q; k++) {
-      double alpha = r[k * q + k];
-      double sigma = 0;
-      for (int i = 0; i < rows; i++) {
-        double b = block[i * q + k];
-        sigma += b * b;
-      }
+      double[] ck = block[k];
+      double sigma = dot(ck, ck, rows);
       if (sigma == 0) {
         continue;
       }
+      double alpha = r[k * q + k];
       double norm = Math.sqrt(alpha * alpha + sigma);
       double beta = alpha > 0 ? -norm : norm;
-      double v0 = alpha - beta;
       double tau = (beta - alpha) / beta;
-      double inv = 1 / v0;
+      double inv = 1 / (alpha - beta);
       for (int i = 0; i < rows; i++) {
-        v[i] = block[i * q + k] * inv;
+        ck[i] *= inv;
       }
-      int width = q - k - 1;
-      if (width > 0) {
-        System.arraycopy(r, k * q + k + 1, w, 0, width);
-        for (int i = 0; i < rows; i++) {
-          double vi = v[i];
-          int base = i * q + k + 1;
-          for (int j = 0; j < width; j++) {
-            w[j] += vi * block[base + j];
+      int j = k + 1;
+      for (; j + 3 < q; j += 4) {
+        dot4(ck, block[j], block[j + 1], block[j + 2], block[j + 3], rows, w);
+        for (int t = 0; t < 4; t++) {
+          double[] cj = block[j + t];
+          double wj = tau * (r[k * q + j + t] + w[t]);
+          r[k * q + j + t] -= wj;
+          for (int i = 0; i < rows; i++) {
+            cj[i] -= wj * ck[i];
           }
         }
-        for (int j = 0; j < width; j++) {
-          w[j] *= tau;
-          r[k * q + k + 1 + j] -= w[j];
-        }
+      }
+      for (; j < q; j++) {
+        double[] cj = block[j];
+        double wj = tau * (r[k * q + j] + dot(ck, cj, rows));
+        r[k * q + j] -= wj;
         for (int i = 0; i < rows; i++) {
-          double vi = v[i];
-          int base = i * q + k + 1;
-          for (int j = 0; j < width; j++) {
-            block[base + j] -= vi * w[j];
-          }
+          cj[i] -= wj * ck[i];
         }
       }
       r[k * q + k] = beta;
     }
+  }
+
+  /** The inner products of {@code v} with four columns at once, into {@code out[0..3]}. */
+  private static void dot4(double[] v, double[] a, double[] b, double[] c, double[] d, int n, double[] out) {
+    double sa0 = 0;
+    double sa1 = 0;
+    double sb0 = 0;
+    double sb1 = 0;
+    double sc0 = 0;
+    double sc1 = 0;
+    double sd0 = 0;
+    double sd1 = 0;
+    int i = 0;
+    for (; i + 1 < n; i += 2) {
+      double v0 = v[i];
+      double v1 = v[i + 1];
+      sa0 += v0 * a[i];
+      sa1 += v1 * a[i + 1];
+      sb0 += v0 * b[i];
+      sb1 += v1 * b[i + 1];
+      sc0 += v0 * c[i];
+      sc1 += v1 * c[i + 1];
+      sd0 += v0 * d[i];
+      sd1 += v1 * d[i + 1];
+    }
+    if (i < n) {
+      double v0 = v[i];
+      sa0 += v0 * a[i];
+      sb0 += v0 * b[i];
+      sc0 += v0 * c[i];
+      sd0 += v0 * d[i];
+    }
+    out[0] = sa0 + sa1;
+    out[1] = sb0 + sb1;
+    out[2] = sc0 + sc1;
+    out[3] = sd0 + sd1;
+  }
+
+  private static double dot(double[] a, double[] b, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += a[i] * b[i];
+      s1 += a[i + 1] * b[i + 1];
+      s2 += a[i + 2] * b[i + 2];
+      s3 += a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += a[i] * b[i];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /** Adds everything {@code other} accumulated: its R folded in, its statistics merged. */
@@ -119,29 +167,30 @@ final class QrAccumulator {
       return;
     }
     mergeStatistics(other.count, other.mean, other.m2);
-    fold(other.r.clone(), q);
+    double[][] columns = new double[q][q];
+    for (int i = 0; i < q; i++) {
+      for (int j = i; j < q; j++) {
+        columns[j][i] = other.r[i * q + j];
+      }
+    }
+    fold(columns, q);
   }
 
-  private void updateStatistics(double[] block, int rows) {
+  private void updateStatistics(double[][] block, int rows) {
     for (int j = 0; j < q; j++) {
-      blockMean[j] = 0;
-      blockM2[j] = 0;
-    }
-    for (int i = 0; i < rows; i++) {
-      int base = i * q;
-      for (int j = 0; j < q; j++) {
-        blockMean[j] += block[base + j];
+      double[] c = block[j];
+      double sum = 0;
+      for (int i = 0; i < rows; i++) {
+        sum += c[i];
       }
-    }
-    for (int j = 0; j < q; j++) {
-      blockMean[j] /= rows;
-    }
-    for (int i = 0; i < rows; i++) {
-      int base = i * q;
-      for (int j = 0; j < q; j++) {
-        double d = block[base + j] - blockMean[j];
-        blockM2[j] += d * d;
+      double m = sum / rows;
+      double ss = 0;
+      for (int i = 0; i < rows; i++) {
+        double d = c[i] - m;
+        ss += d * d;
       }
+      blockMean[j] = m;
+      blockM2[j] = ss;
     }
     mergeStatistics(rows, blockMean, blockM2);
   }

@@ -55,7 +55,7 @@ final class Solution {
     double[] penalty = null;
     if (d.ridge > 0 && d.features > 0) {
       penalty = new double[d.features];
-      double[] rows = new double[d.features * q];
+      double[][] rows = new double[q][d.features];
       for (int j = 0; j < d.features; j++) {
         double w = 1;
         if (d.standardize) {
@@ -65,7 +65,7 @@ final class Solution {
           }
         }
         penalty[j] = Math.sqrt(d.ridge) * w;
-        rows[j * q + d.offset + j] = penalty[j];
+        rows[d.offset + j][j] = penalty[j];
       }
       acc.fold(rows, d.features);
     }
