@@ -18,11 +18,31 @@ final class InputBinding {
   private final String name;
   private final DataType dataType;
   private final OnnxJavaType javaType;
+  private final long[] dims;
 
   InputBinding(String name, DataType dataType, long[] declaredDims) {
     this.name = name;
     this.dataType = dataType;
     this.javaType = OnnxModel.javaType(dataType);
+    this.dims = declaredDims.clone();
+  }
+
+  /** Whether {@code tensor} has the declared type, rank and fixed dimensions. */
+  boolean accepts(Tensor tensor) {
+    if (tensor.dataType() != dataType || tensor.rank() != dims.length) {
+      return false;
+    }
+    for (int i = 0; i < dims.length; i++) {
+      if (dims[i] >= 0 && dims[i] != tensor.dim(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether dimension 0 is dynamic, which makes it the batch shared by all such inputs. */
+  boolean hasDynamicBatch() {
+    return dims.length > 0 && dims[0] < 0;
   }
 
   String name() {

@@ -19,7 +19,6 @@ import dev.maas.Model;
 import dev.maas.ModelLoadException;
 import dev.maas.ModelSignature;
 import dev.maas.Predictor;
-import dev.maas.Predictors;
 import dev.maas.Tensor;
 import dev.maas.TensorSpec;
 import java.io.IOException;
@@ -40,8 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An ONNX model running in-process on ONNX Runtime: a {@link Model} whose signature is read from
  * the ONNX graph (names, element types, shapes with {@code -1} for symbolic or unknown dimensions)
- * and whose predictor hands inputs to ONNX Runtime from direct native-order buffers and copies each
- * output once into a {@link Tensor}. Open one with {@link #open(Path)} or {@link #fromBytes(byte[])}
+ * and whose predictor checks every request against that signature (with {@link
+ * ModelSignature#validateInputs}'s messages), hands inputs to ONNX Runtime from direct native-order
+ * buffers and copies each output once into a {@link Tensor}. Open one with {@link #open(Path)} or {@link #fromBytes(byte[])}
  * (or from a {@link dev.maas.ModelStore}, through {@link OnnxModelFormat}) and close it when done.
  *
  * <p>Thread-safe: one model serves many threads at once. {@link #close()} refuses new calls, waits
@@ -68,7 +68,6 @@ public final class OnnxModel implements Model {
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean closing = new AtomicBoolean();
-  private volatile boolean closed;
   private final Object drained = new Object();
 
   private OnnxModel(Loaded l) {
@@ -84,7 +83,7 @@ public final class OnnxModel implements Model {
     this.file = l.file;
     this.externalFiles = l.artifact.externalFiles();
     this.location = l.location;
-    this.predictor = Predictors.validating(new SessionPredictor());
+    this.predictor = new SessionPredictor();
   }
 
   /**
@@ -382,7 +381,6 @@ public final class OnnxModel implements Model {
         }
       }
     }
-    closed = true;
     try {
       session.close();
     } catch (OrtException e) {
@@ -444,11 +442,17 @@ public final class OnnxModel implements Model {
 
     @Override
     public Map<String, Tensor> predict(Map<String, Tensor> request, Set<String> wanted) {
+      Objects.requireNonNull(request, "inputs");
+      Objects.requireNonNull(wanted, "outputs");
+      if (!fits(request)) {
+        signature.validateInputs(request);
+        throw new InvalidInputException("inputs do not fit the signature " + signature.inputs());
+      }
+      if (!wanted.isEmpty()) {
+        signature.validateOutputNames(wanted);
+      }
       enter();
       try {
-        if (closed) {
-          throw new IllegalStateException("ONNX model " + location + " is closed");
-        }
         Map<String, OnnxTensor> ortInputs = new HashMap<>(inputs.size() * 2);
         try {
           for (InputBinding in : inputs) {
@@ -478,6 +482,31 @@ public final class OnnxModel implements Model {
         exit();
       }
     }
+  }
+
+  /**
+   * Whether {@code request} holds exactly the declared inputs with their types, ranks, fixed
+   * dimensions and one batch size, checked without allocating; when it does not, {@link
+   * ModelSignature#validateInputs} produces the message.
+   */
+  private boolean fits(Map<String, Tensor> request) {
+    if (request.size() != inputs.size()) {
+      return false;
+    }
+    long batch = -1;
+    for (InputBinding in : inputs) {
+      Tensor t = request.get(in.name());
+      if (t == null || !in.accepts(t)) {
+        return false;
+      }
+      if (in.hasDynamicBatch()) {
+        if (batch >= 0 && t.dim(0) != batch) {
+          return false;
+        }
+        batch = t.dim(0);
+      }
+    }
+    return true;
   }
 
   /** What a model is made of while it loads. */
