@@ -188,6 +188,15 @@ public final class OnnxGraph {
       return this;
     }
 
+    /** Declares a graph output that is a sequence of tensors of {@code elementType}. */
+    public Builder sequenceOutput(String name, DataType elementType) {
+      TypeProto tensor = TypeProto.newBuilder()
+          .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elementType(elementType))).build();
+      TypeProto seq = TypeProto.newBuilder().setSequenceType(TypeProto.Sequence.newBuilder().setElemType(tensor)).build();
+      outputs.add(ValueInfoProto.newBuilder().setName(requireName(name, "output name")).setType(seq).build());
+      return this;
+    }
+
     /** Adds a constant named {@code name} holding {@code value} (stored inline, little-endian). */
     public Builder initializer(String name, Tensor value) {
       Objects.requireNonNull(value, "value");

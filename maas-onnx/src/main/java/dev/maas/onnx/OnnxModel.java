@@ -240,6 +240,13 @@ public final class OnnxModel implements Model {
         outSpecs.add(new TensorSpec(node.getName(), type, shape(tensor)));
         l.outputs.add(new OutputBinding(node.getName(), type));
         recordDims(meta, "output", node.getName(), tensor);
+      } else if (info instanceof SequenceInfo seq && seq.isSequenceOfMaps()
+          && OutputBinding.convertibleMap(seq.mapInfo.keyType, seq.mapInfo.valueType)) {
+        DataType type = OutputBinding.mapValueType(seq.mapInfo.valueType);
+        outSpecs.add(TensorSpec.of(node.getName(), type, -1, -1));
+        l.outputs.add(OutputBinding.ofSequenceOfMaps(node.getName(), type));
+        meta.put("onnx.output." + node.getName() + ".converted", "sequence of maps " + mapDescription(seq.mapInfo)
+            + " as [rows, keys], one column per key in ascending key order");
       } else {
         throw new ModelLoadException(l.location + ": output '" + node.getName() + "' is " + describe(info)
             + ", which has no tensor form MaaS can return; re-export the model with tensor outputs"

@@ -131,14 +131,38 @@ class OnnxArtifactTest {
         .hasMessageContaining("absent.onnx");
   }
 
+  private static byte[] zipMap(String labelsAttribute, Object labels, DataType keyType) {
+    return OnnxGraph.builder("zipmap").opset("ai.onnx.ml", 1).input("p", DataType.FP32, "batch", "3")
+        .node("ai.onnx.ml", "ZipMap", List.of("p"), List.of("probabilities"), Map.of(labelsAttribute, labels))
+        .sequenceOfMapsOutput("probabilities", keyType, DataType.FP32).build().toByteArray();
+  }
+
   @Test
-  void open_sequenceOfMapsOutput_throwsModelLoadSuggestingZipmapOff() {
-    byte[] bytes = OnnxGraph.builder("zipmap").opset("ai.onnx.ml", 1).input("p", DataType.FP32, "batch", "2")
-        .node("ai.onnx.ml", "ZipMap", List.of("p"), List.of("probabilities"), Map.of("classlabels_int64s", new long[] {0, 1}))
-        .sequenceOfMapsOutput("probabilities", DataType.INT64, DataType.FP32).build().toByteArray();
+  void predict_zipMapInt64Labels_returnsRowsByColumnsInLabelOrder() {
+    try (OnnxModel model = OnnxModel.fromBytes(zipMap("classlabels_int64s", new long[] {10, 20, 30}, DataType.INT64))) {
+      assertThat(model.signature().outputs()).containsExactly(dev.maas.TensorSpec.of("probabilities", DataType.FP32, -1, -1));
+      assertThat(model.metadata()).containsKey("onnx.output.probabilities.converted");
+      Tensor p = Tensor.ofFloats(new float[] {0.1f, 0.2f, 0.7f, 0.5f, 0.25f, 0.25f}, 2, 3);
+      assertThat(model.predictor().predict(Map.of("p", p)).get("probabilities")).isEqualTo(p);
+    }
+  }
+
+  @Test
+  void predict_zipMapStringLabels_ordersColumnsByLabel() {
+    try (OnnxModel model = OnnxModel.fromBytes(zipMap("classlabels_strings", new String[] {"c", "a", "b"}, DataType.BYTES))) {
+      Tensor p = Tensor.ofFloats(new float[] {0.1f, 0.2f, 0.7f}, 1, 3);
+      assertThat(model.predictor().predict(Map.of("p", p)).get("probabilities").toFloatArray())
+          .containsExactly(0.2f, 0.7f, 0.1f);
+    }
+  }
+
+  @Test
+  void open_sequenceOfTensorsOutput_throwsModelLoadNamingOutput() {
+    byte[] bytes = OnnxGraph.builder("seq").opset("", 17).input("a", DataType.FP32, "2")
+        .node("SequenceConstruct", List.of("a", "a"), List.of("pair")).sequenceOutput("pair", DataType.FP32)
+        .build().toByteArray();
     assertThatThrownBy(() -> OnnxModel.fromBytes(bytes)).isInstanceOf(ModelLoadException.class)
-        .hasMessageContaining("output 'probabilities'").hasMessageContaining("sequence of maps")
-        .hasMessageContaining("zipmap");
+        .hasMessageContaining("output 'pair'").hasMessageContaining("sequence of");
   }
 
   @Test

@@ -14,7 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Native memory must not grow with use: many predictions and many open/close cycles in one JVM.
+ * Native memory must not grow with use: many predictions (tensor outputs and scikit-learn style
+ * sequences of maps) and many open/close cycles in one JVM.
  * The bound sits below what leaving one input tensor unclosed per call adds over 200k calls, and
  * above the allocator's fragmentation from 200 sessions.
  * The surefire JVM runs with a fixed, pre-touched heap, so resident memory tracks native
@@ -42,6 +43,14 @@ class OnnxLeakTest {
     }
   }
 
+  private static void zipMaps(Predictor predictor, int count, Tensor probabilities) {
+    for (int i = 0; i < count; i++) {
+      if (predictor.predict(Map.of("p", probabilities)).get("y").size() != 6) {
+        throw new AssertionError("unexpected ZipMap output");
+      }
+    }
+  }
+
   private static void cycles(byte[] graph, int count, Tensor input) {
     for (int i = 0; i < count; i++) {
       try (OnnxModel model = OnnxModel.fromBytes(graph)) {
@@ -59,11 +68,19 @@ class OnnxLeakTest {
     ByteBuffer direct = ByteBuffer.allocateDirect(x.length * 4).order(ByteOrder.nativeOrder());
     direct.asFloatBuffer().put(x);
     Tensor bufferBacked = Tensor.wrap(DataType.FP32, direct, 4, TestGraphs.MLP_IN);
-    try (OnnxModel model = OnnxModel.fromBytes(graph)) {
+    Tensor probabilities = Tensor.ofFloats(new float[] {0.2f, 0.3f, 0.5f, 0.1f, 0.1f, 0.8f}, 2, 3);
+    try (OnnxModel model = OnnxModel.fromBytes(graph);
+        OnnxModel zipMap = OnnxModel.fromBytes(
+            OnnxGraph.builder("zipmap").opset("ai.onnx.ml", 1).input("p", DataType.FP32, "batch", "3")
+                .node("ai.onnx.ml", "ZipMap", java.util.List.of("p"), java.util.List.of("y"),
+                    Map.of("classlabels_int64s", new long[] {0, 1, 2}))
+                .sequenceOfMapsOutput("y", DataType.INT64, DataType.FP32).build().toByteArray())) {
       predictions(model.predictor(), 20_000, arrayBacked, bufferBacked);
+      zipMaps(zipMap.predictor(), 5_000, probabilities);
       cycles(graph, 50, arrayBacked);
       long before = residentKb();
       predictions(model.predictor(), 200_000, arrayBacked, bufferBacked);
+      zipMaps(zipMap.predictor(), 50_000, probabilities);
       cycles(graph, 200, arrayBacked);
       long after = residentKb();
       assertThat(after - before).as("resident memory growth in KiB (before %d KiB, after %d KiB)", before, after)
