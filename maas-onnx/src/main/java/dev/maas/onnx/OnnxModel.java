@@ -343,8 +343,9 @@ public final class OnnxModel implements Model {
    * Facts read from the model: {@code onnx.irVersion}, {@code onnx.opset.<domain>}, {@code
    * onnx.producer}, {@code onnx.graph}, {@code onnx.description}, {@code onnx.runtime} (the ONNX
    * Runtime version), {@code onnx.input.<name>.dims} and {@code onnx.output.<name>.dims} for tensors
-   * with symbolic dimensions (for example {@code batch,4}), and {@code onnx.custom.<key>} for the
-   * model's own metadata entries.
+   * with symbolic dimensions (for example {@code batch,4}), {@code onnx.output.<name>.converted} for
+   * sequence-of-maps outputs returned as tensors, and {@code onnx.custom.<key>} for the model's own
+   * metadata entries.
    */
   @Override
   public Map<String, String> metadata() {
