@@ -37,8 +37,7 @@ public final class LinearRegressionModel implements AffineModel {
   private final List<String> featureNames;
   private final Optional<FitReport> report;
   private final ModelSignature signature;
-  private final Predictor predictor;
-  private volatile boolean closed;
+  private final AffinePredictor predictor;
 
   private LinearRegressionModel(double intercept, double[] coefficients, List<String> featureNames,
       Optional<FitReport> report) {
@@ -69,7 +68,7 @@ public final class LinearRegressionModel implements AffineModel {
     this.signature = new ModelSignature(
         List.of(TensorSpec.of(INPUT, DataType.FP64, TensorSpec.DYNAMIC, coefficients.length)),
         List.of(TensorSpec.of(OUTPUT, DataType.FP64, TensorSpec.DYNAMIC)));
-    this.predictor = new AffinePredictor();
+    this.predictor = new AffinePredictor(signature, intercept, coefficients);
   }
 
   /**
@@ -142,21 +141,11 @@ public final class LinearRegressionModel implements AffineModel {
 
   @Override
   public void close() {
-    closed = true;
+    predictor.closed = true;
   }
 
   private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("the linear regression model is closed");
-    }
-  }
-
-  double dot(double[] row) {
-    double s = intercept;
-    for (int j = 0; j < coefficients.length; j++) {
-      s += coefficients[j] * row[j];
-    }
-    return s;
+    predictor.ensureOpen();
   }
 
   @Override
@@ -165,7 +154,33 @@ public final class LinearRegressionModel implements AffineModel {
         + ", features=" + featureNames + "]";
   }
 
-  private final class AffinePredictor implements Predictor {
+  /** The predictor; it owns the closed flag so that the hot path reads only its own fields. */
+  private static final class AffinePredictor implements Predictor {
+    private final ModelSignature signature;
+    private final double intercept;
+    private final double[] coefficients;
+    volatile boolean closed;
+
+    AffinePredictor(ModelSignature signature, double intercept, double[] coefficients) {
+      this.signature = signature;
+      this.intercept = intercept;
+      this.coefficients = coefficients;
+    }
+
+    void ensureOpen() {
+      if (closed) {
+        throw new IllegalStateException("the linear regression model is closed");
+      }
+    }
+
+    private double dot(double[] row) {
+      double s = intercept;
+      for (int j = 0; j < coefficients.length; j++) {
+        s += coefficients[j] * row[j];
+      }
+      return s;
+    }
+
     @Override
     public ModelSignature signature() {
       return signature;
