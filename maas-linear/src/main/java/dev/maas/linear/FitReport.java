@@ -126,7 +126,7 @@ public record FitReport(
     out.put("intercept", Boolean.toString(intercept));
     out.put("ridge", Double.toString(ridge));
     out.put("standardize", Boolean.toString(standardized));
-    out.put("features", coefficients.stream().map(Coefficient::name).filter(n -> !n.equals(INTERCEPT) || !intercept)
+    out.put("features", coefficients.subList(intercept ? 1 : 0, coefficients.size()).stream().map(Coefficient::name)
         .collect(Collectors.joining(",")));
     return out;
   }
