@@ -82,6 +82,20 @@ class OnnxModelTest {
   }
 
   @Test
+  void predict_arrayInputsOfChangingSize_reuseScratchCorrectly() {
+    TestGraphs.Mlp mlp = new TestGraphs.Mlp(8);
+    try (OnnxModel model = OnnxModel.fromBytes(mlp.graph())) {
+      for (int rows : new int[] {64, 2, 64, 1, 300, 3}) {
+        float[] x = TestGraphs.randomFloats(rows * TestGraphs.MLP_IN, rows);
+        Tensor array = Tensor.ofFloats(x, rows, TestGraphs.MLP_IN);
+        Tensor buffer = Tensor.wrap(DataType.FP32, array.asDirectBuffer(), rows, TestGraphs.MLP_IN);
+        assertThat(model.predictor().predict(Map.of("x", array)))
+            .as("%d rows", rows).isEqualTo(model.predictor().predict(Map.of("x", buffer)));
+      }
+    }
+  }
+
+  @Test
   void toOrt_bufferBackedTensor_wrapsBufferWithoutCopy() throws Exception {
     ByteBuffer buffer = ByteBuffer.allocateDirect(6 * 4).order(ByteOrder.nativeOrder());
     Tensor x = Tensor.wrap(DataType.FP32, buffer, 2, 3);
