@@ -461,20 +461,30 @@ public final class OnnxModel implements Model {
       }
       enter();
       try {
-        Map<String, OnnxTensor> ortInputs = new HashMap<>(inputs.size() * 2);
+        OnnxTensor[] created = new OnnxTensor[inputs.size()];
         try {
-          for (InputBinding in : inputs) {
-            ortInputs.put(in.name(), in.toOrt(env, request.get(in.name())));
+          Map<String, OnnxTensor> ortInputs;
+          if (created.length == 1) {
+            InputBinding in = inputs.get(0);
+            created[0] = in.toOrt(env, request.get(in.name()));
+            ortInputs = Map.of(in.name(), created[0]);
+          } else {
+            ortInputs = new HashMap<>(created.length * 2);
+            for (int i = 0; i < created.length; i++) {
+              InputBinding in = inputs.get(i);
+              created[i] = in.toOrt(env, request.get(in.name()));
+              ortInputs.put(in.name(), created[i]);
+            }
           }
           try (OrtSession.Result result = wanted.isEmpty() ? session.run(ortInputs) : session.run(ortInputs, wanted)) {
+            if (outputs.size() == 1) {
+              OutputBinding o = outputs.get(0);
+              return Map.of(o.name(), o.fromOrt(value(result, o)));
+            }
             Map<String, Tensor> out = new LinkedHashMap<>(outputs.size() * 2);
             for (OutputBinding o : outputs) {
               if (wanted.isEmpty() || wanted.contains(o.name())) {
-                Optional<OnnxValue> value = result.get(o.name());
-                if (value.isEmpty()) {
-                  throw new IllegalStateException("ONNX Runtime returned no value for output '" + o.name() + "'");
-                }
-                out.put(o.name(), o.fromOrt(value.get()));
+                out.put(o.name(), o.fromOrt(value(result, o)));
               }
             }
             return out;
@@ -482,14 +492,21 @@ public final class OnnxModel implements Model {
         } catch (OrtException e) {
           throw new InvalidInputException("ONNX Runtime rejected the request: " + e.getMessage(), e);
         } finally {
-          for (OnnxTensor t : ortInputs.values()) {
-            t.close();
+          for (OnnxTensor t : created) {
+            if (t != null) {
+              t.close();
+            }
           }
         }
       } finally {
         exit();
       }
     }
+  }
+
+  private static OnnxValue value(OrtSession.Result result, OutputBinding output) {
+    return result.get(output.name()).orElseThrow(() ->
+        new IllegalStateException("ONNX Runtime returned no value for output '" + output.name() + "'"));
   }
 
   /**
