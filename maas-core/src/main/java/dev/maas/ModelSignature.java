@@ -40,12 +40,21 @@ public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
 
   /** The input named {@code name}, if declared. */
   public Optional<TensorSpec> input(String name) {
-    return inputs.stream().filter(s -> s.name().equals(name)).findFirst();
+    return find(inputs, name);
   }
 
   /** The output named {@code name}, if declared. */
   public Optional<TensorSpec> output(String name) {
-    return outputs.stream().filter(s -> s.name().equals(name)).findFirst();
+    return find(outputs, name);
+  }
+
+  private static Optional<TensorSpec> find(List<TensorSpec> specs, String name) {
+    for (TensorSpec spec : specs) {
+      if (spec.name().equals(name)) {
+        return Optional.of(spec);
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -43,6 +43,10 @@ class StoreProcessTest {
       BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("ready");
       List<Integer> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+      // Kill during a later publish, never before the first: each round must exercise the store.
+      String first = out.readLine();
+      assertThat(first).startsWith("published ");
+      reported.add(Integer.parseInt(first.substring("published ".length())));
       Thread reader = new Thread(() -> {
         try {
           for (String line; (line = out.readLine()) != null; ) {
