@@ -67,33 +67,40 @@ public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
    */
   public void validateInputs(Map<String, Tensor> tensors) {
     Objects.requireNonNull(tensors, "inputs");
-    for (String name : tensors.keySet()) {
-      if (input(name).isEmpty()) {
-        throw new InvalidInputException(
-            "unexpected input '" + name + "'; the model takes " + names(inputs));
-      }
-    }
+    // Allocation-free when the request fits: this runs before every prediction.
     long batch = -1;
     String batchInput = null;
     for (TensorSpec spec : inputs) {
       Tensor t = tensors.get(spec.name());
       if (t == null) {
+        reportUnexpected(tensors);
         throw new InvalidInputException("missing input '" + spec.name() + "': expected " + spec.describe());
       }
-      long[] shape = t.shape();
-      if (t.dataType() != spec.dataType() || !spec.acceptsShape(shape)) {
+      if (!spec.accepts(t)) {
         throw new InvalidInputException(
             "input '" + spec.name() + "': expected " + spec.describe() + ", got " + t.dataType() + " "
-                + Arrays.toString(shape));
+                + Arrays.toString(t.shape()));
       }
       if (spec.rank() > 0 && spec.shape().get(0) == TensorSpec.DYNAMIC) {
-        if (batch >= 0 && shape[0] != batch) {
+        if (batch >= 0 && t.dim(0) != batch) {
           throw new InvalidInputException(
-              "input '" + spec.name() + "': batch size " + shape[0] + " differs from input '" + batchInput
+              "input '" + spec.name() + "': batch size " + t.dim(0) + " differs from input '" + batchInput
                   + "' with batch size " + batch);
         }
-        batch = shape[0];
+        batch = t.dim(0);
         batchInput = spec.name();
+      }
+    }
+    if (tensors.size() != inputs.size()) {
+      reportUnexpected(tensors);
+    }
+  }
+
+  private void reportUnexpected(Map<String, Tensor> tensors) {
+    for (String name : tensors.keySet()) {
+      if (input(name).isEmpty()) {
+        throw new InvalidInputException(
+            "unexpected input '" + name + "'; the model takes " + names(inputs));
       }
     }
   }

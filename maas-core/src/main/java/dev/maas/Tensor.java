@@ -461,6 +461,41 @@ public final class Tensor {
       return buffer.duplicate().order(ByteOrder.nativeOrder());
     }
     ByteBuffer out = ByteBuffer.allocateDirect(size * dataType.byteSize()).order(ByteOrder.nativeOrder());
+    copyTo(out);
+    out.clear();
+    return out.asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+  }
+
+  /**
+   * Writes the elements of this fixed-size tensor into {@code target} from its position on, in
+   * {@code target}'s byte order, and advances the position by {@code size() * byteSize()}. BOOL
+   * elements are one byte each, 1 or 0.
+   *
+   * @throws java.nio.BufferOverflowException if {@code target} has too little room
+   */
+  public void copyTo(ByteBuffer target) {
+    requireFixedSize(dataType);
+    int bytes = size * dataType.byteSize();
+    if (target.remaining() < bytes) {
+      throw new java.nio.BufferOverflowException();
+    }
+    ByteBuffer out = target.slice().order(target.order());
+    if (buffer != null) {
+      ByteBuffer source = buffer.duplicate().order(ByteOrder.nativeOrder());
+      if (target.order() == ByteOrder.nativeOrder() || dataType.byteSize() == 1) {
+        out.put(source);
+      } else {
+        for (int i = 0; i < bytes; i += dataType.byteSize()) {
+          switch (dataType.byteSize()) {
+            case 2 -> out.putShort(i, source.getShort(i));
+            case 4 -> out.putInt(i, source.getInt(i));
+            default -> out.putLong(i, source.getLong(i));
+          }
+        }
+      }
+      target.position(target.position() + bytes);
+      return;
+    }
     switch (dataType) {
       case BOOL -> {
         for (boolean b : (boolean[]) array) {
@@ -475,8 +510,7 @@ public final class Tensor {
       case FP64 -> out.asDoubleBuffer().put((double[]) array);
       case BYTES -> throw new AssertionError(dataType);
     }
-    out.clear();
-    return out.asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+    target.position(target.position() + bytes);
   }
 
   // ---- value semantics ----

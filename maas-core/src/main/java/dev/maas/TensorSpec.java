@@ -70,6 +70,20 @@ public record TensorSpec(String name, DataType dataType, List<Long> shape) {
     return true;
   }
 
+  /** Whether {@code tensor} has this spec's type, rank and fixed dimensions. Allocates nothing. */
+  public boolean accepts(Tensor tensor) {
+    if (tensor.dataType() != dataType || tensor.rank() != shape.size()) {
+      return false;
+    }
+    for (int i = 0; i < shape.size(); i++) {
+      long expected = shape.get(i);
+      if (expected != DYNAMIC && expected != tensor.dim(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The type and shape as messages print them, for example {@code FP32 [-1, 4]}. */
   public String describe() {
     return dataType + " " + shape;

@@ -105,6 +105,20 @@ class TensorTest {
   }
 
   @Test
+  void copyTo_otherByteOrder_writesAndAdvances() {
+    ByteBuffer target = ByteBuffer.allocate(12).order(ByteOrder.BIG_ENDIAN);
+    target.putInt(7);
+    Tensor.ofFloats(new float[] {1.5f, -2f}, 2).copyTo(target);
+    assertThat(target.position()).isEqualTo(12);
+    assertThat(target.getFloat(4)).isEqualTo(1.5f);
+    Tensor direct = Tensor.fromBuffer(DataType.FP32, ByteBuffer.allocate(8).putFloat(0, 3f).putFloat(4, 4f), 2);
+    ByteBuffer other = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN);
+    direct.copyTo(other);
+    assertThat(other.getFloat(4)).isEqualTo(4f);
+    assertThatThrownBy(() -> direct.copyTo(ByteBuffer.allocate(4))).isInstanceOf(java.nio.BufferOverflowException.class);
+  }
+
+  @Test
   void equals_sameValuesDifferentBacking_areEqual() {
     Tensor array = Tensor.ofDoubles(new double[] {1, Double.NaN}, 2);
     Tensor buffer = Tensor.fromBuffer(DataType.FP64, array.asDirectBuffer(), 2);

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,8 +42,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "The column to predict.")
   String target;
 
-  @Option(names = "--store", required = true, paramLabel = "DIR", description = "The model store directory.")
-  Path store;
+  @Mixin StoreOptions store;
 
   @Option(names = "--name", required = true, paramLabel = "NAME", description = "The model name to publish under.")
   String name;
@@ -84,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
         .lineage(Lineage.of(data.getFileName().toString(), "sha256:" + sha256(data), report.rowCount()))
         .build();
     ModelVersion version;
-    try (ModelStore modelStore = ModelStore.open(store)) {
+    try (ModelStore modelStore = store.open()) {
       version = modelStore.publish(name, model, options);
     }
     PrintWriter out = spec.commandLine().getOut();

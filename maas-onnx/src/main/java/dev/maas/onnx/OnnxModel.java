@@ -230,7 +230,7 @@ public final class OnnxModel implements Model {
       }
       TensorSpec spec = new TensorSpec(node.getName(), type, shape(tensor));
       inSpecs.add(spec);
-      l.inputs.add(new InputBinding(node.getName(), type, spec.dims()));
+      l.inputs.add(new InputBinding(node.getName(), type));
       recordDims(meta, "input", node.getName(), tensor);
     }
     for (NodeInfo node : l.session.getOutputInfo().values()) {
@@ -452,10 +452,7 @@ public final class OnnxModel implements Model {
     public Map<String, Tensor> predict(Map<String, Tensor> request, Set<String> wanted) {
       Objects.requireNonNull(request, "inputs");
       Objects.requireNonNull(wanted, "outputs");
-      if (!fits(request)) {
-        signature.validateInputs(request);
-        throw new InvalidInputException("inputs do not fit the signature " + signature.inputs());
-      }
+      signature.validateInputs(request);
       if (!wanted.isEmpty()) {
         signature.validateOutputNames(wanted);
       }
@@ -507,31 +504,6 @@ public final class OnnxModel implements Model {
   private static OnnxValue value(OrtSession.Result result, OutputBinding output) {
     return result.get(output.name()).orElseThrow(() ->
         new IllegalStateException("ONNX Runtime returned no value for output '" + output.name() + "'"));
-  }
-
-  /**
-   * Whether {@code request} holds exactly the declared inputs with their types, ranks, fixed
-   * dimensions and one batch size, checked without allocating; when it does not, {@link
-   * ModelSignature#validateInputs} produces the message.
-   */
-  private boolean fits(Map<String, Tensor> request) {
-    if (request.size() != inputs.size()) {
-      return false;
-    }
-    long batch = -1;
-    for (InputBinding in : inputs) {
-      Tensor t = request.get(in.name());
-      if (t == null || !in.accepts(t)) {
-        return false;
-      }
-      if (in.hasDynamicBatch()) {
-        if (batch >= 0 && t.dim(0) != batch) {
-          return false;
-        }
-        batch = t.dim(0);
-      }
-    }
-    return true;
   }
 
   /** What a model is made of while it loads. */

@@ -99,7 +99,7 @@ class OnnxModelTest {
   void toOrt_bufferBackedTensor_wrapsBufferWithoutCopy() throws Exception {
     ByteBuffer buffer = ByteBuffer.allocateDirect(6 * 4).order(ByteOrder.nativeOrder());
     Tensor x = Tensor.wrap(DataType.FP32, buffer, 2, 3);
-    InputBinding binding = new InputBinding("x", DataType.FP32, new long[] {-1, 3});
+    InputBinding binding = new InputBinding("x", DataType.FP32);
     try (OnnxTensor ort = binding.toOrt(OrtRuntime.environment(), x)) {
       assertThat(ort.ownsBuffer()).isFalse();
       assertThat(ort.getBufferRef()).isPresent();
