@@ -184,8 +184,20 @@ public final class FileSystemModelStore extends AbstractModelStore {
     return state;
   }
 
+  /**
+   * The versions and aliases of one model as they are on disk. A damaged alias table must not stop
+   * the store or other models from working, so it is logged and read as empty here; reading the
+   * aliases through the API still reports it.
+   */
   private ModelState scanModel(String name) {
-    return new ModelState(Set.copyOf(versionNumbers(name)), Map.copyOf(readAliases(name)));
+    Map<String, Integer> aliases;
+    try {
+      aliases = Map.copyOf(readAliases(name));
+    } catch (StoreException e) {
+      LOG.log(System.Logger.Level.WARNING, "ignoring the aliases of model '" + name + "' when looking for changes", e);
+      aliases = Map.of();
+    }
+    return new ModelState(Set.copyOf(versionNumbers(name)), aliases);
   }
 
   // ---- paths ----

@@ -108,6 +108,21 @@ class FileSystemModelStoreTest {
   }
 
   @Test
+  void open_storeWithOneDamagedModel_otherModelsStillWork() throws IOException {
+    publish(2);
+    try (Model model = new ScaleModel(3)) {
+      store.publish("healthy", model);
+    }
+    Files.writeString(root.resolve("m/aliases.json"), "{");
+    try (FileSystemModelStore reopened = FileSystemModelStore.open(root, List.of(new ScaleFormat()));
+        Model model = reopened.open("healthy")) {
+      assertThat(model.signature()).isEqualTo(ScaleModel.SIGNATURE);
+      assertThat(reopened.models()).containsExactly("healthy", "m");
+      assertThatThrownBy(() -> reopened.aliases("m")).isInstanceOf(IntegrityException.class);
+    }
+  }
+
+  @Test
   void open_unknownFormat_throwsModelLoadNamingFormat() throws IOException {
     publish(2);
     try (FileSystemModelStore bare = FileSystemModelStore.open(root, List.of())) {
