@@ -40,6 +40,18 @@ final class Dot2 {
     return sum + compensation;
   }
 
+  /** What {@link #value()} dropped: the accumulated sum is {@code value + remainder(value)}. */
+  double remainder(double value) {
+    double bp = value - sum;
+    return (sum - (value - bp)) + (compensation - bp);
+  }
+
+  /** Adds everything {@code other} accumulated. */
+  void add(Dot2 other) {
+    add(other.sum);
+    compensation += other.compensation;
+  }
+
   /** The low part of {@code a - b} that rounding dropped: {@code (a - b) == hi + lo} exactly. */
   static double differenceError(double a, double b, double hi) {
     double bp = hi - a;

@@ -21,9 +21,10 @@ import java.util.Set;
  *
  * <p>The solver is Householder QR folded over row blocks (TSQR), in parallel and in one pass, so
  * the same code fits an in-memory matrix, an {@link Iterator} of rows or a CSV file of any size in
- * memory that does not depend on the row count. When the data are in memory and the design is
- * ill-conditioned (condition number above 100), the solution is refined iteratively with
- * residuals computed in extended precision (see {@code docs/linear.md}). A rank-deficient design (a constant
+ * memory that does not depend on the row count. When the design is ill-conditioned (condition
+ * number above 100), the solution of an in-memory or CSV fit is refined iteratively with residuals
+ * computed in extended precision; a large CSV file is read again for that (see {@code
+ * docs/linear.md}). A rank-deficient design (a constant
  * or duplicated column, say) is rejected with an {@link InvalidInputException} that names the
  * offending columns, never answered with arbitrary numbers.
  *
@@ -112,14 +113,15 @@ public final class LinearRegressionTrainer {
       }
       acc = folder.finish();
     }
-    return solve(acc, design, x, y);
+    return solve(acc, design, x, y, null);
   }
 
   /**
    * Fits a stream of rows in one pass: each array holds the p feature values followed by the
    * target (p + 1 values). The arrays are copied as they come, so an iterator may reuse one.
-   * Memory does not grow with the number of rows; no iterative refinement is possible, so on
-   * ill-conditioned data the in-memory {@link #fit(double[][], double[])} is more accurate.
+   * Memory does not grow with the number of rows; the rows cannot be read again, so no iterative
+   * refinement is possible and on ill-conditioned data the in-memory {@link #fit(double[][],
+   * double[])} and {@link #fitCsv} are more accurate.
    *
    * @throws InvalidInputException as {@link #fit(double[][], double[])}, rows counted from 0
    */
@@ -160,7 +162,7 @@ public final class LinearRegressionTrainer {
       }
       acc = folder.finish();
     }
-    return solve(acc, design, null, null);
+    return solve(acc, design, null, null, null);
   }
 
   private static void submitBlock(ParallelFolder folder, double[][] block, int rows) {
@@ -170,8 +172,10 @@ public final class LinearRegressionTrainer {
   /**
    * Fits the CSV file {@code csv} (comma-separated, a header row of column names, then one row per
    * observation). A small file (up to 65,536 used cells) is read into memory and fitted like
-   * {@link #fit(double[][], double[])}, with refinement; a larger one in one streaming pass, on all
-   * cores, in memory independent of its size. The target is column {@code target}; the
+   * {@link #fit(double[][], double[])}; a larger one is streamed on all cores in memory independent
+   * of its size: one pass, and when the {@link Refinement} calls for it up to four more, each
+   * refining the solution with corrected semi-normal equations, so that it is as accurate as an
+   * in-memory fit. The target is column {@code target}; the
    * features are the builder's feature names, or every other column in file order. Blank lines
    * are skipped; every used cell must be a finite decimal number.
    *
@@ -296,7 +300,7 @@ public final class LinearRegressionTrainer {
       }
       acc = folder.finish();
     }
-    return solve(acc, design, null, null);
+    return solve(acc, design, null, null, new CsvResidualPass(csv, header, slots, design, parallelism, BLOCK_ROWS));
   }
 
   /** A small file is parsed whole and fitted in memory, so that it gets iterative refinement. */
@@ -371,7 +375,7 @@ public final class LinearRegressionTrainer {
     return ridge;
   }
 
-  /** When in-memory fits refine their solution. */
+  /** When in-memory and CSV fits refine their solution. */
   public Refinement refinement() {
     return refinement;
   }
@@ -397,8 +401,9 @@ public final class LinearRegressionTrainer {
     return out;
   }
 
-  private LinearRegressionModel solve(QrAccumulator acc, Design design, double[][] x, double[] y) {
-    Solution s = Solution.solve(acc, design, x, y, refinement);
+  private LinearRegressionModel solve(QrAccumulator acc, Design design, double[][] x, double[] y,
+      SemiNormalRefiner.ResidualPass pass) {
+    Solution s = Solution.solve(acc, design, x, y, pass, refinement);
     return LinearRegressionModel.withReport(s.intercept(), s.coefficients(), design.names, s.report());
   }
 
@@ -418,7 +423,7 @@ public final class LinearRegressionTrainer {
 
     private Builder() {}
 
-    /** When in-memory fits refine their solution (default {@link Refinement#AUTO}). */
+    /** When in-memory and CSV fits refine their solution (default {@link Refinement#AUTO}). */
     public Builder refinement(Refinement refinement) {
       this.refinement = java.util.Objects.requireNonNull(refinement, "refinement");
       return this;

@@ -20,12 +20,14 @@ final class ParallelFolder implements AutoCloseable {
     void foldInto(Worker worker);
   }
 
-  /** What one worker owns: its accumulator and a reusable block buffer. */
+  /** What one worker owns: its index, its accumulator and a reusable block buffer. */
   static final class Worker {
+    final int index;
     final QrAccumulator accumulator;
     final double[][] block;
 
-    Worker(int columns, int blockRows) {
+    Worker(int index, int columns, int blockRows) {
+      this.index = index;
       this.accumulator = new QrAccumulator(columns);
       this.block = new double[columns][blockRows];
     }
@@ -43,7 +45,7 @@ final class ParallelFolder implements AutoCloseable {
   ParallelFolder(int threadCount, int columns, int blockRows) {
     workers = new Worker[threadCount];
     for (int i = 0; i < threadCount; i++) {
-      workers[i] = new Worker(columns, blockRows);
+      workers[i] = new Worker(i, columns, blockRows);
     }
     if (threadCount > 1) {
       for (int i = 0; i < threadCount; i++) {

@@ -1,12 +1,15 @@
 package dev.maas.linear;
 
 /**
- * When an in-memory fit refines its QR solution iteratively with residuals in extended precision
- * (Björck's refinement of the augmented system; see {@code docs/linear.md}). Refinement costs a
- * second, sequential Householder QR that keeps its orthogonal factor (n x p doubles) and a few
- * passes over the data; it brings the coefficients to within a few units of roundoff of the exact
- * least-squares solution whenever the condition number is well below 10¹⁶. Streaming fits cannot
- * refine and ignore this setting.
+ * When a fit refines its QR solution iteratively with residuals in extended precision (see {@code
+ * docs/linear.md}). In memory, refinement is Björck's refinement of the augmented system and costs
+ * a second, sequential Householder QR that keeps its orthogonal factor (n x p doubles) and a few
+ * passes over the data; a CSV file too large to be read into memory is instead read again, up to
+ * four times, for corrected semi-normal equations with the streamed R factor. Either brings the
+ * coefficients to within a few units of roundoff of the exact least-squares solution whenever the
+ * condition number is well below 10¹⁶ (with only four passes, the CSV refinement may stop short of
+ * that as the condition number approaches the bound). Iterator fits cannot read their rows again
+ * and ignore this setting.
  *
  * <p>Enum constants are immutable and thread-safe.
  */

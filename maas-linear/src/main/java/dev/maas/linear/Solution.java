@@ -10,9 +10,9 @@ import org.ejml.dense.row.SingularOps_DDRM;
 
 /**
  * Turns an accumulated QR factor into coefficients and a {@link FitReport}: adds the penalty rows,
- * checks the rank, estimates the condition number, solves, refines in-memory ill-conditioned
- * problems with {@link RefinedSolver}, maps the working coefficients back to the raw features,
- * and computes the statistics.
+ * checks the rank, estimates the condition number, solves, refines ill-conditioned problems with
+ * {@link RefinedSolver} (in memory) or {@link SemiNormalRefiner} (data read again), maps the
+ * working coefficients back to the raw features, and computes the statistics.
  *
  * <p>Instances are immutable.
  */
@@ -43,9 +43,11 @@ final class Solution {
 
   /**
    * Solves the problem {@code acc} holds; {@code x} and {@code y} are the in-memory data for
-   * refinement, or null for streamed data.
+   * refinement, or null for streamed data; {@code pass} reads streamed data again for refinement,
+   * or is null when it cannot be read again.
    */
-  static Solution solve(QrAccumulator acc, Design d, double[][] x, double[] y, Refinement refinement) {
+  static Solution solve(QrAccumulator acc, Design d, double[][] x, double[] y, SemiNormalRefiner.ResidualPass pass,
+      Refinement refinement) {
     long n = acc.count();
     int k = d.parameters;
     int q = d.columns;
@@ -113,6 +115,11 @@ final class Solution {
       rss = refined.rss(both);
       coef = java.util.Arrays.copyOf(both, k);
       System.arraycopy(both, k, low, 0, k);
+    } else if (pass != null && refine) {
+      double[] refined = new SemiNormalRefiner(d, r, penalty, n).solve(coef, pass);
+      rss = refined[2 * k];
+      coef = java.util.Arrays.copyOf(refined, k);
+      System.arraycopy(refined, k, low, 0, k);
     } else {
       double rho = r[k * q + k];
       double pen = 0;

@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +99,140 @@ class CsvFitTest {
     fitted[0] = model.intercept();
     System.arraycopy(model.coefficients(), 0, fitted, 1, 10);
     assertThat(Certified.minDigits(fitted, certified)).isGreaterThanOrEqualTo(15);
+  }
+
+  /**
+   * A Filip-like problem (degree-10 polynomial on a narrow range, condition about 10¹⁰) with {@code
+   * n} rows from seed 40: 11 used cells a row, so 6,000 rows take the streaming path.
+   */
+  static Problems.Problem largeFilipLike(int n) {
+    SplittableRandom r = new SplittableRandom(40);
+    double[] xs = new double[n];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      xs[i] = Math.rint(r.nextDouble(-8.781464495, -3.13200249) * 1e9) / 1e9;
+      double t = (xs[i] + 6) / 3;
+      y[i] = Math.rint((0.8 + 0.05 * Math.sin(3 * t) + 0.02 * t * t * t + r.nextDouble(-0.003, 0.003)) * 1e4) / 1e4;
+    }
+    return new Problems.Problem("large Filip-like", Problems.powers(xs, 10), y, true);
+  }
+
+  private Path writeProblem(String name, Problems.Problem problem) throws IOException {
+    Path file = dir.resolve(name);
+    int p = problem.x()[0].length;
+    try (BufferedWriter out = Files.newBufferedWriter(file)) {
+      for (int j = 1; j <= p; j++) {
+        out.write("x" + j + ",");
+      }
+      out.write("y\n");
+      for (int i = 0; i < problem.y().length; i++) {
+        for (double v : problem.x()[i]) {
+          out.write(v + ",");
+        }
+        out.write(problem.y()[i] + "\n");
+      }
+    }
+    return file;
+  }
+
+  private static double[] withIntercept(LinearRegressionModel model) {
+    double[] b = model.coefficients();
+    double[] out = new double[b.length + 1];
+    out[0] = model.intercept();
+    System.arraycopy(b, 0, out, 1, b.length);
+    return out;
+  }
+
+  private static Iterator<double[]> rows(Problems.Problem problem) {
+    return new Iterator<>() {
+      private int i;
+
+      @Override
+      public boolean hasNext() {
+        return i < problem.y().length;
+      }
+
+      @Override
+      public double[] next() {
+        double[] row = Arrays.copyOf(problem.x()[i], problem.x()[i].length + 1);
+        row[row.length - 1] = problem.y()[i++];
+        return row;
+      }
+    };
+  }
+
+  @Test
+  void fitCsv_largeIllConditionedFile_refinedToInMemoryDigits() throws IOException {
+    Problems.Problem filip = largeFilipLike(6_000);
+    assertThat(6_000 * 11).isGreaterThan(LinearRegressionTrainer.IN_MEMORY_CSV_VALUES);
+    Path file = writeProblem("filip-large.csv", filip);
+    double[] certified = Certified.leastSquares(filip.x(), filip.y(), true);
+    double certifiedRss = Certified.rss(filip.x(), filip.y(), true);
+    LinearRegressionModel inMemory = LinearRegressionTrainer.ordinaryLeastSquares().fit(filip.x(), filip.y());
+    double inMemoryDigits = Certified.minDigits(withIntercept(inMemory), certified);
+    double conditionNumber = inMemory.report().orElseThrow().conditionNumber();
+    assertThat(conditionNumber).isGreaterThan(1e9);
+    for (int threads : new int[] {1, 2}) {
+      LinearRegressionModel streamed = LinearRegressionTrainer.builder().parallelism(threads).build()
+          .fitCsv(file, "y");
+      double digits = Certified.minDigits(withIntercept(streamed), certified);
+      System.out.printf("large Filip-like (condition %.3g), %d threads: streamed %.1f digits, in memory %.1f%n",
+          conditionNumber, threads, digits, inMemoryDigits);
+      assertThat(digits).as("correct digits, %d threads", threads).isGreaterThanOrEqualTo(15.0)
+          .isGreaterThanOrEqualTo(inMemoryDigits - 1);
+      FitReport report = streamed.report().orElseThrow();
+      double rss = report.residualStandardError() * report.residualStandardError() * (6_000 - 11);
+      assertThat(rss).isCloseTo(certifiedRss, within(1e-12 * certifiedRss));
+    }
+  }
+
+  @Test
+  void fitCsv_largeIllConditionedFileRefinementNever_matchesOneStreamingPass() throws IOException {
+    Problems.Problem filip = largeFilipLike(6_000);
+    Path file = writeProblem("filip-large.csv", filip);
+    double[] certified = Certified.leastSquares(filip.x(), filip.y(), true);
+    LinearRegressionTrainer never = LinearRegressionTrainer.builder().refinement(Refinement.NEVER).parallelism(2)
+        .build();
+    LinearRegressionModel streamed = never.fitCsv(file, "y");
+    LinearRegressionModel onePass = never.fit(rows(filip));
+    double digits = Certified.minDigits(withIntercept(streamed), certified);
+    double onePassDigits = Certified.minDigits(withIntercept(onePass), certified);
+    System.out.printf("large Filip-like, Refinement.NEVER: streamed %.1f digits, iterator %.1f%n", digits,
+        onePassDigits);
+    assertThat(digits).as("plain TSQR, not refined").isLessThan(12.0).isCloseTo(onePassDigits, within(1.0));
+    double[] a = withIntercept(streamed);
+    double[] b = withIntercept(onePass);
+    for (int j = 0; j < a.length; j++) {
+      assertThat(a[j]).isCloseTo(b[j], within(1e-5 * Math.abs(b[j])));
+    }
+  }
+
+  @Test
+  void fitCsv_largeIllConditionedFileWithRidge_equalsInMemoryRefinedFit() throws IOException {
+    Problems.Problem filip = largeFilipLike(6_000);
+    Path file = writeProblem("filip-large.csv", filip);
+    LinearRegressionTrainer ridge = LinearRegressionTrainer.builder().ridge(1e-3).standardize(true).build();
+    double[] inMemory = withIntercept(ridge.fit(filip.x(), filip.y()));
+    double[] streamed = withIntercept(ridge.fitCsv(file, "y"));
+    System.out.printf("large Filip-like, ridge: streamed vs in memory %.1f digits%n",
+        Certified.minDigits(streamed, inMemory));
+    for (int j = 0; j < inMemory.length; j++) {
+      assertThat(streamed[j]).isCloseTo(inMemory[j], within(1e-13 * Math.abs(inMemory[j])));
+    }
+  }
+
+  @Test
+  void fitCsv_largeWellConditionedFileRefinementAlways_equalsInMemoryFit() throws IOException {
+    double[][] x = LinearRegressionTrainerTest.features(25_000, 3, 31);
+    double[] y = LinearRegressionTrainerTest.targets(x, 32);
+    Problems.Problem problem = new Problems.Problem("well-conditioned", x, y, true);
+    Path file = writeProblem("well.csv", problem);
+    LinearRegressionTrainer always = LinearRegressionTrainer.builder().refinement(Refinement.ALWAYS).build();
+    double[] inMemory = withIntercept(always.fit(x, y));
+    double[] streamed = withIntercept(always.fitCsv(file, "y"));
+    for (int j = 0; j < inMemory.length; j++) {
+      assertThat(streamed[j]).isCloseTo(inMemory[j], within(1e-10 * Math.abs(inMemory[j])));
+    }
   }
 
   @Test

@@ -1,0 +1,214 @@
+package dev.maas.linear;
+
+import dev.maas.InvalidInputException;
+
+/**
+ * Iterative refinement for data that cannot be held in memory but can be read again: corrected
+ * semi-normal equations with the R factor of the TSQR pass. Each step reads the data once more,
+ * computing the residual {@code r = y - A b} and the gradient {@code Aᵀr} (minus the penalty's
+ * share for ridge fits) in about twice double precision ({@link Dot2}), then solves {@code RᵀR d =
+ * Aᵀr} with two triangular solves and adds {@code d} to {@code b}. The coefficients are carried as
+ * unevaluated sums {@code hi + lo}, as {@link RefinedSolver} carries them.
+ *
+ * <p>Instances are used by one thread at a time.
+ */
+final class SemiNormalRefiner {
+  static final int MAX_STEPS = 4;
+
+  /** One pass over the data at given working coefficients. */
+  interface ResidualPass {
+    /**
+     * Adds, for every data row, the squared residual to {@code rss} and {@code a_i r_i} to {@code
+     * gradient[c]} (working column c), via {@link SemiNormalRefiner#addRow}; returns the number of rows read.
+     */
+    long accumulate(double[] hi, double[] lo, Dot2 rss, Dot2[] gradient);
+  }
+
+  private final Design design;
+  private final double[] r;
+  private final int q;
+  private final int k;
+  private final double[] penalty;
+  private final long rows;
+
+  /**
+   * @param r the factor, row-major {@code q x q}, penalty rows folded in
+   * @param penalty the weight of each feature's penalty row, or null
+   * @param rows the number of data rows every pass must read
+   */
+  SemiNormalRefiner(Design design, double[] r, double[] penalty, long rows) {
+    this.design = design;
+    this.r = r;
+    this.q = design.columns;
+    this.k = design.parameters;
+    this.penalty = penalty;
+    this.rows = rows;
+  }
+
+  /**
+   * Refines {@code start} and returns {@code [hi_0 ... hi_k-1, lo_0 ... lo_k-1, rss]}: the
+   * coefficients and the residual sum of squares of the data rows at them.
+   */
+  double[] solve(double[] start, ResidualPass pass) {
+    double[] hi = start.clone();
+    double[] lo = new double[k];
+    Dot2 rssSum = new Dot2();
+    Dot2[] gradient = new Dot2[k];
+    for (int c = 0; c < k; c++) {
+      gradient[c] = new Dot2();
+    }
+    double rss = 0;
+    double previous = Double.POSITIVE_INFINITY;
+    for (int steps = 1; steps <= MAX_STEPS; steps++) {
+      rssSum.reset();
+      for (Dot2 g : gradient) {
+        g.reset();
+      }
+      long read = pass.accumulate(hi, lo, rssSum, gradient);
+      if (read != rows) {
+        throw new InvalidInputException(
+            "the data changed while being fitted: the first pass read " + rows + " rows, a later one " + read);
+      }
+      rss = rssSum.value();
+      double[] dataGradient = new double[k];
+      double[] d = new double[k];
+      for (int c = 0; c < k; c++) {
+        dataGradient[c] = gradient[c].value();
+      }
+      if (penalty != null) {
+        Dot2 row = new Dot2();
+        for (int j = 0; j < design.features; j++) {
+          int c = design.offset + j;
+          row.reset();
+          row.addProduct(-penalty[j], hi[c]);
+          row.addProduct(-penalty[j], lo[c]);
+          double rh = row.value();
+          gradient[c].addProduct(penalty[j], rh);
+          gradient[c].addProduct(penalty[j], row.remainder(rh));
+        }
+      }
+      for (int c = 0; c < k; c++) {
+        d[c] = gradient[c].value();
+      }
+      solveRt(d);
+      solveR(d);
+      double change = 0;
+      double size = 0;
+      for (int c = 0; c < k; c++) {
+        change = Math.max(change, Math.abs(d[c]));
+        size = Math.max(size, Math.abs(hi[c]));
+      }
+      if (change >= previous) {
+        break;
+      }
+      for (int c = 0; c < k; c++) {
+        double sum = hi[c] + d[c];
+        lo[c] += Dot2.differenceError(hi[c], -d[c], sum);
+        hi[c] = sum + lo[c];
+        lo[c] = lo[c] - (hi[c] - sum);
+      }
+      rss = Math.max(0, rss - 2 * dot(d, dataGradient) + dataNormSquared(d));
+      double floor = 0x1p-70 * size;
+      if (change <= floor || change > 0.5 * previous || (steps > 1 && change * (change / previous) <= floor)) {
+        break;
+      }
+      previous = change;
+    }
+    double[] out = new double[2 * k + 1];
+    System.arraycopy(hi, 0, out, 0, k);
+    System.arraycopy(lo, 0, out, k, k);
+    out[2 * k] = rss;
+    return out;
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  /** {@code ‖A d‖²} over the data rows: {@code ‖R d‖²} less the penalty rows' share. */
+  private double dataNormSquared(double[] d) {
+    double s = 0;
+    for (int i = 0; i < k; i++) {
+      double t = 0;
+      for (int j = i; j < k; j++) {
+        t += r[i * q + j] * d[j];
+      }
+      s += t * t;
+    }
+    if (penalty != null) {
+      for (int j = 0; j < design.features; j++) {
+        double t = penalty[j] * d[design.offset + j];
+        s -= t * t;
+      }
+    }
+    return Math.max(0, s);
+  }
+
+  private void solveRt(double[] b) {
+    for (int i = 0; i < k; i++) {
+      double s = b[i];
+      for (int j = 0; j < i; j++) {
+        s -= r[j * q + i] * b[j];
+      }
+      b[i] = s / r[i * q + i];
+    }
+  }
+
+  private void solveR(double[] b) {
+    for (int i = k - 1; i >= 0; i--) {
+      double s = b[i];
+      for (int j = i + 1; j < k; j++) {
+        s -= r[i * q + j] * b[j];
+      }
+      b[i] = s / r[i * q + i];
+    }
+  }
+
+  /**
+   * Adds one raw data row ({@code values}: the features, then the target) to {@code rss} and
+   * {@code gradient}: the working row {@code a} and residual {@code y - a·(hi + lo)} are formed
+   * exactly as double-double sums, so that the gradient keeps its digits when the residual is
+   * large. {@code scratch} holds {@code 2 * parameters} doubles; {@code sum} is a work accumulator.
+   */
+  static void addRow(Design design, double[] values, double[] hi, double[] lo, double[] scratch, Dot2 sum, Dot2 rss,
+      Dot2[] gradient) {
+    int k = design.parameters;
+    int off = design.offset;
+    double y = values[design.features];
+    sum.reset();
+    double yh = y - design.shiftY;
+    sum.add(yh);
+    sum.add(Dot2.differenceError(y, design.shiftY, yh));
+    if (design.intercept) {
+      scratch[0] = 1;
+      scratch[k] = 0;
+      sum.add(-hi[0]);
+      sum.add(-lo[0]);
+    }
+    for (int j = 0; j < design.features; j++) {
+      double ah = values[j] - design.shift[j];
+      double al = Dot2.differenceError(values[j], design.shift[j], ah);
+      scratch[off + j] = ah;
+      scratch[k + off + j] = al;
+      double b = hi[off + j];
+      sum.addProduct(-ah, b);
+      sum.addProduct(-al, b);
+      sum.addProduct(-ah, lo[off + j]);
+    }
+    double rh = sum.value();
+    double rl = sum.remainder(rh);
+    rss.addProduct(rh, rh);
+    rss.addProduct(2 * rh, rl);
+    for (int c = 0; c < k; c++) {
+      double ah = scratch[c];
+      double al = scratch[k + c];
+      gradient[c].addProduct(ah, rh);
+      gradient[c].addProduct(ah, rl);
+      gradient[c].addProduct(al, rh);
+    }
+  }
+}
