@@ -123,6 +123,12 @@ public final class PublishOptions {
       return this;
     }
 
+    /** Records every entry of {@code values} as a tag. */
+    public Builder tags(Map<String, String> values) {
+      values.forEach(this::tag);
+      return this;
+    }
+
     /** Sets the lineage. */
     public Builder lineage(Lineage lineage) {
       this.lineage = Objects.requireNonNull(lineage, "lineage");

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ModelsCommand.class,
       ImportCommand.class,
       InferCommand.class,
+      OptimizeCommand.class,
     })
 final class MaasCommand {
   static final class Version implements CommandLine.IVersionProvider {

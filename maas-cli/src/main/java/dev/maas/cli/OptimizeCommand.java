@@ -1,0 +1,87 @@
+package dev.maas.cli;
+
+import dev.maas.FileSystemModelStore;
+import dev.maas.ModelLoadException;
+import dev.maas.ModelVersion;
+import dev.maas.PublishOptions;
+import dev.maas.onnx.OnnxModel;
+import dev.maas.onnx.OnnxModelFormat;
+import dev.maas.onnx.OnnxOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code maas optimize REF --store DIR}: lets ONNX Runtime rewrite a stored ONNX model's graph
+ * once, offline, and publishes the rewritten graph as the model's next version, so that servers
+ * load the optimised graph instead of optimising at every start.
+ */
+@Command(name = "optimize", mixinStandardHelpOptions = true,
+    description = "Optimise a stored ONNX model's graph with ONNX Runtime and publish it as the next version.")
+final class OptimizeCommand implements Callable<Integer> {
+  @Mixin StoreOptions store;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "REF", description = "name, name:VERSION or name@ALIAS of an onnx model")
+  String reference;
+
+  @Option(names = "--level", defaultValue = "EXTENDED", paramLabel = "LEVEL",
+      description = "BASIC, EXTENDED or ALL (ALL adds layout rewrites that only suit this machine's hardware). "
+          + "Default: ${DEFAULT-VALUE}.")
+  OnnxOptions.OptimizationLevel level;
+
+  @Override
+  public Integer call() throws IOException {
+    if (level == OnnxOptions.OptimizationLevel.DISABLED) {
+      throw new IllegalArgumentException("--level DISABLED would not optimise anything");
+    }
+    Path work = Files.createTempDirectory("maas-optimize");
+    try {
+      Path optimized = work.resolve(OnnxModelFormat.MODEL_FILE);
+      OnnxOptions options = OnnxOptions.builder().optimizationLevel(level).optimizedModelPath(optimized).build();
+      try (FileSystemModelStore s = FileSystemModelStore.open(store.directory, List.of(new OnnxModelFormat(options)))) {
+        ModelVersion source = s.get(reference);
+        if (!source.format().equals(OnnxModelFormat.NAME)) {
+          throw new IllegalArgumentException(source.reference() + " is a '" + source.format()
+              + "' model; only onnx models can be optimised");
+        }
+        s.open(source.reference()).close(); // creating the session writes the optimised graph
+        if (!Files.isRegularFile(optimized)) {
+          throw new ModelLoadException("ONNX Runtime wrote no optimised graph for " + source.reference());
+        }
+        try (OnnxModel model = OnnxModel.open(optimized)) {
+          if (!model.signature().equals(source.signature())) {
+            throw new ModelLoadException("the optimised graph of " + source.reference() + " changed the signature to "
+                + model.signature());
+          }
+          ModelVersion published = s.publish(source.name(), model, PublishOptions.builder()
+              .description("optimised (" + level + ") from " + source.reference())
+              .parameter("optimized_from", source.reference().toString())
+              .parameter("optimization_level", level.name())
+              .metrics(source.metrics())
+              .tags(source.tags())
+              .lineage(source.lineage())
+              .format(OnnxModelFormat.NAME)
+              .build());
+          spec.commandLine().getOut().println(published.reference());
+        }
+      }
+    } finally {
+      try (Stream<Path> walk = Files.walk(work)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    return 0;
+  }
+}
