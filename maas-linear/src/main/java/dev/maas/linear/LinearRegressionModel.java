@@ -191,22 +191,16 @@ public final class LinearRegressionModel implements AffineModel {
       Objects.requireNonNull(inputs, "inputs");
       Objects.requireNonNull(outputs, "outputs");
       ensureOpen();
-      TensorSpec spec = signature.inputs().get(0);
-      for (String name : inputs.keySet()) {
-        if (!name.equals(INPUT)) {
-          throw new InvalidInputException("unexpected input '" + name + "'; the model takes [" + INPUT + "]");
-        }
-      }
       Tensor x = inputs.get(INPUT);
-      if (x == null) {
-        throw new InvalidInputException("missing input '" + INPUT + "': expected " + spec.describe());
+      if (x != null && x.dataType() == DataType.FP32) {
+        // FP32 widens to FP64 exactly, after which the signature check applies as to FP64.
+        x = Tensor.wrap(DataType.FP64, x.toDoubleArray(), x.shape());
+        Map<String, Tensor> widened = new java.util.HashMap<>(inputs);
+        widened.put(INPUT, x);
+        inputs = widened;
       }
+      signature.validateInputs(inputs);
       signature.validateOutputNames(outputs);
-      boolean typeFits = x.dataType() == DataType.FP64 || x.dataType() == DataType.FP32;
-      if (!typeFits || !spec.acceptsShape(x.shape())) {
-        throw new InvalidInputException("input '" + INPUT + "': expected " + spec.describe()
-            + " (or FP32), got " + x.dataType() + " " + Arrays.toString(x.shape()));
-      }
       int rows = (int) x.dim(0);
       int p = coefficients.length;
       double[] out = new double[rows];
