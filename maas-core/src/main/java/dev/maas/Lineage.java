@@ -31,6 +31,20 @@ public record Lineage(String dataSource, String dataFingerprint, long rowCount, 
     return new Lineage(dataSource, dataFingerprint, rowCount, "");
   }
 
+  /**
+   * Lineage of a model trained on {@code rowCount} rows read from {@code dataFile}: its file name
+   * as the source and {@code sha256:<hex>} of its content as the fingerprint.
+   *
+   * @throws java.io.UncheckedIOException if the file cannot be read
+   */
+  public static Lineage ofFile(java.nio.file.Path dataFile, long rowCount) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(dataFile)) {
+      return of(dataFile.getFileName().toString(), "sha256:" + Sha256.of(in), rowCount);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot fingerprint " + dataFile + ": " + e.getMessage(), e);
+    }
+  }
+
   /** This lineage with the library version set. */
   public Lineage withLibraryVersion(String version) {
     return new Lineage(dataSource, dataFingerprint, rowCount, version);

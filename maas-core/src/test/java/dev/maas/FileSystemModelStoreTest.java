@@ -217,6 +217,18 @@ class FileSystemModelStoreTest {
   }
 
   @Test
+  void lineageOfFile_namesFileAndFingerprintsContent() throws IOException {
+    Path data = Files.writeString(root.resolve("train.csv"), "abc");
+    Lineage lineage = Lineage.ofFile(data, 7);
+    assertThat(lineage.dataSource()).isEqualTo("train.csv");
+    assertThat(lineage.dataFingerprint())
+        .isEqualTo("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assertThat(lineage.rowCount()).isEqualTo(7);
+    assertThatThrownBy(() -> Lineage.ofFile(root.resolve("absent.csv"), 1))
+        .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("absent.csv");
+  }
+
+  @Test
   void metadata_roundTrip_keepsEveryField() {
     ModelVersion v;
     try (Model model = new ScaleModel(2)) {

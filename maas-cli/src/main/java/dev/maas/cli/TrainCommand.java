@@ -9,13 +9,9 @@ import dev.maas.linear.FitReport;
 import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -81,7 +77,7 @@ final class TrainCommand implements Callable<Integer> {
         .metrics(report.metrics())
         .parameters(report.parameters())
         .parameter("target", target)
-        .lineage(Lineage.of(data.getFileName().toString(), "sha256:" + sha256(data), report.rowCount()))
+        .lineage(Lineage.ofFile(data, report.rowCount()))
         .build();
     ModelVersion version;
     try (ModelStore modelStore = store.open()) {
@@ -91,21 +87,5 @@ final class TrainCommand implements Callable<Integer> {
     out.println(json ? TrainOutput.json(version, report) : TrainOutput.text(version, report));
     out.flush();
     return 0;
-  }
-
-  private static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }
