@@ -3,7 +3,7 @@ package dev.maas.cli;
 import dev.maas.MaasException;
 import picocli.CommandLine;
 
-/** Entry point of the {@code maas} command line. */
+/** Entry point of the {@code maas} command line; each run builds its own command objects, so runs share no state. */
 public final class Main {
   private Main() {}
 

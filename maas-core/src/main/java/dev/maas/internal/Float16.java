@@ -1,6 +1,6 @@
 package dev.maas.internal;
 
-/** Conversions between IEEE 754 binary16 bits and {@code float}, round-to-nearest-even. */
+/** Conversions between IEEE 754 binary16 bits and {@code float}, round-to-nearest-even; stateless and thread-safe. */
 public final class Float16 {
   private Float16() {}
 
