@@ -67,6 +67,17 @@ class TrainCommandTest {
     assertThat(number(json, "n")).isEqualTo(40);
     assertThat(number(json, "p")).isEqualTo(3);
     assertThat(number(json, "r_squared")).isGreaterThan(0.999);
+    Map<String, Double> errors = object(json, "standard_errors");
+    Map<String, Double> t = object(json, "t_values");
+    assertThat(t.keySet()).containsExactly("(intercept)", "a", "b");
+    assertThat(object(json, "p_values").keySet()).containsExactly("(intercept)", "a", "b");
+    assertThat(t.get("a")).isCloseTo(coefficients.get("a") / errors.get("a"), org.assertj.core.data.Percentage
+        .withPercentage(1e-9));
+    assertThat(object(json, "p_values").get("a")).isBetween(0.0, 1e-10);
+    assertThat(number(json, "df_model")).isEqualTo(2);
+    assertThat(number(json, "df_residual")).isEqualTo(37);
+    assertThat(number(json, "f_statistic")).isGreaterThan(1000);
+    assertThat(number(json, "f_p_value")).isBetween(0.0, 1e-10);
     try (ModelStore opened = ModelStore.open(store)) {
       ModelVersion version = opened.get("house:1");
       assertThat(version.format()).isEqualTo("linear");

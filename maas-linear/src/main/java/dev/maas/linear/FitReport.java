@@ -82,9 +82,17 @@ public record FitReport(
     }
   }
 
-  /** The residual degrees of freedom, n - p. */
+  /** The residual degrees of freedom, n - p: R's {@code df.residual}. */
   public long residualDegreesOfFreedom() {
     return rowCount - parameterCount;
+  }
+
+  /**
+   * The model degrees of freedom, the numerator degrees of freedom of the F test: p - 1 with an
+   * intercept, p without (R's {@code summary(lm)$fstatistic["numdf"]}).
+   */
+  public int modelDegreesOfFreedom() {
+    return intercept ? parameterCount - 1 : parameterCount;
   }
 
   /** The coefficient named {@code name}, if the fit has one. */
