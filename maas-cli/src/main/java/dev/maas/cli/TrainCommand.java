@@ -10,7 +10,6 @@ import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -62,21 +61,18 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ModelReference.requireValidName(name, "model name");
-    if (!Files.isRegularFile(data)) {
-      throw new IllegalArgumentException("no such file: " + data);
-    }
     LinearRegressionTrainer.Builder builder = LinearRegressionTrainer.builder()
         .intercept(!noIntercept).ridge(ridge).standardize(standardize);
     if (features != null && !features.isEmpty()) {
-      builder.featureNames(features);
+      builder.featureNames(features.stream().map(String::strip).toList());
     }
-    LinearRegressionModel model = builder.build().fitCsv(data, target);
+    LinearRegressionModel model = builder.build().fitCsv(data, target.strip());
     FitReport report = model.report().orElseThrow();
     PublishOptions options = PublishOptions.builder()
         .description("linear regression of '" + target + "' on " + data.getFileName())
         .metrics(report.metrics())
         .parameters(report.parameters())
-        .parameter("target", target)
+        .parameter("target", target.strip())
         .lineage(Lineage.ofFile(data, report.rowCount()))
         .build();
     ModelVersion version;

@@ -160,6 +160,22 @@ class TrainCommandTest {
   }
 
   @Test
+  void train_featuresWithSpacesAfterCommas_areTrimmedAsHeaderCellsAre() throws IOException {
+    CliProcess.Result result = CliProcess.run(dir, "train", "--data", writeData().toString(), "--target", " y",
+        "--store", dir.resolve("s").toString(), "--name", "m", "--features", "a, b", "--json");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(object(result.stdout(), "coefficients").keySet()).containsExactly("(intercept)", "a", "b");
+  }
+
+  @Test
+  void train_dataIsADirectory_saysSoInOneLine() {
+    CliProcess.Result result = CliProcess.run(dir, "train", "--data", dir.toString(), "--target", "y", "--store",
+        dir.resolve("s").toString(), "--name", "m");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr().strip()).isEqualTo("maas: " + dir + " is a directory, not a CSV file");
+  }
+
+  @Test
   void train_missingRequiredOption_isUsageError() {
     CliProcess.Result result = CliProcess.run(dir, "train", "--data", "x.csv");
     assertThat(result.exitCode()).isEqualTo(2);

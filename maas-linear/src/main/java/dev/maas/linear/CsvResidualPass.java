@@ -66,6 +66,8 @@ final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
         submit(folder, block.toArray(new String[0]), blockFirstLine, hi, lo, workerRss, workerGradient, workerRows);
       }
       folder.finish();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw LinearRegressionTrainer.notUtf8(csv);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + csv + ": " + e.getMessage(), e);
     }

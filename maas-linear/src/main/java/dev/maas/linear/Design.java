@@ -25,7 +25,19 @@ final class Design {
   final double[] shift;
   double shiftY;
 
+  /** The most working columns whose {@code columns²} factor one Java array can hold. */
+  static final int MAX_COLUMNS = 46_340;
+
+  /**
+   * @throws InvalidInputException if there are more features than the solver can hold
+   */
   Design(List<String> names, boolean intercept, double ridge, boolean standardize) {
+    int maxFeatures = MAX_COLUMNS - 1 - (intercept ? 1 : 0);
+    if (names.size() > maxFeatures) {
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "%,d feature columns: the solver holds a square factor of the working columns and fits at most %,d features",
+          names.size(), maxFeatures));
+    }
     this.names = List.copyOf(names);
     this.features = names.size();
     this.intercept = intercept;

@@ -4,15 +4,17 @@ import dev.maas.InvalidInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Fits {@link LinearRegressionModel}s by least squares: ordinary least squares, or ridge
@@ -91,6 +93,7 @@ public final class LinearRegressionTrainer {
 
   private LinearRegressionModel fitInMemory(double[][] x, double[] y, List<String> names) {
     Design design = new Design(names, intercept, ridge, standardize);
+    Solution.requireRows(x.length, design);
     design.setShifts(x[0], y[0]);
     int n = x.length;
     int threads = n >= PARALLEL_MIN_ROWS ? parallelism : 1;
@@ -179,13 +182,16 @@ public final class LinearRegressionTrainer {
    * features are the builder's feature names, or every other column in file order. Blank lines
    * are skipped; every used cell must be a finite decimal number.
    *
-   * @throws InvalidInputException naming the line and column of a cell that is not a number, a
-   *     line with the wrong number of cells, a missing column, or as {@link #fit(double[][], double[])}
+   * @throws InvalidInputException naming the line and column of a cell that is not a number (long
+   *     cells are cut short in the message), a line with the wrong number of cells, a missing column,
+   *     a file that is missing, a directory, a device or not UTF-8, more features than the solver
+   *     holds, or as {@link #fit(double[][], double[])}
    * @throws UncheckedIOException if the file cannot be read
    */
   public LinearRegressionModel fitCsv(Path csv, String target) {
     Objects.requireNonNull(csv, "csv");
     Objects.requireNonNull(target, "target");
+    requireRegularFile(csv);
     try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
       String headerLine = reader.readLine();
       if (headerLine == null) {
@@ -195,16 +201,16 @@ public final class LinearRegressionTrainer {
         headerLine = headerLine.substring(1);
       }
       List<String> header = Csv.split(headerLine, 1);
-      Set<String> seen = new HashSet<>();
+      Map<String, Integer> columnIndex = new HashMap<>();
       for (String name : header) {
-        if (!seen.add(name)) {
-          throw new InvalidInputException("line 1: column '" + name + "' appears twice in the header");
+        if (columnIndex.putIfAbsent(name, columnIndex.size()) != null) {
+          throw new InvalidInputException("line 1: column " + Csv.quote(name) + " appears twice in the header");
         }
       }
       int targetIndex = header.indexOf(target);
       if (targetIndex < 0) {
-        throw new InvalidInputException("no column '" + target + "' in the header of " + csv.getFileName()
-            + "; columns: " + header);
+        throw new InvalidInputException("no column " + Csv.quote(target) + " in the header of " + csv.getFileName()
+            + "; columns: " + Csv.names(header));
       }
       List<String> features = new ArrayList<>();
       if (featureNames.isEmpty()) {
@@ -215,9 +221,9 @@ public final class LinearRegressionTrainer {
         }
       } else {
         for (String name : featureNames) {
-          if (!header.contains(name)) {
-            throw new InvalidInputException("no feature column '" + name + "' in the header of " + csv.getFileName()
-                + "; columns: " + header);
+          if (!columnIndex.containsKey(name)) {
+            throw new InvalidInputException("no feature column " + Csv.quote(name) + " in the header of "
+                + csv.getFileName() + "; columns: " + Csv.names(header));
           }
           if (name.equals(target)) {
             throw new InvalidInputException("column '" + name + "' is both the target and a feature");
@@ -229,14 +235,38 @@ public final class LinearRegressionTrainer {
       int[] slots = new int[header.size()];
       java.util.Arrays.fill(slots, -1);
       for (int j = 0; j < p; j++) {
-        slots[header.indexOf(features.get(j))] = j;
+        slots[columnIndex.get(features.get(j))] = j;
       }
       slots[targetIndex] = p;
       Design design = new Design(features, intercept, ridge, standardize);
       return fitCsvRows(reader, header, slots, design, csv);
+    } catch (CharacterCodingException e) {
+      throw notUtf8(csv);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + csv + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Refuses what is not a regular file before opening it: a CSV fit may read its file more than
+   * once, which a device or a pipe cannot do.
+   */
+  static void requireRegularFile(Path csv) {
+    if (Files.isRegularFile(csv)) {
+      return;
+    }
+    if (Files.isDirectory(csv)) {
+      throw new InvalidInputException(csv + " is a directory, not a CSV file");
+    }
+    if (Files.exists(csv)) {
+      throw new InvalidInputException(csv + " is not a regular file (a device or a pipe?): give a CSV file");
+    }
+    throw new InvalidInputException("no such file: " + csv);
+  }
+
+  static InvalidInputException notUtf8(Path csv) {
+    return new InvalidInputException(csv.getFileName() + " is not UTF-8 text (Latin-1 or another encoding?): "
+        + "convert it to UTF-8, e.g. iconv -f ISO-8859-1 -t UTF-8");
   }
 
   private LinearRegressionModel fitCsvRows(BufferedReader reader, List<String> header, int[] slots, Design design,

@@ -51,9 +51,7 @@ final class Solution {
     long n = acc.count();
     int k = d.parameters;
     int q = d.columns;
-    if (n < k) {
-      throw new InvalidInputException("fitting " + k + " parameters needs at least " + k + " rows, got " + n);
-    }
+    requireRows(n, d);
     double[] penalty = null;
     if (d.ridge > 0 && d.features > 0) {
       penalty = new double[d.features];
@@ -146,6 +144,14 @@ final class Solution {
     double b0 = sum.value();
     FitReport report = report(acc, d, r, coef, b0, b, rss, condition);
     return new Solution(b0, b, report);
+  }
+
+  /** Refuses fewer rows than parameters, before anything of the parameters' size is allocated. */
+  static void requireRows(long n, Design d) {
+    if (n < d.parameters) {
+      throw new InvalidInputException(
+          "fitting " + d.parameters + " parameters needs at least " + d.parameters + " rows, got " + n);
+    }
   }
 
   private static boolean isZeroBelowIntercept(double[] r, int q, int c, Design d) {
