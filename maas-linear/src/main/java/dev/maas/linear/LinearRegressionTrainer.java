@@ -24,7 +24,8 @@ import java.util.Objects;
  * <p>The solver is Householder QR folded over row blocks (TSQR), in parallel and in one pass, so
  * the same code fits an in-memory matrix, an {@link Iterator} of rows or a CSV file of any size in
  * memory that does not depend on the row count. When the design is ill-conditioned (condition
- * number above 100), the solution of an in-memory or CSV fit is refined iteratively with residuals
+ * number above 100) or a coefficient's estimated error exceeds about 15 digits (see {@link
+ * Refinement#AUTO}), the solution of an in-memory or CSV fit is refined iteratively with residuals
  * computed in extended precision; a large CSV file is read again for that (see {@code
  * docs/linear.md}). A rank-deficient design (a constant
  * or duplicated column, say) is rejected with an {@link InvalidInputException} that names the
@@ -36,6 +37,8 @@ import java.util.Objects;
 public final class LinearRegressionTrainer {
   static final int BLOCK_ROWS = 256;
   static final double REFINE_ABOVE_CONDITION = 100;
+  /** Refine when a coefficient's estimated relative error exceeds this (about 15.3 digits). */
+  static final double REFINE_ABOVE_ERROR = 0x1p-50;
   private static final int PARALLEL_MIN_ROWS = 8 * BLOCK_ROWS;
   /** CSV files with at most this many used cells are fitted in memory (with refinement). */
   static final int IN_MEMORY_CSV_VALUES = 1 << 16;

@@ -124,26 +124,14 @@ final class RefinedSolver {
     return steps;
   }
 
-  /** Solves R z = b in place. */
+  /** Solves R z = b in place (R is left in place, column-major with stride m). */
   private void solveR(double[] b) {
-    for (int i = k - 1; i >= 0; i--) {
-      double s = b[i];
-      for (int j = i + 1; j < k; j++) {
-        s -= r(i, j) * b[j];
-      }
-      b[i] = s / r(i, i);
-    }
+    Triangular.solve(a, 1, m, k, b);
   }
 
   /** Solves Rᵀ z = b in place. */
   private void solveRt(double[] b) {
-    for (int i = 0; i < k; i++) {
-      double s = b[i];
-      for (int j = 0; j < i; j++) {
-        s -= r(j, i) * b[j];
-      }
-      b[i] = s / r(i, i);
-    }
+    Triangular.solveTransposed(a, 1, m, k, b);
   }
 
   /**

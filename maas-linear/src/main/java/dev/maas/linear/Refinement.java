@@ -14,7 +14,11 @@ package dev.maas.linear;
  * <p>Enum constants are immutable and thread-safe.
  */
 public enum Refinement {
-  /** Refine when the condition number of the scaled design exceeds 100 (the default). */
+  /**
+   * Refine when the condition number of the scaled design exceeds 100, or when a first-order
+   * estimate of any reported coefficient's relative error (the intercept's, recovered by
+   * cancellation, included) exceeds 2⁻⁵⁰, about 15 significant digits (the default).
+   */
   AUTO,
   /** Always refine: the most accurate answer, at about three times the cost. */
   ALWAYS,

@@ -90,8 +90,8 @@ final class SemiNormalRefiner {
       for (int c = 0; c < k; c++) {
         d[c] = gradient[c].value();
       }
-      solveRt(d);
-      solveR(d);
+      Triangular.solveTransposed(r, q, k, d);
+      Triangular.solve(r, q, k, d);
       double change = 0;
       double size = 0;
       for (int c = 0; c < k; c++) {
@@ -148,25 +148,6 @@ final class SemiNormalRefiner {
     return Math.max(0, s);
   }
 
-  private void solveRt(double[] b) {
-    for (int i = 0; i < k; i++) {
-      double s = b[i];
-      for (int j = 0; j < i; j++) {
-        s -= r[j * q + i] * b[j];
-      }
-      b[i] = s / r[i * q + i];
-    }
-  }
-
-  private void solveR(double[] b) {
-    for (int i = k - 1; i >= 0; i--) {
-      double s = b[i];
-      for (int j = i + 1; j < k; j++) {
-        s -= r[i * q + j] * b[j];
-      }
-      b[i] = s / r[i * q + i];
-    }
-  }
 
   /**
    * Adds one raw data row ({@code values}: the features, then the target) to {@code rss} and

@@ -93,19 +93,17 @@ final class Solution {
     }
     double condition = conditionNumber(r, q, d.offset, k);
     double[] coef = new double[k];
-    for (int i = k - 1; i >= 0; i--) {
-      double s = r[i * q + k];
-      for (int j = i + 1; j < k; j++) {
-        s -= r[i * q + j] * coef[j];
-      }
-      coef[i] = s / r[i * q + i];
+    for (int i = 0; i < k; i++) {
+      coef[i] = r[i * q + k];
     }
+    Triangular.solve(r, q, k, coef);
     double[] low = new double[k];
     double rss;
     boolean refine = switch (refinement) {
       case ALWAYS -> true;
       case NEVER -> false;
-      case AUTO -> condition > LinearRegressionTrainer.REFINE_ABOVE_CONDITION;
+      case AUTO -> condition > LinearRegressionTrainer.REFINE_ABOVE_CONDITION
+          || estimatedRelativeError(r, q, k, coef, norms, d) > LinearRegressionTrainer.REFINE_ABOVE_ERROR;
     };
     if (x != null && refine) {
       RefinedSolver refined = new RefinedSolver(x, y, d, penalty);
@@ -144,6 +142,70 @@ final class Solution {
     double b0 = sum.value();
     FitReport report = report(acc, d, r, coef, b0, b, rss, condition);
     return new Solution(b0, b, report);
+  }
+
+  /**
+   * A first-order estimate of the worst relative error of the reported coefficients (the
+   * intercept in raw units included) that the unrefined solution {@code z} may carry: the error a
+   * backward error of one unit roundoff in every working column, target included, causes in each
+   * coefficient, plus the rounding of the coefficient itself. For coefficient {@code c} that is
+   * {@code u (‖e_cᵀR⁻¹‖ (‖y‖ + Σ ‖a_l‖ |z_l|) + ‖r‖ Σ |(R⁻¹R⁻ᵀ)_cl| ‖a_l‖ + |z_c|)}; for the
+   * intercept, recovered from the shifted problem as {@code z_0 + s_y - Σ z_j s_j}, the row {@code
+   * e_c} becomes {@code (1, -s)} and the terms {@code |z_j s_j|} are added. Every term is invariant
+   * under column scaling, so the estimate sees what the condition number of the scaled design cannot:
+   * an intercept recovered by cancellation, and a coefficient much smaller than the others.
+   */
+  static double estimatedRelativeError(double[] r, int q, int k, double[] z, double[] norms, Design d) {
+    double u = 0x1p-53;
+    double yNorm = 0;
+    for (int i = 0; i <= k; i++) {
+      yNorm += r[i * q + k] * r[i * q + k];
+    }
+    double fit = Math.sqrt(yNorm);
+    for (int l = 0; l < k; l++) {
+      fit += norms[l] * Math.abs(z[l]);
+    }
+    double rho = Math.abs(r[k * q + k]);
+    double worst = 0;
+    double[] v = new double[k];
+    for (int c = d.offset; c < k; c++) {
+      java.util.Arrays.fill(v, 0);
+      v[c] = 1;
+      double error = u * (combined(r, q, k, v, norms, fit, rho) + Math.abs(z[c]));
+      worst = Math.max(worst, error / Math.abs(z[c]));
+    }
+    if (d.intercept) {
+      v[0] = 1;
+      Dot2 b0 = new Dot2();
+      b0.add(z[0]);
+      b0.add(d.shiftY);
+      double cancelled = Math.abs(z[0]) + Math.abs(d.shiftY);
+      for (int j = 0; j < d.features; j++) {
+        v[1 + j] = -d.shift[j];
+        b0.addProduct(-z[1 + j], d.shift[j]);
+        cancelled += Math.abs(z[1 + j] * d.shift[j]);
+      }
+      double error = u * (combined(r, q, k, v, norms, fit, rho) + cancelled);
+      worst = Math.max(worst, error / Math.abs(b0.value()));
+    }
+    return Double.isNaN(worst) ? Double.POSITIVE_INFINITY : worst;
+  }
+
+  /**
+   * For the row {@code e} (overwritten): {@code ‖eᵀR⁻¹‖ fit + rho Σ |(eᵀR⁻¹R⁻ᵀ)_l| ‖a_l‖}.
+   */
+  private static double combined(double[] r, int q, int k, double[] e, double[] norms, double fit, double rho) {
+    Triangular.solveTransposed(r, q, k, e);
+    double rowNorm = 0;
+    for (double value : e) {
+      rowNorm += value * value;
+    }
+    Triangular.solve(r, q, k, e);
+    double g = 0;
+    for (int l = 0; l < k; l++) {
+      g += Math.abs(e[l]) * norms[l];
+    }
+    return Math.sqrt(rowNorm) * fit + rho * g;
   }
 
   /** Refuses fewer rows than parameters, before anything of the parameters' size is allocated. */
@@ -231,13 +293,7 @@ final class Solution {
       for (int j = 0; j < d.features; j++) {
         u[1 + j] = -d.shift[j];
       }
-      for (int i = 0; i < k; i++) {
-        double s = u[i];
-        for (int j = 0; j < i; j++) {
-          s -= r[j * q + i] * u[j];
-        }
-        u[i] = s / r[i * q + i];
-      }
+      Triangular.solveTransposed(r, q, k, u);
       double norm2 = 0;
       for (double v : u) {
         norm2 += v * v;
