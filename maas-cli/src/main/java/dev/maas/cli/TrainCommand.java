@@ -46,6 +46,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Feature columns (default: every column but the target).")
   List<String> features;
 
+  @Option(names = "--weights", paramLabel = "COLUMN",
+      description = "Column of per-row weights: weighted least squares as R's lm(weights = ); rows of weight 0 drop out.")
+  String weights;
+
   @Option(names = "--no-intercept", description = "Fit without an intercept.")
   boolean noIntercept;
 
@@ -66,18 +70,21 @@ final class TrainCommand implements Callable<Integer> {
     if (features != null && !features.isEmpty()) {
       builder.featureNames(features.stream().map(String::strip).toList());
     }
-    LinearRegressionModel model = builder.build().fitCsv(data, target.strip());
+    String weightColumn = weights == null ? null : weights.strip();
+    LinearRegressionModel model = builder.build().fitCsv(data, target.strip(), weightColumn);
     FitReport report = model.report().orElseThrow();
-    PublishOptions options = PublishOptions.builder()
+    PublishOptions.Builder options = PublishOptions.builder()
         .description("linear regression of '" + target + "' on " + data.getFileName())
         .metrics(report.metrics())
         .parameters(report.parameters())
         .parameter("target", target.strip())
-        .lineage(Lineage.ofFile(data, report.rowCount()))
-        .build();
+        .lineage(Lineage.ofFile(data, report.rowCount()));
+    if (weightColumn != null) {
+      options.parameter("weights", weightColumn);
+    }
     ModelVersion version;
     try (ModelStore modelStore = store.open()) {
-      version = modelStore.publish(name, model, options);
+      version = modelStore.publish(name, model, options.build());
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println(json ? TrainOutput.json(version, report) : TrainOutput.text(version, report));

@@ -168,6 +168,36 @@ class TrainCommandTest {
   }
 
   @Test
+  void train_weightsColumn_fitsWeightedLeastSquaresAndRecordsTheColumn() throws IOException {
+    Path data = dir.resolve("weighted.csv");
+    Files.writeString(data, "x,w,y\n1,1,1.5\n2,2,1.9\n3,0,1000\n4,3,3.9\n5,1,5.6\n");
+    Path store = dir.resolve("store");
+    CliProcess.Result result = CliProcess.run(dir, "train", "--data", data.toString(), "--target", "y", "--store",
+        store.toString(), "--name", "w", "--weights", "w", "--json");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(object(result.stdout(), "coefficients").keySet()).containsExactly("(intercept)", "x");
+    assertThat(number(result.stdout(), "n")).as("the row of weight 0 drops out").isEqualTo(4);
+    assertThat(number(result.stdout(), "df_residual")).isEqualTo(2);
+    // Weighted normal equations by hand: Σw = 7, Σwx = 22, Σwx² = 82, Σwy = 22.6, Σwxy = 83.9.
+    double slope = (7 * 83.9 - 22 * 22.6) / (7 * 82 - 22 * 22.0);
+    assertThat(object(result.stdout(), "coefficients").get("x")).isCloseTo(slope,
+        org.assertj.core.data.Offset.offset(1e-12));
+    try (ModelStore opened = ModelStore.open(store)) {
+      assertThat(opened.get("w:1").parameters()).containsEntry("weights", "w");
+    }
+  }
+
+  @Test
+  void train_negativeWeight_failsNamingTheLine() throws IOException {
+    Path data = dir.resolve("negative.csv");
+    Files.writeString(data, "x,w,y\n1,1,1.5\n2,-2,1.9\n3,1,3\n");
+    CliProcess.Result result = CliProcess.run(dir, "train", "--data", data.toString(), "--target", "y", "--store",
+        dir.resolve("s").toString(), "--name", "w", "--weights", "w");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr().strip()).isEqualTo("maas: line 3: weight -2.0 is negative; weights must be finite and >= 0");
+  }
+
+  @Test
   void train_dataIsADirectory_saysSoInOneLine() {
     CliProcess.Result result = CliProcess.run(dir, "train", "--data", dir.toString(), "--target", "y", "--store",
         dir.resolve("s").toString(), "--name", "m");

@@ -21,14 +21,16 @@ final class ParallelFolder implements AutoCloseable {
     void foldInto(Worker worker);
   }
 
-  /** What one worker owns: its index, its accumulator and a reusable block buffer. */
+  /** What one worker owns: its index, its accumulator and reusable block and weight buffers. */
   static final class Worker {
     final int index;
     final QrAccumulator accumulator;
     final double[][] block;
+    final double[] weights;
 
     Worker(int index, int columns, int blockRows) {
       this.index = index;
+      this.weights = new double[blockRows];
       this.accumulator = new QrAccumulator(columns);
       this.block = new double[columns][blockRows];
     }

@@ -42,12 +42,12 @@ final class Solution {
   }
 
   /**
-   * Solves the problem {@code acc} holds; {@code x} and {@code y} are the in-memory data for
-   * refinement, or null for streamed data; {@code pass} reads streamed data again for refinement,
+   * Solves the problem {@code acc} holds; {@code x}, {@code y} and {@code w} (null when
+   * unweighted) are the in-memory data for refinement, or null for streamed data; {@code pass} reads streamed data again for refinement,
    * or is null when it cannot be read again.
    */
-  static Solution solve(QrAccumulator acc, Design d, double[][] x, double[] y, SemiNormalRefiner.ResidualPass pass,
-      Refinement refinement) {
+  static Solution solve(QrAccumulator acc, Design d, double[][] x, double[] y, double[] w,
+      SemiNormalRefiner.ResidualPass pass, Refinement refinement) {
     long n = acc.count();
     int k = d.parameters;
     int q = d.columns;
@@ -57,14 +57,14 @@ final class Solution {
       penalty = new double[d.features];
       double[][] rows = new double[q][d.features];
       for (int j = 0; j < d.features; j++) {
-        double w = 1;
+        double scale = 1;
         if (d.standardize) {
-          w = Math.sqrt(acc.sumOfSquares(d.offset + j) / n);
-          if (w == 0) {
+          scale = Math.sqrt(acc.sumOfSquares(d.offset + j) / acc.weightSum());
+          if (scale == 0) {
             throw new InvalidInputException("column '" + d.names.get(j) + "' is constant and cannot be standardised");
           }
         }
-        penalty[j] = Math.sqrt(d.ridge) * w;
+        penalty[j] = Math.sqrt(d.ridge) * scale;
         rows[d.offset + j][j] = penalty[j];
       }
       acc.fold(rows, d.features);
@@ -106,7 +106,7 @@ final class Solution {
           || estimatedRelativeError(r, q, k, coef, norms, d) > LinearRegressionTrainer.REFINE_ABOVE_ERROR;
     };
     if (x != null && refine) {
-      RefinedSolver refined = new RefinedSolver(x, y, d, penalty);
+      RefinedSolver refined = new RefinedSolver(x, y, w, d, penalty);
       double[] both = refined.solve();
       rss = refined.rss(both);
       coef = java.util.Arrays.copyOf(both, k);
@@ -271,7 +271,7 @@ final class Solution {
     double yMeanShifted = acc.mean(yColumn);
     double tss = d.intercept
         ? acc.sumOfSquares(yColumn)
-        : acc.sumOfSquares(yColumn) + n * yMeanShifted * yMeanShifted;
+        : acc.sumOfSquares(yColumn) + acc.weightSum() * yMeanShifted * yMeanShifted;
     double r2 = 1 - rss / tss;
     int i0 = d.intercept ? 1 : 0;
     double adj = rdf > 0 ? 1 - (1 - r2) * ((double) (n - i0) / rdf) : Double.NaN;
