@@ -113,6 +113,7 @@ public final class LinearFormat implements ModelFormat {
     hex(g, "f_statistic", r.fStatistic());
     hex(g, "f_p_value", r.fPValue());
     hex(g, "condition_number", r.conditionNumber());
+    hex(g, "effective_degrees_of_freedom", r.effectiveDegreesOfFreedom());
     g.writeEndObject();
   }
 
@@ -175,7 +176,10 @@ public final class LinearFormat implements ModelFormat {
         coefficients, number(r.get("residual_standard_error"), "residual_standard_error"),
         number(r.get("r_squared"), "r_squared"), number(r.get("adjusted_r_squared"), "adjusted_r_squared"),
         number(r.get("f_statistic"), "f_statistic"), number(r.get("f_p_value"), "f_p_value"),
-        number(r.get("condition_number"), "condition_number"));
+        number(r.get("condition_number"), "condition_number"),
+        r.containsKey("effective_degrees_of_freedom")
+            ? number(r.get("effective_degrees_of_freedom"), "effective_degrees_of_freedom")
+            : integer(r.get("parameter_count"), "parameter_count"));
   }
 
   private static ModelLoadException bad(ArtifactReader in, String why) {

@@ -140,7 +140,7 @@ final class Solution {
       sum.addProduct(-low[d.offset + j], d.shift[j]);
     }
     double b0 = sum.value();
-    FitReport report = report(acc, d, r, coef, b0, b, rss, condition);
+    FitReport report = report(acc, d, r, penalty, b0, b, rss, condition);
     return new Solution(b0, b, report);
   }
 
@@ -260,12 +260,14 @@ final class Solution {
     return min == 0 ? Double.POSITIVE_INFINITY : max / min;
   }
 
-  private static FitReport report(QrAccumulator acc, Design d, double[] r, double[] coef, double b0, double[] b,
+  private static FitReport report(QrAccumulator acc, Design d, double[] r, double[] penalty, double b0, double[] b,
       double rss, double condition) {
     long n = acc.count();
     int k = d.parameters;
     int q = d.columns;
-    long rdf = n - k;
+    boolean ols = penalty == null;
+    double effective = ols ? k : k - penaltyShare(r, q, k, d, penalty);
+    double rdf = n - effective;
     double sigma2 = rdf > 0 ? rss / rdf : Double.NaN;
     int yColumn = q - 1;
     double yMeanShifted = acc.mean(yColumn);
@@ -274,67 +276,80 @@ final class Solution {
         : acc.sumOfSquares(yColumn) + acc.weightSum() * yMeanShifted * yMeanShifted;
     double r2 = 1 - rss / tss;
     int i0 = d.intercept ? 1 : 0;
-    double adj = rdf > 0 ? 1 - (1 - r2) * ((double) (n - i0) / rdf) : Double.NaN;
-    boolean ols = d.ridge == 0;
+    long olsRdf = n - k;
+    double adj = olsRdf > 0 ? 1 - (1 - r2) * ((double) (n - i0) / olsRdf) : Double.NaN;
     double f = Double.NaN;
     double fp = Double.NaN;
     int dfn = k - i0;
-    if (ols && dfn > 0 && rdf > 0) {
+    if (ols && dfn > 0 && olsRdf > 0) {
       f = ((tss - rss) / dfn) / sigma2;
-      fp = f >= 0 && Double.isFinite(f) ? Beta.regularizedBeta(rdf / (rdf + dfn * f), rdf / 2.0, dfn / 2.0)
+      fp = f >= 0 && Double.isFinite(f) ? Beta.regularizedBeta(olsRdf / (olsRdf + dfn * f), olsRdf / 2.0, dfn / 2.0)
           : (Double.isInfinite(f) ? 0 : Double.NaN);
     }
-    double[] inverse = upperInverse(r, q, k);
-    TDistribution t = ols && rdf > 0 ? new TDistribution(null, rdf) : null;
+    TDistribution t = ols && olsRdf > 0 ? new TDistribution(null, olsRdf) : null;
     List<FitReport.Coefficient> coefficients = new ArrayList<>();
+    double[] e = new double[k];
     if (d.intercept) {
-      double[] u = new double[k];
-      u[0] = 1;
+      e[0] = 1;
       for (int j = 0; j < d.features; j++) {
-        u[1 + j] = -d.shift[j];
+        e[1 + j] = -d.shift[j];
       }
-      Triangular.solveTransposed(r, q, k, u);
-      double norm2 = 0;
-      for (double v : u) {
-        norm2 += v * v;
-      }
-      coefficients.add(coefficient(FitReport.INTERCEPT, b0, Math.sqrt(sigma2 * norm2), t));
+      coefficients.add(coefficient(FitReport.INTERCEPT, b0, Math.sqrt(sigma2 * variance(r, q, k, d, penalty, e)), t));
     }
     for (int j = 0; j < d.features; j++) {
-      int c = d.offset + j;
-      double norm2 = 0;
-      for (int l = c; l < k; l++) {
-        double v = inverse[c * k + l];
-        norm2 += v * v;
-      }
-      coefficients.add(coefficient(d.names.get(j), b[j], Math.sqrt(sigma2 * norm2), t));
+      java.util.Arrays.fill(e, 0);
+      e[d.offset + j] = 1;
+      coefficients.add(coefficient(d.names.get(j), b[j], Math.sqrt(sigma2 * variance(r, q, k, d, penalty, e)), t));
     }
     return new FitReport(n, k, d.intercept, d.ridge, d.standardize, coefficients, Math.sqrt(sigma2), r2, adj, f, fp,
-        condition);
+        condition, effective);
   }
 
-  private static FitReport.Coefficient coefficient(String name, double estimate, double se, TDistribution t) {
-    if (t == null) {
-      return new FitReport.Coefficient(name, estimate, Double.NaN, Double.NaN, Double.NaN);
+  /**
+   * {@code eᵀ C e / σ²} for the covariance C of the working coefficients ({@code e} is overwritten):
+   * {@code ‖R⁻ᵀe‖²} for least squares, where {@code RᵀR = AᵀA}; for ridge, where {@code RᵀR = AᵀA +
+   * Λ} with Λ the squared penalty weights, the sandwich {@code eᵀ(RᵀR)⁻¹ AᵀA (RᵀR)⁻¹e = ‖R⁻ᵀe‖² -
+   * ‖Λ^½ R⁻¹R⁻ᵀe‖²}.
+   */
+  static double variance(double[] r, int q, int k, Design d, double[] penalty, double[] e) {
+    Triangular.solveTransposed(r, q, k, e);
+    double v = 0;
+    for (double x : e) {
+      v += x * x;
     }
+    if (penalty == null) {
+      return v;
+    }
+    Triangular.solve(r, q, k, e);
+    for (int j = 0; j < d.features; j++) {
+      double x = penalty[j] * e[d.offset + j];
+      v -= x * x;
+    }
+    return Math.max(0, v);
+  }
+
+  /** {@code tr((RᵀR)⁻¹ Λ)}: what the penalty takes from the trace of the hat matrix, p - tr(H). */
+  private static double penaltyShare(double[] r, int q, int k, Design d, double[] penalty) {
+    double share = 0;
+    double[] e = new double[k];
+    for (int j = 0; j < d.features; j++) {
+      java.util.Arrays.fill(e, 0);
+      e[d.offset + j] = 1;
+      Triangular.solveTransposed(r, q, k, e);
+      double g = 0;
+      for (double x : e) {
+        g += x * x;
+      }
+      share += penalty[j] * penalty[j] * g;
+    }
+    return share;
+  }
+
+  /** One coefficient; {@code t} is null for ridge, whose estimator is biased: t values but no p-values. */
+  private static FitReport.Coefficient coefficient(String name, double estimate, double se, TDistribution t) {
     double stat = estimate / se;
-    double p = Double.isNaN(stat) ? Double.NaN : 2 * t.cumulativeProbability(-Math.abs(stat));
+    double p = t == null || Double.isNaN(stat) ? Double.NaN : 2 * t.cumulativeProbability(-Math.abs(stat));
     return new FitReport.Coefficient(name, estimate, se, stat, p);
   }
 
-  /** The inverse of the leading k x k upper-triangular block of r (row stride q), row-major k x k. */
-  private static double[] upperInverse(double[] r, int q, int k) {
-    double[] inv = new double[k * k];
-    for (int col = 0; col < k; col++) {
-      inv[col * k + col] = 1 / r[col * q + col];
-      for (int i = col - 1; i >= 0; i--) {
-        double s = 0;
-        for (int j = i + 1; j <= col; j++) {
-          s += r[i * q + j] * inv[j * k + col];
-        }
-        inv[i * k + col] = -s / r[i * q + i];
-      }
-    }
-    return inv;
-  }
 }
