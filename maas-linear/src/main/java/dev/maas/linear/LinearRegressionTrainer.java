@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Fits {@link LinearRegressionModel}s by least squares: ordinary least squares, or ridge
@@ -544,7 +545,8 @@ public final class LinearRegressionTrainer {
   private LinearRegressionModel solve(QrAccumulator acc, Design design, double[][] x, double[] y, double[] w,
       SemiNormalRefiner.ResidualPass pass) {
     Solution s = Solution.solve(acc, design, x, y, w, pass, refinement);
-    return LinearRegressionModel.withReport(s.intercept(), s.coefficients(), design.names, s.report());
+    return LinearRegressionModel.fitted(s.intercept(), s.coefficients(), design.names, Optional.of(s.report()),
+        s.intervals(), Interval.PREDICTION, LinearRegressionModel.DEFAULT_LEVEL);
   }
 
   /**

@@ -22,11 +22,18 @@ final class Solution {
   private final double intercept;
   private final double[] coefficients;
   private final FitReport report;
+  private final IntervalData intervals;
 
-  private Solution(double intercept, double[] coefficients, FitReport report) {
+  private Solution(double intercept, double[] coefficients, FitReport report, IntervalData intervals) {
     this.intercept = intercept;
     this.coefficients = coefficients;
     this.report = report;
+    this.intervals = intervals;
+  }
+
+  /** What intervals need, or null for a ridge fit or one without residual degrees of freedom. */
+  IntervalData intervals() {
+    return intervals;
   }
 
   double intercept() {
@@ -141,7 +148,11 @@ final class Solution {
     }
     double b0 = sum.value();
     FitReport report = report(acc, d, r, penalty, b0, b, rss, condition);
-    return new Solution(b0, b, report);
+    IntervalData intervals = penalty == null && report.residualDegreesOfFreedom() > 0
+        && Double.isFinite(report.residualStandardError())
+        ? IntervalData.of(d, r, q, report.residualStandardError(), report.residualDegreesOfFreedom())
+        : null;
+    return new Solution(b0, b, report, intervals);
   }
 
   /**
