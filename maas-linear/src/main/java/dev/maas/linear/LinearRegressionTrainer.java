@@ -38,8 +38,8 @@ import java.util.Optional;
 public final class LinearRegressionTrainer {
   static final int BLOCK_ROWS = 256;
   static final double REFINE_ABOVE_CONDITION = 100;
-  /** Refine when a coefficient's estimated relative error exceeds this (about 15.3 digits). */
-  static final double REFINE_ABOVE_ERROR = 0x1p-50;
+  /** Refine when a coefficient's estimated relative error exceeds this (about 13.8 digits). */
+  static final double REFINE_ABOVE_ERROR = 0x1p-46;
   private static final int PARALLEL_MIN_ROWS = 8 * BLOCK_ROWS;
   /** CSV files with at most this many used cells are fitted in memory (with refinement). */
   static final int IN_MEMORY_CSV_VALUES = 1 << 16;
