@@ -10,7 +10,6 @@ import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,6 +46,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Feature columns (default: every column but the target).")
   List<String> features;
 
+  @Option(names = "--weights", paramLabel = "COLUMN",
+      description = "Column of per-row weights: weighted least squares as R's lm(weights = ); rows of weight 0 drop out.")
+  String weights;
+
   @Option(names = "--no-intercept", description = "Fit without an intercept.")
   boolean noIntercept;
 
@@ -62,26 +65,26 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ModelReference.requireValidName(name, "model name");
-    if (!Files.isRegularFile(data)) {
-      throw new IllegalArgumentException("no such file: " + data);
-    }
     LinearRegressionTrainer.Builder builder = LinearRegressionTrainer.builder()
         .intercept(!noIntercept).ridge(ridge).standardize(standardize);
     if (features != null && !features.isEmpty()) {
-      builder.featureNames(features);
+      builder.featureNames(features.stream().map(String::strip).toList());
     }
-    LinearRegressionModel model = builder.build().fitCsv(data, target);
+    String weightColumn = weights == null ? null : weights.strip();
+    LinearRegressionModel model = builder.build().fitCsv(data, target.strip(), weightColumn);
     FitReport report = model.report().orElseThrow();
-    PublishOptions options = PublishOptions.builder()
+    PublishOptions.Builder options = PublishOptions.builder()
         .description("linear regression of '" + target + "' on " + data.getFileName())
         .metrics(report.metrics())
         .parameters(report.parameters())
-        .parameter("target", target)
-        .lineage(Lineage.ofFile(data, report.rowCount()))
-        .build();
+        .parameter("target", target.strip())
+        .lineage(Lineage.ofFile(data, report.rowCount()));
+    if (weightColumn != null) {
+      options.parameter("weights", weightColumn);
+    }
     ModelVersion version;
     try (ModelStore modelStore = store.open()) {
-      version = modelStore.publish(name, model, options);
+      version = modelStore.publish(name, model, options.build());
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println(json ? TrainOutput.json(version, report) : TrainOutput.text(version, report));

@@ -10,8 +10,11 @@ final class TrainOutput {
   private TrainOutput() {}
 
   /**
-   * One JSON object: model reference, coefficients and standard errors by name, R², adjusted R²,
-   * residual standard error, n and p. Numbers print with {@link Double#toString}, which parses
+   * One JSON object: model reference; {@code coefficients}, {@code standard_errors}, {@code
+   * t_values} and {@code p_values} by coefficient name; {@code r_squared}, {@code
+   * adjusted_r_squared}, {@code residual_standard_error}, {@code f_statistic}, {@code f_p_value},
+   * {@code df_model}, {@code df_residual} (named and defined as in R's {@code summary(lm)}), n and
+   * p. Numbers print with {@link Double#toString}, which parses
    * back to the same double; values that are not finite print as {@code null}.
    */
   static String json(ModelVersion version, FitReport report) {
@@ -21,9 +24,17 @@ final class TrainOutput {
     byName(s, report, FitReport.Coefficient::estimate);
     s.append(", \"standard_errors\": ");
     byName(s, report, FitReport.Coefficient::standardError);
+    s.append(", \"t_values\": ");
+    byName(s, report, FitReport.Coefficient::tStatistic);
+    s.append(", \"p_values\": ");
+    byName(s, report, FitReport.Coefficient::pValue);
     s.append(", \"r_squared\": ").append(number(report.rSquared()));
     s.append(", \"adjusted_r_squared\": ").append(number(report.adjustedRSquared()));
     s.append(", \"residual_standard_error\": ").append(number(report.residualStandardError()));
+    s.append(", \"f_statistic\": ").append(number(report.fStatistic()));
+    s.append(", \"f_p_value\": ").append(number(report.fPValue()));
+    s.append(", \"df_model\": ").append(report.modelDegreesOfFreedom());
+    s.append(", \"df_residual\": ").append(report.residualDegreesOfFreedom());
     s.append(", \"n\": ").append(report.rowCount());
     s.append(", \"p\": ").append(report.parameterCount());
     return s.append('}').toString();
@@ -82,8 +93,10 @@ final class TrainOutput {
         report.residualStandardError(), report.residualDegreesOfFreedom()));
     s.append(String.format(Locale.ROOT, "Multiple R-squared: %.6g, Adjusted R-squared: %.6g%n", report.rSquared(),
         report.adjustedRSquared()));
-    s.append(String.format(Locale.ROOT, "F-statistic: %.6g, p-value: %.4g; n = %d, p = %d, condition number %.3g",
-        report.fStatistic(), report.fPValue(), report.rowCount(), report.parameterCount(), report.conditionNumber()));
+    s.append(String.format(Locale.ROOT,
+        "F-statistic: %.6g on %d and %d DF, p-value: %.4g; n = %d, p = %d, condition number %.3g",
+        report.fStatistic(), report.modelDegreesOfFreedom(), report.residualDegreesOfFreedom(), report.fPValue(),
+        report.rowCount(), report.parameterCount(), report.conditionNumber()));
     return s.toString();
   }
 }

@@ -67,6 +67,17 @@ class TrainCommandTest {
     assertThat(number(json, "n")).isEqualTo(40);
     assertThat(number(json, "p")).isEqualTo(3);
     assertThat(number(json, "r_squared")).isGreaterThan(0.999);
+    Map<String, Double> errors = object(json, "standard_errors");
+    Map<String, Double> t = object(json, "t_values");
+    assertThat(t.keySet()).containsExactly("(intercept)", "a", "b");
+    assertThat(object(json, "p_values").keySet()).containsExactly("(intercept)", "a", "b");
+    assertThat(t.get("a")).isCloseTo(coefficients.get("a") / errors.get("a"), org.assertj.core.data.Percentage
+        .withPercentage(1e-9));
+    assertThat(object(json, "p_values").get("a")).isBetween(0.0, 1e-10);
+    assertThat(number(json, "df_model")).isEqualTo(2);
+    assertThat(number(json, "df_residual")).isEqualTo(37);
+    assertThat(number(json, "f_statistic")).isGreaterThan(1000);
+    assertThat(number(json, "f_p_value")).isBetween(0.0, 1e-10);
     try (ModelStore opened = ModelStore.open(store)) {
       ModelVersion version = opened.get("house:1");
       assertThat(version.format()).isEqualTo("linear");
@@ -146,6 +157,52 @@ class TrainCommandTest {
         "--name", "m");
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.stderr()).contains("no such file");
+  }
+
+  @Test
+  void train_featuresWithSpacesAfterCommas_areTrimmedAsHeaderCellsAre() throws IOException {
+    CliProcess.Result result = CliProcess.run(dir, "train", "--data", writeData().toString(), "--target", " y",
+        "--store", dir.resolve("s").toString(), "--name", "m", "--features", "a, b", "--json");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(object(result.stdout(), "coefficients").keySet()).containsExactly("(intercept)", "a", "b");
+  }
+
+  @Test
+  void train_weightsColumn_fitsWeightedLeastSquaresAndRecordsTheColumn() throws IOException {
+    Path data = dir.resolve("weighted.csv");
+    Files.writeString(data, "x,w,y\n1,1,1.5\n2,2,1.9\n3,0,1000\n4,3,3.9\n5,1,5.6\n");
+    Path store = dir.resolve("store");
+    CliProcess.Result result = CliProcess.run(dir, "train", "--data", data.toString(), "--target", "y", "--store",
+        store.toString(), "--name", "w", "--weights", "w", "--json");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(object(result.stdout(), "coefficients").keySet()).containsExactly("(intercept)", "x");
+    assertThat(number(result.stdout(), "n")).as("the row of weight 0 drops out").isEqualTo(4);
+    assertThat(number(result.stdout(), "df_residual")).isEqualTo(2);
+    // Weighted normal equations by hand: Σw = 7, Σwx = 22, Σwx² = 82, Σwy = 22.6, Σwxy = 83.9.
+    double slope = (7 * 83.9 - 22 * 22.6) / (7 * 82 - 22 * 22.0);
+    assertThat(object(result.stdout(), "coefficients").get("x")).isCloseTo(slope,
+        org.assertj.core.data.Offset.offset(1e-12));
+    try (ModelStore opened = ModelStore.open(store)) {
+      assertThat(opened.get("w:1").parameters()).containsEntry("weights", "w");
+    }
+  }
+
+  @Test
+  void train_negativeWeight_failsNamingTheLine() throws IOException {
+    Path data = dir.resolve("negative.csv");
+    Files.writeString(data, "x,w,y\n1,1,1.5\n2,-2,1.9\n3,1,3\n");
+    CliProcess.Result result = CliProcess.run(dir, "train", "--data", data.toString(), "--target", "y", "--store",
+        dir.resolve("s").toString(), "--name", "w", "--weights", "w");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr().strip()).isEqualTo("maas: line 3: weight -2.0 is negative; weights must be finite and >= 0");
+  }
+
+  @Test
+  void train_dataIsADirectory_saysSoInOneLine() {
+    CliProcess.Result result = CliProcess.run(dir, "train", "--data", dir.toString(), "--target", "y", "--store",
+        dir.resolve("s").toString(), "--name", "m");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr().strip()).isEqualTo("maas: " + dir + " is a directory, not a CSV file");
   }
 
   @Test

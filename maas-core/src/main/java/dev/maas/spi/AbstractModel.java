@@ -74,6 +74,13 @@ public abstract class AbstractModel implements Model {
   }
 
   /**
+   * Refuses requested outputs with a reason more specific than "unknown output", before the
+   * signature check (a model that could declare an output but does not, say). The default does
+   * nothing.
+   */
+  protected void checkOutputs(Set<String> outputs) {}
+
+  /**
    * The tabular path ({@link Predictor#predictRows}); the default goes through tensors and {@link
    * #compute}. Backends with a faster path override it and validate the rows themselves.
    */
@@ -160,6 +167,7 @@ public abstract class AbstractModel implements Model {
     ModelSignature signature = signature();
     Map<String, Tensor> prepared = prepareInputs(inputs);
     signature.validateInputs(prepared);
+    checkOutputs(outputs);
     signature.validateOutputNames(outputs);
     Map<String, Tensor> result;
     try {

@@ -21,10 +21,10 @@ final class Csv {
       while (true) {
         int comma = line.indexOf(',', start);
         if (comma < 0) {
-          cells.add(line.substring(start).trim());
+          cells.add(strip(line.substring(start)));
           return cells;
         }
-        cells.add(line.substring(start, comma).trim());
+        cells.add(strip(line.substring(start, comma)));
         start = comma + 1;
       }
     }
@@ -46,7 +46,7 @@ final class Csv {
       } else if (c == '"') {
         quoted = true;
       } else if (c == ',') {
-        cells.add(cell.toString().trim());
+        cells.add(strip(cell.toString()));
         cell.setLength(0);
       } else {
         cell.append(c);
@@ -55,7 +55,7 @@ final class Csv {
     if (quoted) {
       throw new InvalidInputException("line " + lineNumber + ": unterminated quote");
     }
-    cells.add(cell.toString().trim());
+    cells.add(strip(cell.toString()));
     return cells;
   }
 
@@ -101,8 +101,65 @@ final class Csv {
     }
   }
 
+  /** {@code text} without leading and trailing spaces and tabs (control characters stay, and are refused). */
+  static String strip(String text) {
+    int start = 0;
+    int end = text.length();
+    while (start < end && isBlank(text.charAt(start))) {
+      start++;
+    }
+    while (end > start && isBlank(text.charAt(end - 1))) {
+      end--;
+    }
+    return start == 0 && end == text.length() ? text : text.substring(start, end);
+  }
+
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  /** The most characters of a cell or column name an error message shows. */
+  static final int SHOWN_CHARACTERS = 40;
+
+  /**
+   * {@code text} in single quotes for an error message: control characters escaped, and cut to
+   * {@value #SHOWN_CHARACTERS} characters with the full length given, so that a huge cell never
+   * floods the message.
+   */
+  static String quote(String text) {
+    StringBuilder s = new StringBuilder("'");
+    int shown = Math.min(text.length(), SHOWN_CHARACTERS);
+    for (int i = 0; i < shown; i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        s.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        s.append(c);
+      }
+    }
+    s.append('\'');
+    if (shown < text.length()) {
+      s.append(String.format(java.util.Locale.ROOT, "... (%,d characters)", text.length()));
+    }
+    return s.toString();
+  }
+
+  /** The first few column names for an error message, with the count when there are more. */
+  static String names(List<String> header) {
+    int shown = Math.min(header.size(), 20);
+    StringBuilder s = new StringBuilder("[");
+    for (int i = 0; i < shown; i++) {
+      s.append(i > 0 ? ", " : "").append(header.get(i).length() > SHOWN_CHARACTERS ? quote(header.get(i))
+          : header.get(i));
+    }
+    if (shown < header.size()) {
+      s.append(String.format(java.util.Locale.ROOT, ", ... (%,d columns)", header.size()));
+    }
+    return s.append(']').toString();
+  }
+
   static double number(String text, long lineNumber, String column) {
-    String t = text.trim();
+    String t = strip(text);
     double value;
     try {
       if (t.isEmpty() || !looksNumeric(t)) {
@@ -111,11 +168,11 @@ final class Csv {
       value = Double.parseDouble(t);
     } catch (NumberFormatException e) {
       throw new InvalidInputException(
-          "line " + lineNumber + ", column '" + column + "': '" + text + "' is not a number");
+          "line " + lineNumber + ", column " + quote(column) + ": " + quote(t) + " is not a number");
     }
     if (!Double.isFinite(value)) {
       throw new InvalidInputException(
-          "line " + lineNumber + ", column '" + column + "': '" + text + "' is not a finite number");
+          "line " + lineNumber + ", column " + quote(column) + ": " + quote(t) + " is not a finite number");
     }
     return value;
   }

@@ -67,6 +67,8 @@ final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
         submit(folder, block.toArray(new String[0]), blockFirstLine, hi, lo, workerRss, workerGradient, workerRows);
       }
       folder.finish();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw LinearRegressionTrainer.notUtf8(csv);
     } catch (IOException e) {
       throw new InvalidInputException("cannot read " + csv + ": " + e.getMessage(), e,
           MaasException.Context.ofFile(csv));
@@ -86,7 +88,7 @@ final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
       Dot2[] workerRss, Dot2[][] workerGradient, long[] workerRows) {
     folder.submit(worker -> {
       int t = worker.index;
-      double[] values = new double[design.features + 1];
+      double[] values = new double[design.values()];
       double[] scratch = new double[2 * design.parameters];
       Dot2 sum = new Dot2();
       long rows = 0;
@@ -95,6 +97,9 @@ final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
           continue;
         }
         Csv.parse(lines[i], firstLine + i, slots, header, values);
+        if (design.weighted && values[design.features + 1] == 0) {
+          continue;
+        }
         SemiNormalRefiner.addRow(design, values, hi, lo, scratch, sum, workerRss[t], workerGradient[t]);
         rows++;
       }

@@ -17,6 +17,8 @@ final class Design {
   final boolean intercept;
   final double ridge;
   final boolean standardize;
+  /** Whether rows carry weights. */
+  final boolean weighted;
   final int offset;
   /** Working columns: intercept, features, target. */
   final int columns;
@@ -25,7 +27,28 @@ final class Design {
   final double[] shift;
   double shiftY;
 
+  /** The most working columns whose {@code columns²} factor one Java array can hold. */
+  static final int MAX_COLUMNS = 46_340;
+
+  /**
+   * @throws InvalidInputException if there are more features than the solver can hold
+   */
   Design(List<String> names, boolean intercept, double ridge, boolean standardize) {
+    this(names, intercept, ridge, standardize, false);
+  }
+
+  /**
+   * @param weighted whether rows carry a weight (after the target in a parsed row of values)
+   * @throws InvalidInputException if there are more features than the solver can hold
+   */
+  Design(List<String> names, boolean intercept, double ridge, boolean standardize, boolean weighted) {
+    this.weighted = weighted;
+    int maxFeatures = MAX_COLUMNS - 1 - (intercept ? 1 : 0);
+    if (names.size() > maxFeatures) {
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "%,d feature columns: the solver holds a square factor of the working columns and fits at most %,d features",
+          names.size(), maxFeatures));
+    }
     this.names = List.copyOf(names);
     this.features = names.size();
     this.intercept = intercept;
@@ -35,6 +58,11 @@ final class Design {
     this.parameters = features + offset;
     this.columns = parameters + 1;
     this.shift = new double[features];
+  }
+
+  /** The length of a parsed row of values: the features, the target, and the weight if weighted. */
+  int values() {
+    return features + (weighted ? 2 : 1);
   }
 
   /** Sets the shifts from the first row (only with an intercept; without one they stay zero). */
@@ -71,6 +99,30 @@ final class Design {
       throw nonFinite(unit + " " + number, "target", y);
     }
     block[columns - 1][row] = y - shiftY;
+  }
+
+  /**
+   * As {@link #fill} for a row of weight {@code weight}, stored in {@code weights[row]}; returns
+   * false for a weight of zero (the row is checked but not kept: it drops out of the fit and its
+   * degrees of freedom, as in R).
+   *
+   * @throws InvalidInputException if the weight is negative or not finite
+   */
+  boolean fillWeighted(double[][] block, double[] weights, int row, double[] x, double y, double weight, String unit,
+      long number) {
+    checkWeight(weight, unit + " " + number);
+    fill(block, row, x, y, unit, number);
+    weights[row] = weight;
+    return weight > 0;
+  }
+
+  /** Refuses a weight that is negative or not finite. */
+  static void checkWeight(double weight, String where) {
+    if (!(weight >= 0) || weight == Double.POSITIVE_INFINITY) {
+      throw new InvalidInputException(where + ": weight " + weight + " is "
+          + (Double.isNaN(weight) || Double.isInfinite(weight) ? "not a finite number" : "negative")
+          + "; weights must be finite and >= 0");
+    }
   }
 
   static InvalidInputException nonFinite(String where, String column, double value) {

@@ -12,8 +12,12 @@ import java.util.stream.Collectors;
  * coefficients with standard errors, t statistics and two-sided p-values, the residual standard
  * error, R² and adjusted R², the F statistic of the regression and its p-value, and the condition
  * number of the design. For a fit without intercept, R² compares against zero ({@code 1 - RSS /
- * Σy²}), as R does. For a ridge fit ({@code ridge > 0}) the inferential statistics of ordinary
- * least squares do not apply: standard errors, t statistics, p-values and the F test are NaN.
+ * Σy²}), as R does. A weighted fit reports R's {@code lm(weights = )} statistics, and its row count
+ * is the number of rows of positive weight. For a ridge fit ({@code ridge > 0}) the standard errors
+ * are those of the ridge estimator, {@code σ² (XᵀX + Λ)⁻¹ XᵀX (XᵀX + Λ)⁻¹} (Λ the penalty, zero for
+ * the intercept), with {@code σ² = RSS / (n - tr H)} and {@code tr H} the {@link
+ * #effectiveDegreesOfFreedom()}; t values are estimate / standard error, but the estimator is
+ * biased, so p-values and the F test are NaN.
  *
  * <p>Instances are immutable and safe to share between threads.
  *
@@ -24,13 +28,15 @@ import java.util.stream.Collectors;
  * @param standardized whether the penalty applied to standardised features
  * @param coefficients one entry per fitted coefficient, the intercept (named {@value #INTERCEPT})
  *     first
- * @param residualStandardError sqrt(RSS / (n - p)); NaN when n = p
+ * @param residualStandardError sqrt(RSS / (n - p)), for ridge sqrt(RSS / (n - tr H)); NaN when n = p
  * @param rSquared the coefficient of determination on the training rows
  * @param adjustedRSquared R² adjusted for the number of parameters; NaN when n = p
  * @param fStatistic the F statistic of the regression against the intercept-only (or zero) model
  * @param fPValue the upper-tail probability of {@code fStatistic}
  * @param conditionNumber the 2-norm condition number of the design after centring (with an
  *     intercept) and scaling its columns to unit length
+ * @param effectiveDegreesOfFreedom the trace of the hat matrix, {@code tr(X (XᵀX + Λ)⁻¹ Xᵀ)}: p for
+ *     least squares, less for ridge
  */
 public record FitReport(
     long rowCount,
@@ -44,7 +50,8 @@ public record FitReport(
     double adjustedRSquared,
     double fStatistic,
     double fPValue,
-    double conditionNumber) {
+    double conditionNumber,
+    double effectiveDegreesOfFreedom) {
 
   /** The name of the intercept in {@link #coefficients()} and in JSON output. */
   public static final String INTERCEPT = "(intercept)";
@@ -67,6 +74,14 @@ public record FitReport(
     }
   }
 
+  /** A report of an unpenalised fit, whose effective degrees of freedom are {@code parameterCount}. */
+  public FitReport(long rowCount, int parameterCount, boolean intercept, double ridge, boolean standardized,
+      List<Coefficient> coefficients, double residualStandardError, double rSquared, double adjustedRSquared,
+      double fStatistic, double fPValue, double conditionNumber) {
+    this(rowCount, parameterCount, intercept, ridge, standardized, coefficients, residualStandardError, rSquared,
+        adjustedRSquared, fStatistic, fPValue, conditionNumber, parameterCount);
+  }
+
   /** Validates and copies the components. */
   public FitReport {
     coefficients = List.copyOf(coefficients);
@@ -82,9 +97,17 @@ public record FitReport(
     }
   }
 
-  /** The residual degrees of freedom, n - p. */
+  /** The residual degrees of freedom, n - p: R's {@code df.residual}. */
   public long residualDegreesOfFreedom() {
     return rowCount - parameterCount;
+  }
+
+  /**
+   * The model degrees of freedom, the numerator degrees of freedom of the F test: p - 1 with an
+   * intercept, p without (R's {@code summary(lm)$fstatistic["numdf"]}).
+   */
+  public int modelDegreesOfFreedom() {
+    return intercept ? parameterCount - 1 : parameterCount;
   }
 
   /** The coefficient named {@code name}, if the fit has one. */
@@ -95,7 +118,7 @@ public record FitReport(
   /**
    * The report as store metrics: {@code n}, {@code p}, {@code r_squared}, {@code
    * adjusted_r_squared}, {@code residual_standard_error}, {@code f_statistic}, {@code f_p_value},
-   * {@code condition_number}, and per coefficient {@code coef.NAME}, {@code se.NAME}, {@code
+   * {@code condition_number}, {@code effective_df} (ridge only), and per coefficient {@code coef.NAME}, {@code se.NAME}, {@code
    * t.NAME}, {@code p.NAME}. Values that are not finite are left out.
    */
   public Map<String, Double> metrics() {
@@ -108,6 +131,9 @@ public record FitReport(
     put(out, "f_statistic", fStatistic);
     put(out, "f_p_value", fPValue);
     put(out, "condition_number", conditionNumber);
+    if (ridge > 0) {
+      put(out, "effective_df", effectiveDegreesOfFreedom);
+    }
     for (Coefficient c : coefficients) {
       put(out, "coef." + c.name(), c.estimate());
       put(out, "se." + c.name(), c.standardError());

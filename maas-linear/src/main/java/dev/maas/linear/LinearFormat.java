@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@code linear} model format: one JSON file, {@value #FILE}, holding a {@link
@@ -85,6 +86,9 @@ public final class LinearFormat implements ModelFormat {
       if (m.report().isPresent()) {
         writeReport(g, m.report().get());
       }
+      if (m.hasIntervals()) {
+        writeIntervals(g, m);
+      }
       g.writeEndObject();
     }
   }
@@ -113,7 +117,69 @@ public final class LinearFormat implements ModelFormat {
     hex(g, "f_statistic", r.fStatistic());
     hex(g, "f_p_value", r.fPValue());
     hex(g, "condition_number", r.conditionNumber());
+    hex(g, "effective_degrees_of_freedom", r.effectiveDegreesOfFreedom());
     g.writeEndObject();
+  }
+
+  /**
+   * What intervals need (absent from files written before intervals existed, which still open):
+   * the kind and level served, σ, the residual degrees of freedom, the shifts of the working
+   * columns and the upper triangle of R, row by row.
+   */
+  private static void writeIntervals(JsonGenerator g, LinearRegressionModel m) throws IOException {
+    IntervalData d = m.intervalData();
+    g.writeObjectFieldStart("intervals");
+    g.writeStringField("kind", m.interval().name().toLowerCase(java.util.Locale.ROOT));
+    hex(g, "level", m.intervalLevel());
+    g.writeBooleanField("intercept", d.intercept);
+    hex(g, "sigma", d.sigma);
+    g.writeNumberField("df_residual", d.residualDegreesOfFreedom);
+    g.writeArrayFieldStart("shift");
+    for (double v : d.shift) {
+      g.writeString(Double.toHexString(v));
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("r");
+    for (int i = 0; i < d.k; i++) {
+      for (int j = i; j < d.k; j++) {
+        g.writeString(Double.toHexString(d.r[i * d.k + j]));
+      }
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static LinearRegressionModel withIntervals(double intercept, double[] coefficients, List<String> features,
+      Optional<FitReport> report, Map<String, Object> i) {
+    List<Object> shiftList = list(i.get("shift"), "interval shifts");
+    double[] shift = new double[shiftList.size()];
+    for (int j = 0; j < shift.length; j++) {
+      shift[j] = number(shiftList.get(j), "an interval shift");
+    }
+    boolean hasIntercept = bool(i.get("intercept"), "interval intercept");
+    int k = shift.length + (hasIntercept ? 1 : 0);
+    List<Object> packed = list(i.get("r"), "interval factor");
+    if (packed.size() != k * (k + 1) / 2) {
+      throw new IllegalArgumentException("the interval factor has " + packed.size() + " values, expected "
+          + k * (k + 1) / 2);
+    }
+    double[] r = new double[k * k];
+    int next = 0;
+    for (int row = 0; row < k; row++) {
+      for (int col = row; col < k; col++) {
+        r[row * k + col] = number(packed.get(next++), "an interval factor value");
+      }
+    }
+    String kind = string(i.get("kind"), "interval kind");
+    Interval interval = switch (kind) {
+      case "confidence" -> Interval.CONFIDENCE;
+      case "prediction" -> Interval.PREDICTION;
+      default -> throw new IllegalArgumentException("unknown interval kind \"" + kind + "\"");
+    };
+    IntervalData data = new IntervalData(hasIntercept, shift, r, number(i.get("sigma"), "sigma"),
+        integer(i.get("df_residual"), "df_residual"));
+    return LinearRegressionModel.fitted(intercept, coefficients, features, report, data, interval,
+        number(i.get("level"), "interval level"));
   }
 
   private static void hex(JsonGenerator g, String field, double value) throws IOException {
@@ -152,6 +218,12 @@ public final class LinearFormat implements ModelFormat {
         coefficients[j] = number(coefficientList.get(j), "coefficient " + j);
       }
       Object report = root.get("report");
+      Object intervals = root.get("intervals");
+      if (intervals != null) {
+        return withIntervals(intercept, coefficients, features,
+            report == null ? Optional.empty() : Optional.of(report(object(report, "report"))),
+            object(intervals, "intervals"));
+      }
       if (report == null) {
         return LinearRegressionModel.of(intercept, coefficients, features);
       }
@@ -174,7 +246,10 @@ public final class LinearFormat implements ModelFormat {
         coefficients, number(r.get("residual_standard_error"), "residual_standard_error"),
         number(r.get("r_squared"), "r_squared"), number(r.get("adjusted_r_squared"), "adjusted_r_squared"),
         number(r.get("f_statistic"), "f_statistic"), number(r.get("f_p_value"), "f_p_value"),
-        number(r.get("condition_number"), "condition_number"));
+        number(r.get("condition_number"), "condition_number"),
+        r.containsKey("effective_degrees_of_freedom")
+            ? number(r.get("effective_degrees_of_freedom"), "effective_degrees_of_freedom")
+            : integer(r.get("parameter_count"), "parameter_count"));
   }
 
   private static ModelLoadException bad(ArtifactReader in, String why) {

@@ -4,15 +4,18 @@ import dev.maas.InvalidInputException;
 import dev.maas.MaasException;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * Fits {@link LinearRegressionModel}s by least squares: ordinary least squares, or ridge
@@ -22,7 +25,8 @@ import java.util.Set;
  * <p>The solver is Householder QR folded over row blocks (TSQR), in parallel and in one pass, so
  * the same code fits an in-memory matrix, an {@link Iterator} of rows or a CSV file of any size in
  * memory that does not depend on the row count. When the design is ill-conditioned (condition
- * number above 100), the solution of an in-memory or CSV fit is refined iteratively with residuals
+ * number above 100) or a coefficient's estimated error exceeds about 15 digits (see {@link
+ * Refinement#AUTO}), the solution of an in-memory or CSV fit is refined iteratively with residuals
  * computed in extended precision; a large CSV file is read again for that (see {@code
  * docs/linear.md}). A rank-deficient design (a constant
  * or duplicated column, say) is rejected with an {@link InvalidInputException} that names the
@@ -34,6 +38,8 @@ import java.util.Set;
 public final class LinearRegressionTrainer {
   static final int BLOCK_ROWS = 256;
   static final double REFINE_ABOVE_CONDITION = 100;
+  /** Refine when a coefficient's estimated relative error exceeds this (about 13.8 digits). */
+  static final double REFINE_ABOVE_ERROR = 0x1p-46;
   private static final int PARALLEL_MIN_ROWS = 8 * BLOCK_ROWS;
   /** CSV files with at most this many used cells are fitted in memory (with refinement). */
   static final int IN_MEMORY_CSV_VALUES = 1 << 16;
@@ -72,6 +78,61 @@ public final class LinearRegressionTrainer {
    *     value that is not finite, number fewer than the parameters, or the design is rank deficient
    */
   public LinearRegressionModel fit(double[][] x, double[] y) {
+    return fitInMemory(x, y, null, names(checkRows(x, y)));
+  }
+
+  /**
+   * Weighted least squares, as R's {@code lm(weights = w)}: minimises {@code Σ w_i (y_i - x_i·b)²}
+   * over rows {@code x} and targets {@code y} with per-row weights {@code w} (n values, finite and
+   * non-negative; a weight of 2 counts a row as if it appeared twice in the sums of squares). Every
+   * statistic of the {@link FitReport} is the weighted one R reports: the residual standard error
+   * is {@code sqrt(Σ w e² / (n₊ - p))}, R² compares {@code Σ w e²} with the weighted total sum of
+   * squares about the weighted mean (about zero without an intercept). Rows of weight zero drop out
+   * of the fit and of the degrees of freedom: n₊ counts the rows of positive weight, and {@link
+   * FitReport#rowCount()} is n₊. The arrays are only read.
+   *
+   * @throws InvalidInputException as {@link #fit(double[][], double[])}, or if a weight is negative,
+   *     not finite, or {@code w} does not have one weight per row
+   */
+  public LinearRegressionModel fit(double[][] x, double[] y, double[] w) {
+    Objects.requireNonNull(w, "w");
+    int p = checkRows(x, y);
+    if (w.length != y.length) {
+      throw new InvalidInputException("y has " + y.length + " values but w has " + w.length + " weights");
+    }
+    int positive = 0;
+    for (int i = 0; i < w.length; i++) {
+      Design.checkWeight(w[i], "row " + i);
+      for (int j = 0; j < p; j++) {
+        if (!Double.isFinite(x[i][j])) {
+          throw Design.nonFinite("row " + i, names(p).get(j), x[i][j]);
+        }
+      }
+      if (!Double.isFinite(y[i])) {
+        throw Design.nonFinite("row " + i, "target", y[i]);
+      }
+      if (w[i] > 0) {
+        positive++;
+      }
+    }
+    double[][] keptX = new double[positive][];
+    double[] keptY = new double[positive];
+    double[] keptW = new double[positive];
+    for (int i = 0, k = 0; i < w.length; i++) {
+      if (w[i] > 0) {
+        keptX[k] = x[i];
+        keptY[k] = y[i];
+        keptW[k++] = w[i];
+      }
+    }
+    if (positive == 0) {
+      throw new InvalidInputException("every weight is zero: no rows to fit");
+    }
+    return fitInMemory(keptX, keptY, keptW, names(p));
+  }
+
+  /** Checks the shapes of in-memory data and returns the feature count. */
+  private int checkRows(double[][] x, double[] y) {
     Objects.requireNonNull(x, "x");
     Objects.requireNonNull(y, "y");
     if (x.length != y.length) {
@@ -86,11 +147,13 @@ public final class LinearRegressionTrainer {
         throw new InvalidInputException("row " + i + " has " + x[i].length + " values, expected " + p);
       }
     }
-    return fitInMemory(x, y, names(p));
+    return p;
   }
 
-  private LinearRegressionModel fitInMemory(double[][] x, double[] y, List<String> names) {
-    Design design = new Design(names, intercept, ridge, standardize);
+  /** Fits in memory; {@code w} holds positive weights, or is null for unit weights. */
+  private LinearRegressionModel fitInMemory(double[][] x, double[] y, double[] w, List<String> names) {
+    Design design = new Design(names, intercept, ridge, standardize, w != null);
+    Solution.requireRows(x.length, design);
     design.setShifts(x[0], y[0]);
     int n = x.length;
     int threads = n >= PARALLEL_MIN_ROWS ? parallelism : 1;
@@ -106,14 +169,17 @@ public final class LinearRegressionTrainer {
             for (int r = 0; r < rows; r++) {
               int i = blockStart + r;
               design.fill(worker.block, r, x[i], y[i], "row", i);
+              if (w != null) {
+                worker.weights[r] = w[i];
+              }
             }
-            worker.accumulator.addData(worker.block, rows);
+            worker.accumulator.addData(worker.block, w == null ? null : worker.weights, rows);
           }
         });
       }
       acc = folder.finish();
     }
-    return solve(acc, design, x, y, null);
+    return solve(acc, design, x, y, w, null);
   }
 
   /**
@@ -162,7 +228,7 @@ public final class LinearRegressionTrainer {
       }
       acc = folder.finish();
     }
-    return solve(acc, design, null, null, null);
+    return solve(acc, design, null, null, null, null);
   }
 
   private static void submitBlock(ParallelFolder folder, double[][] block, int rows) {
@@ -179,13 +245,29 @@ public final class LinearRegressionTrainer {
    * features are the builder's feature names, or every other column in file order. Blank lines
    * are skipped; every used cell must be a finite decimal number.
    *
-   * @throws InvalidInputException naming the line and column of a cell that is not a number, a
-   *     line with the wrong number of cells, a missing column, or as {@link #fit(double[][], double[])}
+   * @throws InvalidInputException naming the line and column of a cell that is not a number (long
+   *     cells are cut short in the message), a line with the wrong number of cells, a missing column,
+   *     a file that is missing, a directory, a device or not UTF-8, more features than the solver
+   *     holds, or as {@link #fit(double[][], double[])}
    * @throws InvalidInputException if the file cannot be read
    */
   public LinearRegressionModel fitCsv(Path csv, String target) {
+    Objects.requireNonNull(target, "target");
+    return fitCsv(csv, target, null);
+  }
+
+  /**
+   * Weighted least squares on a CSV file, as {@link #fit(double[][], double[], double[])} defines
+   * it: as {@link #fitCsv(Path, String)}, with the weight of each row in column {@code weightColumn}
+   * (which is then neither the target nor a feature).
+   *
+   * @throws InvalidInputException as {@link #fitCsv(Path, String)}, or if the weight column is
+   *     missing, is the target or a feature, or holds a negative weight
+   */
+  public LinearRegressionModel fitCsv(Path csv, String target, String weightColumn) {
     Objects.requireNonNull(csv, "csv");
     Objects.requireNonNull(target, "target");
+    requireRegularFile(csv);
     try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
       String headerLine = reader.readLine();
       if (headerLine == null) {
@@ -195,29 +277,41 @@ public final class LinearRegressionTrainer {
         headerLine = headerLine.substring(1);
       }
       List<String> header = Csv.split(headerLine, 1);
-      Set<String> seen = new HashSet<>();
+      Map<String, Integer> columnIndex = new HashMap<>();
       for (String name : header) {
-        if (!seen.add(name)) {
-          throw new InvalidInputException("line 1: column '" + name + "' appears twice in the header");
+        if (columnIndex.putIfAbsent(name, columnIndex.size()) != null) {
+          throw new InvalidInputException("line 1: column " + Csv.quote(name) + " appears twice in the header");
         }
       }
       int targetIndex = header.indexOf(target);
       if (targetIndex < 0) {
-        throw new InvalidInputException("no column '" + target + "' in the header of " + csv.getFileName()
-            + "; columns: " + header);
+        throw new InvalidInputException("no column " + Csv.quote(target) + " in the header of " + csv.getFileName()
+            + "; columns: " + Csv.names(header));
+      }
+      int weightIndex = -1;
+      if (weightColumn != null) {
+        if (!columnIndex.containsKey(weightColumn)) {
+          throw new InvalidInputException("no weight column " + Csv.quote(weightColumn) + " in the header of "
+              + csv.getFileName() + "; columns: " + Csv.names(header));
+        }
+        if (weightColumn.equals(target) || featureNames.contains(weightColumn)) {
+          throw new InvalidInputException("column " + Csv.quote(weightColumn) + " cannot be the weights and "
+              + (weightColumn.equals(target) ? "the target" : "a feature"));
+        }
+        weightIndex = columnIndex.get(weightColumn);
       }
       List<String> features = new ArrayList<>();
       if (featureNames.isEmpty()) {
         for (String name : header) {
-          if (!name.equals(target)) {
+          if (!name.equals(target) && !name.equals(weightColumn)) {
             features.add(name);
           }
         }
       } else {
         for (String name : featureNames) {
-          if (!header.contains(name)) {
-            throw new InvalidInputException("no feature column '" + name + "' in the header of " + csv.getFileName()
-                + "; columns: " + header);
+          if (!columnIndex.containsKey(name)) {
+            throw new InvalidInputException("no feature column " + Csv.quote(name) + " in the header of "
+                + csv.getFileName() + "; columns: " + Csv.names(header));
           }
           if (name.equals(target)) {
             throw new InvalidInputException("column '" + name + "' is both the target and a feature");
@@ -229,15 +323,42 @@ public final class LinearRegressionTrainer {
       int[] slots = new int[header.size()];
       java.util.Arrays.fill(slots, -1);
       for (int j = 0; j < p; j++) {
-        slots[header.indexOf(features.get(j))] = j;
+        slots[columnIndex.get(features.get(j))] = j;
       }
       slots[targetIndex] = p;
-      Design design = new Design(features, intercept, ridge, standardize);
+      if (weightIndex >= 0) {
+        slots[weightIndex] = p + 1;
+      }
+      Design design = new Design(features, intercept, ridge, standardize, weightIndex >= 0);
       return fitCsvRows(reader, header, slots, design, csv);
+    } catch (CharacterCodingException e) {
+      throw notUtf8(csv);
     } catch (IOException e) {
       throw new InvalidInputException("cannot read " + csv + ": " + e.getMessage(), e,
           MaasException.Context.ofFile(csv));
     }
+  }
+
+  /**
+   * Refuses what is not a regular file before opening it: a CSV fit may read its file more than
+   * once, which a device or a pipe cannot do.
+   */
+  static void requireRegularFile(Path csv) {
+    if (Files.isRegularFile(csv)) {
+      return;
+    }
+    if (Files.isDirectory(csv)) {
+      throw new InvalidInputException(csv + " is a directory, not a CSV file");
+    }
+    if (Files.exists(csv)) {
+      throw new InvalidInputException(csv + " is not a regular file (a device or a pipe?): give a CSV file");
+    }
+    throw new InvalidInputException("no such file: " + csv);
+  }
+
+  static InvalidInputException notUtf8(Path csv) {
+    return new InvalidInputException(csv.getFileName() + " is not UTF-8 text (Latin-1 or another encoding?): "
+        + "convert it to UTF-8, e.g. iconv -f ISO-8859-1 -t UTF-8");
   }
 
   private LinearRegressionModel fitCsvRows(BufferedReader reader, List<String> header, int[] slots, Design design,
@@ -253,7 +374,7 @@ public final class LinearRegressionTrainer {
       return fitCsvInMemory(pending, header, slots, design, csv);
     }
     long firstLine = 2;
-    double[] firstValues = new double[p + 1];
+    double[] firstValues = new double[design.values()];
     boolean found = false;
     for (int k = 0; k < pending.size() && !found; k++) {
       if (!pending.get(k).isBlank()) {
@@ -301,7 +422,7 @@ public final class LinearRegressionTrainer {
       }
       acc = folder.finish();
     }
-    return solve(acc, design, null, null, new CsvResidualPass(csv, header, slots, design, parallelism, BLOCK_ROWS));
+    return solve(acc, design, null, null, null, new CsvResidualPass(csv, header, slots, design, parallelism, BLOCK_ROWS));
   }
 
   /** A small file is parsed whole and fitted in memory, so that it gets iterative refinement. */
@@ -310,29 +431,44 @@ public final class LinearRegressionTrainer {
     int p = design.features;
     List<double[]> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
+    List<Double> w = new ArrayList<>();
+    boolean anyRow = false;
     for (int k = 0; k < lines.size(); k++) {
       if (lines.get(k).isBlank()) {
         continue;
       }
-      double[] values = new double[p + 1];
+      anyRow = true;
+      double[] values = new double[design.values()];
       Csv.parse(lines.get(k), k + 2, slots, header, values);
+      if (design.weighted) {
+        Design.checkWeight(values[p + 1], "line " + (k + 2));
+        if (values[p + 1] == 0) {
+          continue;
+        }
+        w.add(values[p + 1]);
+      }
       x.add(java.util.Arrays.copyOf(values, p));
       y.add(values[p]);
     }
-    if (x.isEmpty()) {
+    if (!anyRow) {
       throw new InvalidInputException(csv.getFileName() + " has a header but no data rows");
+    }
+    if (x.isEmpty()) {
+      throw new InvalidInputException(csv.getFileName() + ": every weight is zero, no rows to fit");
     }
     double[] targets = new double[y.size()];
     for (int i = 0; i < targets.length; i++) {
       targets[i] = y.get(i);
     }
-    return fitInMemory(x.toArray(new double[0][]), targets, design.names);
+    double[] weights = design.weighted ? w.stream().mapToDouble(Double::doubleValue).toArray() : null;
+    return fitInMemory(x.toArray(new double[0][]), targets, weights, design.names);
   }
 
   private static void submitLines(ParallelFolder folder, String[] lines, long firstLine, List<String> header,
       int[] slots, Design design) {
     folder.submit(worker -> {
-      double[] values = new double[design.features + 1];
+      double[] values = new double[design.values()];
+      int p = design.features;
       int rows = 0;
       for (int k = 0; k < lines.length; k++) {
         if (lines[k].isBlank()) {
@@ -340,9 +476,14 @@ public final class LinearRegressionTrainer {
         }
         long number = firstLine + k;
         Csv.parse(lines[k], number, slots, header, values);
-        design.fill(worker.block, rows++, values, values[design.features], "line", number);
+        if (!design.weighted) {
+          design.fill(worker.block, rows++, values, values[p], "line", number);
+        } else if (design.fillWeighted(worker.block, worker.weights, rows, values, values[p], values[p + 1], "line",
+            number)) {
+          rows++;
+        }
       }
-      worker.accumulator.addData(worker.block, rows);
+      worker.accumulator.addData(worker.block, design.weighted ? worker.weights : null, rows);
     });
   }
 
@@ -402,10 +543,11 @@ public final class LinearRegressionTrainer {
     return out;
   }
 
-  private LinearRegressionModel solve(QrAccumulator acc, Design design, double[][] x, double[] y,
+  private LinearRegressionModel solve(QrAccumulator acc, Design design, double[][] x, double[] y, double[] w,
       SemiNormalRefiner.ResidualPass pass) {
-    Solution s = Solution.solve(acc, design, x, y, pass, refinement);
-    return LinearRegressionModel.withReport(s.intercept(), s.coefficients(), design.names, s.report());
+    Solution s = Solution.solve(acc, design, x, y, w, pass, refinement);
+    return LinearRegressionModel.fitted(s.intercept(), s.coefficients(), design.names, Optional.of(s.report()),
+        s.intervals(), Interval.PREDICTION, LinearRegressionModel.DEFAULT_LEVEL);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.maas.linear;
 
+import dev.maas.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,14 +21,16 @@ final class ParallelFolder implements AutoCloseable {
     void foldInto(Worker worker);
   }
 
-  /** What one worker owns: its index, its accumulator and a reusable block buffer. */
+  /** What one worker owns: its index, its accumulator and reusable block and weight buffers. */
   static final class Worker {
     final int index;
     final QrAccumulator accumulator;
     final double[][] block;
+    final double[] weights;
 
     Worker(int index, int columns, int blockRows) {
       this.index = index;
+      this.weights = new double[blockRows];
       this.accumulator = new QrAccumulator(columns);
       this.block = new double[columns][blockRows];
     }
@@ -42,7 +45,13 @@ final class ParallelFolder implements AutoCloseable {
   private long submitted;
   private boolean finished;
 
-  ParallelFolder(int threadCount, int columns, int blockRows) {
+  /**
+   * @param requestedThreads the most threads to use; fewer when the heap cannot hold that many workers'
+   *     factors
+   * @throws InvalidInputException if the heap cannot hold even one worker's factor
+   */
+  ParallelFolder(int requestedThreads, int columns, int blockRows) {
+    int threadCount = threadsThatFit(requestedThreads, columns, blockRows);
     workers = new Worker[threadCount];
     for (int i = 0; i < threadCount; i++) {
       workers[i] = new Worker(i, columns, blockRows);
@@ -58,6 +67,30 @@ final class ParallelFolder implements AutoCloseable {
         thread.start();
       }
     }
+  }
+
+  /**
+   * How many workers, at most {@code requested}, fit in the heap that is free now: each holds a
+   * {@code columns²} factor and a block, and merging needs one more factor's worth.
+   */
+  static int threadsThatFit(int requested, int columns, int blockRows) {
+    Runtime runtime = Runtime.getRuntime();
+    return threadsThatFit(requested, columns, blockRows,
+        runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory()));
+  }
+
+  /** As {@link #threadsThatFit(int, int, int)} with {@code free} bytes of heap. */
+  static int threadsThatFit(int requested, int columns, int blockRows, long free) {
+    long factor = (long) columns * columns * Double.BYTES;
+    long perWorker = factor + (long) columns * blockRows * Double.BYTES;
+    long fit = (free - factor) / perWorker;
+    if (fit < 1) {
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "%,d working columns need %,d MB for the triangular factor, more than the %,d MB of free heap: "
+              + "fit fewer columns or give the JVM more memory (-Xmx)",
+          columns, (factor + perWorker) >> 20, Math.max(0, free) >> 20));
+    }
+    return (int) Math.min(requested, fit);
   }
 
   /** The worker the producer may use directly (single-threaded mode only). */

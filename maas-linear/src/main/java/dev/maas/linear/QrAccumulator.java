@@ -13,6 +13,7 @@ final class QrAccumulator {
   private final double[] r;
   private final double[] w = new double[4];
   private long count;
+  private double weightSum;
   private final double[] mean;
   private final double[] m2;
   private final double[] blockMean;
@@ -40,11 +41,17 @@ final class QrAccumulator {
     return r;
   }
 
+  /** The sum of the rows' weights (the row count when unweighted). */
+  double weightSum() {
+    return weightSum;
+  }
+
+  /** The (weighted) mean of {@code column}. */
   double mean(int column) {
     return mean[column];
   }
 
-  /** The centred sum of squares of {@code column}. */
+  /** The (weighted) centred sum of squares of {@code column}: {@code Σ w (v - mean)²}. */
   double sumOfSquares(int column) {
     return m2[column];
   }
@@ -55,10 +62,29 @@ final class QrAccumulator {
    * destroyed.
    */
   void addData(double[][] block, int rows) {
+    addData(block, null, rows);
+  }
+
+  /**
+   * As {@link #addData(double[][], int)} for rows of positive weights {@code weights[i]} (null for
+   * unit weights): the statistics are weighted, and every row is scaled by the square root of its
+   * weight before it is folded, so that R is the factor of {@code W^½ A}.
+   */
+  void addData(double[][] block, double[] weights, int rows) {
     if (rows == 0) {
       return;
     }
-    updateStatistics(block, rows);
+    if (weights == null) {
+      updateStatistics(block, rows);
+    } else {
+      updateWeightedStatistics(block, weights, rows);
+      for (int i = 0; i < rows; i++) {
+        double s = Math.sqrt(weights[i]);
+        for (int j = 0; j < q; j++) {
+          block[j][i] *= s;
+        }
+      }
+    }
     fold(block, rows);
   }
 
@@ -166,7 +192,7 @@ final class QrAccumulator {
     if (other.count == 0) {
       return;
     }
-    mergeStatistics(other.count, other.mean, other.m2);
+    mergeStatistics(other.count, other.weightSum, other.mean, other.m2);
     double[][] columns = new double[q][q];
     for (int i = 0; i < q; i++) {
       for (int j = i; j < q; j++) {
@@ -192,18 +218,43 @@ final class QrAccumulator {
       blockMean[j] = m;
       blockM2[j] = ss;
     }
-    mergeStatistics(rows, blockMean, blockM2);
+    mergeStatistics(rows, rows, blockMean, blockM2);
   }
 
-  private void mergeStatistics(long n, double[] otherMean, double[] otherM2) {
-    double total = (double) count + n;
-    double weight = n / total;
-    double cross = (double) count * n / total;
+  private void updateWeightedStatistics(double[][] block, double[] weights, int rows) {
+    double total = 0;
+    for (int i = 0; i < rows; i++) {
+      total += weights[i];
+    }
+    for (int j = 0; j < q; j++) {
+      double[] c = block[j];
+      double sum = 0;
+      for (int i = 0; i < rows; i++) {
+        sum += weights[i] * c[i];
+      }
+      double m = sum / total;
+      double ss = 0;
+      for (int i = 0; i < rows; i++) {
+        double d = c[i] - m;
+        ss += weights[i] * d * d;
+      }
+      blockMean[j] = m;
+      blockM2[j] = ss;
+    }
+    mergeStatistics(rows, total, blockMean, blockM2);
+  }
+
+  /** Chan's pairwise update, with weight totals in place of counts. */
+  private void mergeStatistics(long n, double otherWeight, double[] otherMean, double[] otherM2) {
+    double total = weightSum + otherWeight;
+    double weight = otherWeight / total;
+    double cross = weightSum * otherWeight / total;
     for (int j = 0; j < q; j++) {
       double delta = otherMean[j] - mean[j];
       mean[j] += delta * weight;
       m2[j] += otherM2[j] + delta * delta * cross;
     }
     count += n;
+    weightSum = total;
   }
 }

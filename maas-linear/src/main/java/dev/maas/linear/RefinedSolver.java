@@ -15,6 +15,8 @@ final class RefinedSolver {
 
   private final double[][] x;
   private final double[] y;
+  /** The square roots of the row weights, or null. */
+  private final double[] scale;
   private final Design design;
   private final double[] penalty;
   private final int n;
@@ -25,11 +27,21 @@ final class RefinedSolver {
   private int steps;
 
   /**
+   * @param w the rows' positive weights, or null: row i is scaled by {@code sqrt(w_i)} rounded to
+   *     double, and that scaled problem is the one solved to full accuracy
    * @param penalty the weight {@code sqrt(ridge) * w_j} of each feature's penalty row, or null
    */
-  RefinedSolver(double[][] x, double[] y, Design design, double[] penalty) {
+  RefinedSolver(double[][] x, double[] y, double[] w, Design design, double[] penalty) {
     this.x = x;
     this.y = y;
+    if (w != null) {
+      this.scale = new double[w.length];
+      for (int i = 0; i < w.length; i++) {
+        scale[i] = Math.sqrt(w[i]);
+      }
+    } else {
+      this.scale = null;
+    }
     this.design = design;
     this.penalty = penalty;
     this.n = y.length;
@@ -43,13 +55,14 @@ final class RefinedSolver {
 
   private void fillColumns() {
     int off = design.offset;
-    if (design.intercept) {
-      java.util.Arrays.fill(a, 0, n, 1.0);
-    }
     for (int i = 0; i < n; i++) {
+      double s = scale == null ? 1 : scale[i];
+      if (design.intercept) {
+        a[i] = s;
+      }
       double[] row = x[i];
       for (int j = 0; j < design.features; j++) {
-        a[(off + j) * m + i] = row[j] - design.shift[j];
+        a[(off + j) * m + i] = s * (row[j] - design.shift[j]);
       }
     }
     if (penalty != null) {
@@ -124,26 +137,14 @@ final class RefinedSolver {
     return steps;
   }
 
-  /** Solves R z = b in place. */
+  /** Solves R z = b in place (R is left in place, column-major with stride m). */
   private void solveR(double[] b) {
-    for (int i = k - 1; i >= 0; i--) {
-      double s = b[i];
-      for (int j = i + 1; j < k; j++) {
-        s -= r(i, j) * b[j];
-      }
-      b[i] = s / r(i, i);
-    }
+    Triangular.solve(a, 1, m, k, b);
   }
 
   /** Solves Rᵀ z = b in place. */
   private void solveRt(double[] b) {
-    for (int i = 0; i < k; i++) {
-      double s = b[i];
-      for (int j = 0; j < i; j++) {
-        s -= r(j, i) * b[j];
-      }
-      b[i] = s / r(i, i);
-    }
+    Triangular.solveTransposed(a, 1, m, k, b);
   }
 
   /**
@@ -206,18 +207,22 @@ final class RefinedSolver {
     for (Dot2 s : gSums) {
       s.reset();
     }
+    Dot2 scaled = new Dot2();
     for (int i = 0; i < n; i++) {
       double[] row = x[i];
+      double s = scale == null ? 1 : scale[i];
       double ri = resid[i];
+      double sr = s * ri;
+      double srl = Math.fma(s, ri, -sr);
       sum.reset();
       double yh = y[i] - design.shiftY;
       sum.add(yh);
       sum.add(Dot2.differenceError(y[i], design.shiftY, yh));
-      sum.add(-ri);
       if (design.intercept) {
         sum.add(-coef[0]);
         sum.add(-coef[k]);
-        gSums[0].add(-ri);
+        gSums[0].add(-sr);
+        gSums[0].add(-srl);
       }
       for (int j = 0; j < design.features; j++) {
         double hi = row[j] - design.shift[j];
@@ -227,10 +232,22 @@ final class RefinedSolver {
         sum.addProduct(-hi, b);
         sum.addProduct(-lo, b);
         sum.addProduct(-hi, bl);
-        gSums[off + j].addProduct(-hi, ri);
-        gSums[off + j].addProduct(-lo, ri);
+        gSums[off + j].addProduct(-hi, sr);
+        gSums[off + j].addProduct(-hi, srl);
+        gSums[off + j].addProduct(-lo, sr);
       }
-      f[i] = sum.value();
+      if (scale == null) {
+        sum.add(-ri);
+        f[i] = sum.value();
+      } else {
+        double bh = sum.value();
+        double bl = sum.remainder(bh);
+        scaled.reset();
+        scaled.addProduct(s, bh);
+        scaled.addProduct(s, bl);
+        scaled.add(-ri);
+        f[i] = scaled.value();
+      }
     }
     if (penalty != null) {
       for (int j = 0; j < design.features; j++) {
@@ -271,7 +288,11 @@ final class RefinedSolver {
         sum.addProduct(-hi, coef[k + off + j]);
       }
       double e = sum.value();
-      squares.addProduct(e, e);
+      if (scale != null) {
+        squares.addProduct(e * scale[i], e * scale[i]);
+      } else {
+        squares.addProduct(e, e);
+      }
     }
     return squares.value();
   }

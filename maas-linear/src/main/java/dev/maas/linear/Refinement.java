@@ -14,7 +14,13 @@ package dev.maas.linear;
  * <p>Enum constants are immutable and thread-safe.
  */
 public enum Refinement {
-  /** Refine when the condition number of the scaled design exceeds 100 (the default). */
+  /**
+   * Refine when the condition number of the scaled design exceeds 100, or when a first-order
+   * estimate of any reported coefficient's relative error (the intercept's, recovered by
+   * cancellation, included) exceeds 2⁻⁴⁶, about 14 significant digits (the default). A problem
+   * refined only because of that estimate is well conditioned, so an in-memory fit refines it with
+   * corrected semi-normal equations (one pass over the rows a step) rather than a second QR.
+   */
   AUTO,
   /** Always refine: the most accurate answer, at about three times the cost. */
   ALWAYS,

@@ -90,8 +90,8 @@ final class SemiNormalRefiner {
       for (int c = 0; c < k; c++) {
         d[c] = gradient[c].value();
       }
-      solveRt(d);
-      solveR(d);
+      Triangular.solveTransposed(r, q, k, d);
+      Triangular.solve(r, q, k, d);
       double change = 0;
       double size = 0;
       for (int c = 0; c < k; c++) {
@@ -148,28 +148,10 @@ final class SemiNormalRefiner {
     return Math.max(0, s);
   }
 
-  private void solveRt(double[] b) {
-    for (int i = 0; i < k; i++) {
-      double s = b[i];
-      for (int j = 0; j < i; j++) {
-        s -= r[j * q + i] * b[j];
-      }
-      b[i] = s / r[i * q + i];
-    }
-  }
-
-  private void solveR(double[] b) {
-    for (int i = k - 1; i >= 0; i--) {
-      double s = b[i];
-      for (int j = i + 1; j < k; j++) {
-        s -= r[i * q + j] * b[j];
-      }
-      b[i] = s / r[i * q + i];
-    }
-  }
 
   /**
-   * Adds one raw data row ({@code values}: the features, then the target) to {@code rss} and
+   * Adds one raw data row ({@code values}: the features, the target, then the weight if the
+   * design is weighted; the weighted residual and gradient {@code Σ w e²}, {@code Σ w a e}) to {@code rss} and
    * {@code gradient}: the working row {@code a} and residual {@code y - a·(hi + lo)} are formed
    * exactly as double-double sums, so that the gradient keeps its digits when the residual is
    * large. {@code scratch} holds {@code 2 * parameters} doubles; {@code sum} is a work accumulator.
@@ -201,8 +183,17 @@ final class SemiNormalRefiner {
     }
     double rh = sum.value();
     double rl = sum.remainder(rh);
-    rss.addProduct(rh, rh);
-    rss.addProduct(2 * rh, rl);
+    if (design.weighted) {
+      double w = values[design.features + 1];
+      double wr = w * rh;
+      rss.addProduct(wr, rh);
+      rss.addProduct(2 * wr, rl);
+      rl = Math.fma(w, rh, -wr) + w * rl;
+      rh = wr;
+    } else {
+      rss.addProduct(rh, rh);
+      rss.addProduct(2 * rh, rl);
+    }
     for (int c = 0; c < k; c++) {
       double ah = scratch[c];
       double al = scratch[k + c];

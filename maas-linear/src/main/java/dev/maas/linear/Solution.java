@@ -22,11 +22,18 @@ final class Solution {
   private final double intercept;
   private final double[] coefficients;
   private final FitReport report;
+  private final IntervalData intervals;
 
-  private Solution(double intercept, double[] coefficients, FitReport report) {
+  private Solution(double intercept, double[] coefficients, FitReport report, IntervalData intervals) {
     this.intercept = intercept;
     this.coefficients = coefficients;
     this.report = report;
+    this.intervals = intervals;
+  }
+
+  /** What intervals need, or null for a ridge fit or one without residual degrees of freedom. */
+  IntervalData intervals() {
+    return intervals;
   }
 
   double intercept() {
@@ -42,31 +49,30 @@ final class Solution {
   }
 
   /**
-   * Solves the problem {@code acc} holds; {@code x} and {@code y} are the in-memory data for
-   * refinement, or null for streamed data; {@code pass} reads streamed data again for refinement,
+   * Solves the problem {@code acc} holds; {@code x}, {@code y} and {@code w} (null when
+   * unweighted) are the in-memory data for refinement, or null for streamed data; {@code pass}
+   * reads streamed data again for refinement,
    * or is null when it cannot be read again.
    */
-  static Solution solve(QrAccumulator acc, Design d, double[][] x, double[] y, SemiNormalRefiner.ResidualPass pass,
-      Refinement refinement) {
+  static Solution solve(QrAccumulator acc, Design d, double[][] x, double[] y, double[] w,
+      SemiNormalRefiner.ResidualPass pass, Refinement refinement) {
     long n = acc.count();
     int k = d.parameters;
     int q = d.columns;
-    if (n < k) {
-      throw new InvalidInputException("fitting " + k + " parameters needs at least " + k + " rows, got " + n);
-    }
+    requireRows(n, d);
     double[] penalty = null;
     if (d.ridge > 0 && d.features > 0) {
       penalty = new double[d.features];
       double[][] rows = new double[q][d.features];
       for (int j = 0; j < d.features; j++) {
-        double w = 1;
+        double scale = 1;
         if (d.standardize) {
-          w = Math.sqrt(acc.sumOfSquares(d.offset + j) / n);
-          if (w == 0) {
+          scale = Math.sqrt(acc.sumOfSquares(d.offset + j) / acc.weightSum());
+          if (scale == 0) {
             throw new InvalidInputException("column '" + d.names.get(j) + "' is constant and cannot be standardised");
           }
         }
-        penalty[j] = Math.sqrt(d.ridge) * w;
+        penalty[j] = Math.sqrt(d.ridge) * scale;
         rows[d.offset + j][j] = penalty[j];
       }
       acc.fold(rows, d.features);
@@ -95,22 +101,24 @@ final class Solution {
     }
     double condition = conditionNumber(r, q, d.offset, k);
     double[] coef = new double[k];
-    for (int i = k - 1; i >= 0; i--) {
-      double s = r[i * q + k];
-      for (int j = i + 1; j < k; j++) {
-        s -= r[i * q + j] * coef[j];
-      }
-      coef[i] = s / r[i * q + i];
+    for (int i = 0; i < k; i++) {
+      coef[i] = r[i * q + k];
     }
+    Triangular.solve(r, q, k, coef);
     double[] low = new double[k];
     double rss;
     boolean refine = switch (refinement) {
       case ALWAYS -> true;
       case NEVER -> false;
-      case AUTO -> condition > LinearRegressionTrainer.REFINE_ABOVE_CONDITION;
+      case AUTO -> condition > LinearRegressionTrainer.REFINE_ABOVE_CONDITION
+          || estimatedRelativeError(r, q, k, coef, norms, d) > LinearRegressionTrainer.REFINE_ABOVE_ERROR;
     };
-    if (x != null && refine) {
-      RefinedSolver refined = new RefinedSolver(x, y, d, penalty);
+    boolean wellConditioned = condition <= LinearRegressionTrainer.REFINE_ABOVE_CONDITION;
+    if (x != null && refine && refinement == Refinement.AUTO && wellConditioned) {
+      pass = inMemoryPass(d, x, y, w);
+    }
+    if (x != null && refine && pass == null) {
+      RefinedSolver refined = new RefinedSolver(x, y, w, d, penalty);
       double[] both = refined.solve();
       rss = refined.rss(both);
       coef = java.util.Arrays.copyOf(both, k);
@@ -144,8 +152,109 @@ final class Solution {
       sum.addProduct(-low[d.offset + j], d.shift[j]);
     }
     double b0 = sum.value();
-    FitReport report = report(acc, d, r, coef, b0, b, rss, condition);
-    return new Solution(b0, b, report);
+    FitReport report = report(acc, d, r, penalty, b0, b, rss, condition);
+    IntervalData intervals = penalty == null && report.residualDegreesOfFreedom() > 0
+        && Double.isFinite(report.residualStandardError())
+        ? IntervalData.of(d, r, q, report.residualStandardError(), report.residualDegreesOfFreedom())
+        : null;
+    return new Solution(b0, b, report, intervals);
+  }
+
+  /**
+   * In-memory rows as a {@link SemiNormalRefiner.ResidualPass}: where AUTO refines a
+   * well-conditioned problem (only the coefficient error estimate asked for it), corrected
+   * semi-normal equations with the factor already at hand converge in a step or two at the cost of
+   * one O(np) pass each, instead of a second QR that keeps its orthogonal factor.
+   */
+  private static SemiNormalRefiner.ResidualPass inMemoryPass(Design d, double[][] x, double[] y, double[] w) {
+    return (hi, lo, rss, gradient) -> {
+      double[] values = new double[d.values()];
+      double[] scratch = new double[2 * d.parameters];
+      Dot2 sum = new Dot2();
+      for (int i = 0; i < x.length; i++) {
+        System.arraycopy(x[i], 0, values, 0, d.features);
+        values[d.features] = y[i];
+        if (w != null) {
+          values[d.features + 1] = w[i];
+        }
+        SemiNormalRefiner.addRow(d, values, hi, lo, scratch, sum, rss, gradient);
+      }
+      return x.length;
+    };
+  }
+
+  /**
+   * A first-order estimate of the worst relative error of the reported coefficients (the
+   * intercept in raw units included) that the unrefined solution {@code z} may carry: the error a
+   * backward error of one unit roundoff in every working column, target included, causes in each
+   * coefficient, plus the rounding of the coefficient itself. Independent column errors add in
+   * quadrature (a probabilistic estimate, not a worst-case bound): for coefficient {@code c},
+   * {@code u (‖e_cᵀR⁻¹‖ √(‖y‖² + Σ (‖a_l‖ z_l)²) + ‖r‖ √Σ ((R⁻¹R⁻ᵀ)_cl ‖a_l‖)² + |z_c|)}; for the
+   * intercept, recovered from the shifted problem as {@code z_0 + s_y - Σ z_j s_j}, the row {@code
+   * e_c} becomes {@code (1, -s)} and the cancelled terms add {@code √(z_0² + s_y² + Σ (z_j s_j)²)}. Every term is invariant
+   * under column scaling, so the estimate sees what the condition number of the scaled design cannot:
+   * an intercept recovered by cancellation, and a coefficient much smaller than the others.
+   */
+  static double estimatedRelativeError(double[] r, int q, int k, double[] z, double[] norms, Design d) {
+    double u = 0x1p-53;
+    double yNorm = 0;
+    for (int i = 0; i <= k; i++) {
+      yNorm += r[i * q + k] * r[i * q + k];
+    }
+    double fit = yNorm;
+    for (int l = 0; l < k; l++) {
+      fit += norms[l] * z[l] * norms[l] * z[l];
+    }
+    fit = Math.sqrt(fit);
+    double rho = Math.abs(r[k * q + k]);
+    double worst = 0;
+    double[] v = new double[k];
+    for (int c = d.offset; c < k; c++) {
+      java.util.Arrays.fill(v, 0);
+      v[c] = 1;
+      double error = u * (combined(r, q, k, v, norms, fit, rho) + Math.abs(z[c]));
+      worst = Math.max(worst, error / Math.abs(z[c]));
+    }
+    if (d.intercept) {
+      v[0] = 1;
+      Dot2 b0 = new Dot2();
+      b0.add(z[0]);
+      b0.add(d.shiftY);
+      double cancelled = z[0] * z[0] + d.shiftY * d.shiftY;
+      for (int j = 0; j < d.features; j++) {
+        v[1 + j] = -d.shift[j];
+        b0.addProduct(-z[1 + j], d.shift[j]);
+        cancelled += z[1 + j] * d.shift[j] * z[1 + j] * d.shift[j];
+      }
+      double error = u * (combined(r, q, k, v, norms, fit, rho) + Math.sqrt(cancelled));
+      worst = Math.max(worst, error / Math.abs(b0.value()));
+    }
+    return Double.isNaN(worst) ? Double.POSITIVE_INFINITY : worst;
+  }
+
+  /**
+   * For the row {@code e} (overwritten): {@code ‖eᵀR⁻¹‖ fit + rho Σ |(eᵀR⁻¹R⁻ᵀ)_l| ‖a_l‖}.
+   */
+  private static double combined(double[] r, int q, int k, double[] e, double[] norms, double fit, double rho) {
+    Triangular.solveTransposed(r, q, k, e);
+    double rowNorm = 0;
+    for (double value : e) {
+      rowNorm += value * value;
+    }
+    Triangular.solve(r, q, k, e);
+    double g = 0;
+    for (int l = 0; l < k; l++) {
+      g += e[l] * norms[l] * e[l] * norms[l];
+    }
+    return Math.sqrt(rowNorm) * fit + rho * Math.sqrt(g);
+  }
+
+  /** Refuses fewer rows than parameters, before anything of the parameters' size is allocated. */
+  static void requireRows(long n, Design d) {
+    if (n < d.parameters) {
+      throw new InvalidInputException(
+          "fitting " + d.parameters + " parameters needs at least " + d.parameters + " rows, got " + n);
+    }
   }
 
   private static boolean isZeroBelowIntercept(double[] r, int q, int c, Design d) {
@@ -192,87 +301,96 @@ final class Solution {
     return min == 0 ? Double.POSITIVE_INFINITY : max / min;
   }
 
-  private static FitReport report(QrAccumulator acc, Design d, double[] r, double[] coef, double b0, double[] b,
+  private static FitReport report(QrAccumulator acc, Design d, double[] r, double[] penalty, double b0, double[] b,
       double rss, double condition) {
     long n = acc.count();
     int k = d.parameters;
     int q = d.columns;
-    long rdf = n - k;
+    boolean ols = penalty == null;
+    double effective = ols ? k : k - penaltyShare(r, q, k, d, penalty);
+    double rdf = n - effective;
     double sigma2 = rdf > 0 ? rss / rdf : Double.NaN;
     int yColumn = q - 1;
     double yMeanShifted = acc.mean(yColumn);
     double tss = d.intercept
         ? acc.sumOfSquares(yColumn)
-        : acc.sumOfSquares(yColumn) + n * yMeanShifted * yMeanShifted;
+        : acc.sumOfSquares(yColumn) + acc.weightSum() * yMeanShifted * yMeanShifted;
     double r2 = 1 - rss / tss;
     int i0 = d.intercept ? 1 : 0;
-    double adj = rdf > 0 ? 1 - (1 - r2) * ((double) (n - i0) / rdf) : Double.NaN;
-    boolean ols = d.ridge == 0;
+    long olsRdf = n - k;
+    double adj = olsRdf > 0 ? 1 - (1 - r2) * ((double) (n - i0) / olsRdf) : Double.NaN;
     double f = Double.NaN;
     double fp = Double.NaN;
     int dfn = k - i0;
-    if (ols && dfn > 0 && rdf > 0) {
+    if (ols && dfn > 0 && olsRdf > 0) {
       f = ((tss - rss) / dfn) / sigma2;
-      fp = f >= 0 && Double.isFinite(f) ? Beta.regularizedBeta(rdf / (rdf + dfn * f), rdf / 2.0, dfn / 2.0)
+      fp = f >= 0 && Double.isFinite(f) ? Beta.regularizedBeta(olsRdf / (olsRdf + dfn * f), olsRdf / 2.0, dfn / 2.0)
           : (Double.isInfinite(f) ? 0 : Double.NaN);
     }
-    double[] inverse = upperInverse(r, q, k);
-    TDistribution t = ols && rdf > 0 ? new TDistribution(null, rdf) : null;
+    TDistribution t = ols && olsRdf > 0 ? new TDistribution(null, olsRdf) : null;
     List<FitReport.Coefficient> coefficients = new ArrayList<>();
+    double[] e = new double[k];
     if (d.intercept) {
-      double[] u = new double[k];
-      u[0] = 1;
+      e[0] = 1;
       for (int j = 0; j < d.features; j++) {
-        u[1 + j] = -d.shift[j];
+        e[1 + j] = -d.shift[j];
       }
-      for (int i = 0; i < k; i++) {
-        double s = u[i];
-        for (int j = 0; j < i; j++) {
-          s -= r[j * q + i] * u[j];
-        }
-        u[i] = s / r[i * q + i];
-      }
-      double norm2 = 0;
-      for (double v : u) {
-        norm2 += v * v;
-      }
-      coefficients.add(coefficient(FitReport.INTERCEPT, b0, Math.sqrt(sigma2 * norm2), t));
+      coefficients.add(coefficient(FitReport.INTERCEPT, b0, Math.sqrt(sigma2 * variance(r, q, k, d, penalty, e)), t));
     }
     for (int j = 0; j < d.features; j++) {
-      int c = d.offset + j;
-      double norm2 = 0;
-      for (int l = c; l < k; l++) {
-        double v = inverse[c * k + l];
-        norm2 += v * v;
-      }
-      coefficients.add(coefficient(d.names.get(j), b[j], Math.sqrt(sigma2 * norm2), t));
+      java.util.Arrays.fill(e, 0);
+      e[d.offset + j] = 1;
+      coefficients.add(coefficient(d.names.get(j), b[j], Math.sqrt(sigma2 * variance(r, q, k, d, penalty, e)), t));
     }
     return new FitReport(n, k, d.intercept, d.ridge, d.standardize, coefficients, Math.sqrt(sigma2), r2, adj, f, fp,
-        condition);
+        condition, effective);
   }
 
-  private static FitReport.Coefficient coefficient(String name, double estimate, double se, TDistribution t) {
-    if (t == null) {
-      return new FitReport.Coefficient(name, estimate, Double.NaN, Double.NaN, Double.NaN);
+  /**
+   * {@code eᵀ C e / σ²} for the covariance C of the working coefficients ({@code e} is overwritten):
+   * {@code ‖R⁻ᵀe‖²} for least squares, where {@code RᵀR = AᵀA}; for ridge, where {@code RᵀR = AᵀA +
+   * Λ} with Λ the squared penalty weights, the sandwich {@code eᵀ(RᵀR)⁻¹ AᵀA (RᵀR)⁻¹e = ‖R⁻ᵀe‖² -
+   * ‖Λ^½ R⁻¹R⁻ᵀe‖²}.
+   */
+  static double variance(double[] r, int q, int k, Design d, double[] penalty, double[] e) {
+    Triangular.solveTransposed(r, q, k, e);
+    double v = 0;
+    for (double x : e) {
+      v += x * x;
     }
+    if (penalty == null) {
+      return v;
+    }
+    Triangular.solve(r, q, k, e);
+    for (int j = 0; j < d.features; j++) {
+      double x = penalty[j] * e[d.offset + j];
+      v -= x * x;
+    }
+    return Math.max(0, v);
+  }
+
+  /** {@code tr((RᵀR)⁻¹ Λ)}: what the penalty takes from the trace of the hat matrix, p - tr(H). */
+  private static double penaltyShare(double[] r, int q, int k, Design d, double[] penalty) {
+    double share = 0;
+    double[] e = new double[k];
+    for (int j = 0; j < d.features; j++) {
+      java.util.Arrays.fill(e, 0);
+      e[d.offset + j] = 1;
+      Triangular.solveTransposed(r, q, k, e);
+      double g = 0;
+      for (double x : e) {
+        g += x * x;
+      }
+      share += penalty[j] * penalty[j] * g;
+    }
+    return share;
+  }
+
+  /** One coefficient; {@code t} is null for ridge, whose estimator is biased: t values but no p-values. */
+  private static FitReport.Coefficient coefficient(String name, double estimate, double se, TDistribution t) {
     double stat = estimate / se;
-    double p = Double.isNaN(stat) ? Double.NaN : 2 * t.cumulativeProbability(-Math.abs(stat));
+    double p = t == null || Double.isNaN(stat) ? Double.NaN : 2 * t.cumulativeProbability(-Math.abs(stat));
     return new FitReport.Coefficient(name, estimate, se, stat, p);
   }
 
-  /** The inverse of the leading k x k upper-triangular block of r (row stride q), row-major k x k. */
-  private static double[] upperInverse(double[] r, int q, int k) {
-    double[] inv = new double[k * k];
-    for (int col = 0; col < k; col++) {
-      inv[col * k + col] = 1 / r[col * q + col];
-      for (int i = col - 1; i >= 0; i--) {
-        double s = 0;
-        for (int j = i + 1; j <= col; j++) {
-          s += r[i * q + j] * inv[j * k + col];
-        }
-        inv[i * k + col] = -s / r[i * q + i];
-      }
-    }
-    return inv;
-  }
 }

@@ -15,6 +15,23 @@ final class Certified {
 
   /** The least-squares coefficients, intercept first when {@code intercept}. */
   static double[] leastSquares(double[][] x, double[] y, boolean intercept) {
+    return leastSquares(x, y, null, intercept);
+  }
+
+  /**
+   * The weighted least-squares coefficients (the exact solution of XᵀWX b = XᵀWy with the exact
+   * binary weights {@code w}; null for unit weights).
+   */
+  static double[] leastSquares(double[][] x, double[] y, double[] w, boolean intercept) {
+    BigDecimal[] solution = exactSolution(x, y, w, intercept);
+    double[] out = new double[solution.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = solution[i].doubleValue();
+    }
+    return out;
+  }
+
+  private static BigDecimal[] exactSolution(double[][] x, double[] y, double[] w, boolean intercept) {
     BigDecimal[][] a = design(x, intercept);
     int n = y.length;
     int k = a[0].length;
@@ -24,17 +41,55 @@ final class Certified {
         BigDecimal s = BigDecimal.ZERO;
         for (int r = 0; r < n; r++) {
           BigDecimal right = j < k ? a[r][j] : new BigDecimal(y[r]);
-          s = s.add(a[r][i].multiply(right));
+          BigDecimal term = a[r][i].multiply(right);
+          s = s.add(w == null ? term : term.multiply(new BigDecimal(w[r])));
         }
         m[i][j] = s;
       }
     }
-    BigDecimal[] solution = solve(m, k);
-    double[] out = new double[k];
-    for (int i = 0; i < k; i++) {
-      out[i] = solution[i].doubleValue();
+    return solve(m, k);
+  }
+
+  /** The inverse of XᵀWX, row-major, in double. */
+  static double[] inverseGram(double[][] x, double[] w, boolean intercept) {
+    BigDecimal[][] a = design(x, intercept);
+    int k = a[0].length;
+    double[] out = new double[k * k];
+    for (int col = 0; col < k; col++) {
+      BigDecimal[][] m = new BigDecimal[k][k + 1];
+      for (int i = 0; i < k; i++) {
+        for (int j = 0; j < k; j++) {
+          BigDecimal s = BigDecimal.ZERO;
+          for (int r = 0; r < a.length; r++) {
+            BigDecimal term = a[r][i].multiply(a[r][j]);
+            s = s.add(w == null ? term : term.multiply(new BigDecimal(w[r])));
+          }
+          m[i][j] = s;
+        }
+        m[i][k] = i == col ? BigDecimal.ONE : BigDecimal.ZERO;
+      }
+      BigDecimal[] s = solve(m, k);
+      for (int i = 0; i < k; i++) {
+        out[i * k + col] = s[i].doubleValue();
+      }
     }
     return out;
+  }
+
+  /** The exact weighted residual sum of squares Σ w e² at the certified solution. */
+  static double rss(double[][] x, double[] y, double[] w, boolean intercept) {
+    BigDecimal[][] a = design(x, intercept);
+    BigDecimal[] b = exactSolution(x, y, w, intercept);
+    BigDecimal total = BigDecimal.ZERO;
+    for (int r = 0; r < y.length; r++) {
+      BigDecimal e = new BigDecimal(y[r]);
+      for (int j = 0; j < b.length; j++) {
+        e = e.subtract(a[r][j].multiply(b[j], MC), MC);
+      }
+      BigDecimal square = e.multiply(e, MC);
+      total = total.add(w == null ? square : square.multiply(new BigDecimal(w[r]), MC), MC);
+    }
+    return total.doubleValue();
   }
 
   /** The inverse of XᵀX, row-major, in double (for standard errors). */

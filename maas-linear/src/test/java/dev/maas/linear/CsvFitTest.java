@@ -101,6 +101,20 @@ class CsvFitTest {
     assertThat(Certified.minDigits(fitted, certified)).isGreaterThanOrEqualTo(15);
   }
 
+  /** The shape measured from outside at 12.3 digits through a CSV file: now refined to at least 15. */
+  @Test
+  void fitCsv_calibrationQuadraticThroughText_isRefinedToFifteenDigits() throws IOException {
+    Problems.Problem problem = Problems.calibrationQuadratic();
+    Path file = writeProblem("calibration.csv", problem);
+    double[] certified = Certified.leastSquares(problem.x(), problem.y(), true);
+    LinearRegressionModel model = LinearRegressionTrainer.ordinaryLeastSquares().fitCsv(file, "y");
+    assertThat(model.report().orElseThrow().conditionNumber()).isLessThan(100);
+    assertThat(Certified.minDigits(withIntercept(model), certified)).isGreaterThanOrEqualTo(15);
+    LinearRegressionModel unrefined = LinearRegressionTrainer.builder().refinement(Refinement.NEVER).build()
+        .fitCsv(file, "y");
+    assertThat(Certified.minDigits(withIntercept(unrefined), certified)).isLessThan(15);
+  }
+
   /**
    * A Filip-like problem (degree-10 polynomial on a narrow range, condition about 10¹⁰) with {@code
    * n} rows from seed 40: 11 used cells a row, so 6,000 rows take the streaming path.

@@ -6,8 +6,11 @@ import dev.maas.Lineage;
 import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.PublishOptions;
+import dev.maas.Tensor;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +41,15 @@ class LinearDocsExampleTest {
     assertThat(heldOut.count()).isEqualTo(40);
     List<RegressionMetrics> folds = trainer.crossValidate(x, y, 5, 42);
     assertThat(RegressionMetrics.mean(folds).count()).isEqualTo(200);
+
+    LinearRegressionModel ninety = model.withIntervals(Interval.PREDICTION, 0.9);
+    Map<String, Tensor> out = ninety.predictor().predict(
+        Map.of(LinearRegressionModel.INPUT, Tensor.ofDoubles(new double[] {120, 4}, 1, 2)),
+        Set.of(LinearRegressionModel.OUTPUT, LinearRegressionModel.LOWER, LinearRegressionModel.UPPER));
+    double low = out.get(LinearRegressionModel.LOWER).getDouble(0);
+    double high = out.get(LinearRegressionModel.UPPER).getDouble(0);
+    assertThat(low).isLessThan(predicted);
+    assertThat(high).isGreaterThan(predicted);
 
     try (ModelStore store = ModelStore.open(dir.resolve("models"))) {
       FitReport r = model.report().orElseThrow();

@@ -67,6 +67,39 @@ class LinearFormatTest {
     assertThat(back.coefficients()).containsExactly(Double.MIN_VALUE, 1e300);
   }
 
+  /** A file as the library wrote it before intervals were stored: it opens and predicts, and says why it has no bounds. */
+  @Test
+  void open_fileWrittenBeforeIntervals_predictsAndRefusesBoundsSayingWhy() throws Exception {
+    String old = "{\"format\":\"linear\",\"version\":1,\"features\":[\"a\"],\"intercept\":\"0x1.0p0\","
+        + "\"coefficients\":[\"0x1.0p1\"],\"readable\":{\"intercept\":1.0,\"coefficients\":[2.0]},"
+        + "\"report\":{\"row_count\":4,\"parameter_count\":2,\"intercept\":true,\"ridge\":\"0x0.0p0\","
+        + "\"standardized\":false,\"coefficients\":[{\"name\":\"(intercept)\",\"estimate\":\"0x1.0p0\","
+        + "\"standard_error\":\"0x1.0p-1\",\"t_statistic\":\"0x1.0p1\",\"p_value\":\"0x1.0p-3\"},"
+        + "{\"name\":\"a\",\"estimate\":\"0x1.0p1\",\"standard_error\":\"0x1.0p-1\","
+        + "\"t_statistic\":\"0x1.0p2\",\"p_value\":\"0x1.0p-4\"}],\"residual_standard_error\":\"0x1.0p-1\","
+        + "\"r_squared\":\"0x1.8p-1\",\"adjusted_r_squared\":\"0x1.0p-1\",\"f_statistic\":\"0x1.0p4\","
+        + "\"f_p_value\":\"0x1.0p-4\",\"condition_number\":\"0x1.0p0\"}}";
+    LinearRegressionModel back = (LinearRegressionModel) new LinearFormat().open(reader(old.getBytes(
+        StandardCharsets.UTF_8)));
+    assertThat(back.predictor().predictRow(new double[] {3})).isEqualTo(7.0);
+    assertThat(back.report().orElseThrow().effectiveDegreesOfFreedom()).isEqualTo(2.0);
+    assertThat(back.hasIntervals()).isFalse();
+    var inputs = java.util.Map.of(LinearRegressionModel.INPUT, dev.maas.Tensor.ofDoubles(new double[] {3}, 1, 1));
+    assertThatThrownBy(() -> back.predictor().predict(inputs, Set.of("upper")))
+        .isInstanceOf(dev.maas.InvalidInputException.class).hasMessageContaining("published before maas stored");
+  }
+
+  @Test
+  void write_fittedModel_roundTripsIntervalData() throws Exception {
+    LinearRegressionModel model = fitted().withIntervals(Interval.PREDICTION, 0.99);
+    LinearRegressionModel back = (LinearRegressionModel) new LinearFormat().open(reader(write(model)));
+    assertThat(back.hasIntervals()).isTrue();
+    assertThat(back.intervalLevel()).isEqualTo(0.99);
+    double[] row = Problems.filipLike().x()[5];
+    var inputs = java.util.Map.of(LinearRegressionModel.INPUT, dev.maas.Tensor.ofDoubles(row, 1, row.length));
+    assertThat(back.predictor().predict(inputs)).isEqualTo(model.predictor().predict(inputs));
+  }
+
   @Test
   void open_corruptArtifacts_throwModelLoadException() {
     LinearFormat format = new LinearFormat();

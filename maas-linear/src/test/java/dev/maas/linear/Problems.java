@@ -22,7 +22,55 @@ final class Problems {
 
   static List<Problem> all() {
     return List.of(norrisLike(), pontiusLike(), noInt1Like(), noInt2Like(), longleyLike(), filipLike(),
-        wampler(1, 0), wampler(2, 0), wampler(3, 2000), wampler(4, 2e5), wampler(5, 2e7));
+        wampler(1, 0), wampler(2, 0), wampler(3, 2000), wampler(4, 2e5), wampler(5, 2e7), calibrationQuadratic(),
+        cubicInMillions(), mixedScales());
+  }
+
+  /**
+   * The shape of a calibration curve: 40 rows, regressors x and x² with x from 10⁵ to 3·10⁶, y
+   * between 0.1 and 1.2 with six decimals. Well conditioned once centred and scaled (condition
+   * about 10), yet the intercept is recovered from terms a thousand times larger.
+   */
+  static Problem calibrationQuadratic() {
+    SplittableRandom r = new SplittableRandom(5);
+    int n = 40;
+    double[] xs = new double[n];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      xs[i] = Math.rint(1e5 + 2.9e6 * i / (n - 1) + r.nextDouble(-500, 500));
+      double v = 0.05 + 3.8e-7 * xs[i] - 1e-14 * xs[i] * xs[i] + r.nextDouble(-1e-3, 1e-3);
+      y[i] = Math.rint(v * 1e6) / 1e6;
+    }
+    return new Problem("calibration quadratic", powers(xs, 2), y, true);
+  }
+
+  /** A cubic in a variable of magnitude 10⁶ (x from 10⁶ to 2·10⁶, so x³ reaches 8·10¹⁸). */
+  static Problem cubicInMillions() {
+    SplittableRandom r = new SplittableRandom(6);
+    int n = 50;
+    double[] xs = new double[n];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      xs[i] = Math.rint(r.nextDouble(1e6, 2e6));
+      double t = xs[i] / 1e6;
+      y[i] = 12.5 - 3 * t + 0.75 * t * t * t + r.nextDouble(-0.01, 0.01);
+    }
+    return new Problem("cubic in 1e6", powers(xs, 3), y, true);
+  }
+
+  /** Columns of very different scales: one of magnitude 10⁻⁶, one of 10⁶, one of 1. */
+  static Problem mixedScales() {
+    SplittableRandom r = new SplittableRandom(7);
+    int n = 60;
+    double[][] x = new double[n][3];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i][0] = r.nextDouble(0, 1e-6);
+      x[i][1] = r.nextDouble(0, 1e6);
+      x[i][2] = r.nextDouble(-1, 1);
+      y[i] = 4 + 3e5 * x[i][0] + 2e-6 * x[i][1] - x[i][2] + r.nextDouble(-0.05, 0.05);
+    }
+    return new Problem("mixed scales", x, y, true);
   }
 
   /** Powers x, x², ..., x^degree of each x. */

@@ -42,11 +42,12 @@ public final class OnnxExporter {
 
   /**
    * The ONNX graph of {@code model}: input named as the model's input, {@code [batch, p]}; output
-   * named as the model's output, {@code [batch]} or {@code [batch, 1]} as the model's signature
-   * declares it.
+   * named as the model's first output (the point prediction), {@code [batch]} or {@code [batch,
+   * 1]} as the model's signature declares it. Further outputs, such as a linear model's interval
+   * bounds, are not exported: the graph computes the point prediction only.
    *
    * @throws InvalidInputException if the model's signature is not one input {@code [-1, p]}
-   *     matching its coefficients and one output with one value per row
+   *     matching its coefficients and a first output with one value per row
    */
   public static OnnxGraph export(AffineModel model, Precision precision) {
     Objects.requireNonNull(model, "model");
@@ -54,8 +55,8 @@ public final class OnnxExporter {
     ModelSignature signature = model.signature();
     double[] coefficients = model.coefficients();
     int p = coefficients.length;
-    if (signature.inputs().size() != 1 || signature.outputs().size() != 1) {
-      throw new InvalidInputException("an affine model needs one input and one output, got " + signature);
+    if (signature.inputs().size() != 1 || signature.outputs().isEmpty()) {
+      throw new InvalidInputException("an affine model needs one input and an output, got " + signature);
     }
     TensorSpec in = signature.inputs().get(0);
     TensorSpec out = signature.outputs().get(0);

@@ -90,6 +90,31 @@ class OnnxExporterTest {
     }
   }
 
+  /** A linear model with intervals declares lower and upper too; the graph keeps the point prediction only. */
+  @Test
+  void export_modelWithIntervalOutputs_exportsThePointPredictionOnly() {
+    TestAffineModel base = randomModel(3, 9, false);
+    ModelSignature withBounds = new ModelSignature(base.signature().inputs(), List.of(
+        base.signature().outputs().get(0), TensorSpec.of("lower", DataType.FP64, -1),
+        TensorSpec.of("upper", DataType.FP64, -1)));
+    TestAffineModel withIntervals = new TestAffineModel(base.coefficients(), base.intercept(), false) {
+      @Override
+      public ModelSignature signature() {
+        return withBounds;
+      }
+    };
+    OnnxGraph graph = OnnxExporter.export(withIntervals, OnnxExporter.Precision.FP64);
+    try (OnnxModel onnx = OnnxModel.fromBytes(graph.toByteArray())) {
+      assertThat(onnx.signature().outputs()).extracting(TensorSpec::name).containsExactly("prediction");
+      Tensor x = rows(5, 3, 10);
+      Tensor expected = base.predictor().predict(Map.of("features", x)).get("prediction");
+      Tensor actual = onnx.predictor().predict(Map.of("features", x)).get("prediction");
+      for (int i = 0; i < expected.size(); i++) {
+        assertRelative(actual.getDouble(i), expected.getDouble(i), FP64_RELATIVE, "row " + i);
+      }
+    }
+  }
+
   @Test
   void export_notAffineShaped_throwsIllegalArgument() {
     TestAffineModel wrongWidth = new TestAffineModel(new double[] {1, 2}, 0, false) {
