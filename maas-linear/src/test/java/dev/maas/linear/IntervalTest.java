@@ -8,6 +8,7 @@ import dev.maas.InvalidInputException;
 import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.PublishOptions;
+import dev.maas.StoredModel;
 import dev.maas.TensorSpec;
 import dev.maas.Tensor;
 import java.nio.file.Path;
@@ -153,7 +154,7 @@ class IntervalTest {
     try (ModelStore store = ModelStore.open(root)) {
       store.publish("cal", model, PublishOptions.builder().build());
       try (Model opened = store.open("cal:1")) {
-        LinearRegressionModel back = (LinearRegressionModel) opened;
+        LinearRegressionModel back = (LinearRegressionModel) ((StoredModel) opened).model();
         assertThat(back.interval()).isEqualTo(Interval.CONFIDENCE);
         assertThat(back.intervalLevel()).isEqualTo(0.8);
         double[] xs = {2e6, 4e12, 5e5, 2.5e11};
