@@ -104,7 +104,9 @@ public final class MaasSpark {
       return LinearFitJob.fit(data, label, List.copyOf(features), trainer);
     } catch (MaasException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark reports a failed task as a SparkException (checked, though Scala throws it
+      // undeclared) whose cause is what the task threw.
       for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
         if (t instanceof MaasException m) {
           throw m;
