@@ -3,6 +3,7 @@ package dev.maas.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.maas.DataType;
 import dev.maas.FileSystemModelStore;
 import dev.maas.IntegrityException;
 import dev.maas.InvalidInputException;
@@ -11,6 +12,7 @@ import dev.maas.ModelStore;
 import dev.maas.Tensor;
 import dev.maas.linear.LinearRegressionModel;
 import dev.maas.onnx.OnnxExporter;
+import dev.maas.onnx.OnnxGraph;
 import dev.maas.onnx.OnnxModel;
 import java.nio.file.Path;
 import java.util.List;
@@ -145,6 +147,39 @@ class ScoringTest {
         double expected = model.predictor().predict(Map.of("features", x)).get("prediction").getDouble(0);
         assertThat(row.getDouble(2)).isEqualTo(expected);
       }
+    }
+  }
+
+  @Test
+  void predict_outputWithTwoValuesPerRow_becomesAnArrayColumn(SparkSession spark) {
+    byte[] graph = OnnxGraph.builder("two-scores")
+        .input("x", DataType.FP64, "batch", "3")
+        .initializer("w", Tensor.ofDoubles(new double[] {1, 0.5, -2, 0.25, 3, -1}, 3, 2))
+        .initializer("b", Tensor.ofDoubles(new double[] {10, -10}, 2))
+        .node("Gemm", List.of("x", "w", "b"), List.of("scores"))
+        .output("scores", DataType.FP64, "batch", "2")
+        .build().toByteArray();
+    try (OnnxModel model = OnnxModel.fromBytes(graph)) {
+      store.publish("two-scores", model);
+    }
+    Dataset<Row> data = table(spark, 1000, 2);
+    ScoringOptions options = ScoringOptions.builder().inputColumns("x", List.of("a", "b", "c")).build();
+
+    List<Row> scored = MaasSpark.predict(data, ModelSource.broadcast(spark, store, "two-scores"), options).collectAsList();
+
+    assertThat(scored.get(0).schema().apply("scores").dataType().simpleString()).isEqualTo("array<double>");
+    double[][] x = features(scored);
+    double[] flat = new double[x.length * 3];
+    for (int i = 0; i < x.length; i++) {
+      System.arraycopy(x[i], 0, flat, 3 * i, 3);
+    }
+    Tensor expected;
+    try (Model model = store.open("two-scores")) {
+      expected = model.predictor().predict(Map.of("x", Tensor.ofDoubles(flat, x.length, 3))).get("scores");
+    }
+    for (int i = 0; i < x.length; i++) {
+      List<Double> row = scored.get(i).getList(4);
+      assertThat(row).containsExactly(expected.getDouble(2 * i), expected.getDouble(2 * i + 1));
     }
   }
 

@@ -60,7 +60,7 @@ class SparkBenchmarkTest {
     Dataset<Row> polynomial = cached(spark.range(0, ROWS, 1, 4).selectExpr("1 + 2 * rand(11) as t", "randn(12) as e")
         .selectExpr("t as x1", "t * t as x2", "pow(t, 3) as x3", "pow(t, 4) as x4", "pow(t, 5) as x5",
             "0.5 + t - t * t / 2 + pow(t, 3) / 3 - pow(t, 4) / 4 + pow(t, 5) / 5 + 0.01 * e as y"));
-    report.add(fitRow(spark, "fit, degree-5 polynomial (refined, 2 extra passes or more)", polynomial, poly));
+    report.add(fitRow(spark, "fit, degree-5 polynomial (refined: extra residual passes)", polynomial, poly));
     report.add(scoreRow(spark, gaussian, wide));
     String text = String.join("\n", report) + "\n";
     System.out.println(text);
