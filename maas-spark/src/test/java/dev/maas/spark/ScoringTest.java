@@ -135,6 +135,22 @@ class ScoringTest {
   }
 
   @Test
+  void predict_sharedStoreVersionChangedAfterResolving_isRefused(SparkSession spark, @TempDir Path other)
+      throws java.io.IOException {
+    try (FileSystemModelStore shared = ModelStore.open(other)) {
+      shared.publish("sales", SALES);
+    }
+    ModelSource source = ModelSource.sharedStore(other, "sales");
+    Path metadata = other.resolve("sales").resolve("1").resolve(ModelSource.METADATA_FILE);
+    java.nio.file.Files.writeString(metadata, java.nio.file.Files.readString(metadata) + " ");
+    ExecutorModels.closeAll();
+
+    assertThatThrownBy(() -> MaasSpark.predict(table(spark, 10, 1), source))
+        .isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("is not the version the driver resolved");
+  }
+
+  @Test
   void predict_arrayColumnNamedAsInput_feedsTheTensorInput(SparkSession spark) {
     Dataset<Row> data = table(spark, 1000, 2).selectExpr("id", "array(a, b, cast(c as double)) as features");
     List<Row> scored = MaasSpark.predict(data, ModelSource.broadcast(spark, store, "sales-onnx")).collectAsList();
