@@ -60,21 +60,27 @@ public final class ModelSource implements Serializable {
   }
 
   /**
-   * Ships the version {@code reference} resolves to in {@code store} (the driver's) to the
-   * executors as a broadcast: no file system shared with the cluster is needed. The files are read
-   * and checked against the store's recorded SHA-256 now.
+   * Ships the version {@code reference} resolves to in {@code store} (the driver's file-system
+   * store, {@link FileSystemModelStore}) to the executors as a broadcast: no file system shared
+   * with the cluster is needed. The files are read and checked against the store's recorded
+   * SHA-256 now.
    *
-   * @throws InvalidInputException if {@code reference} cannot be parsed
+   * @throws InvalidInputException if {@code reference} cannot be parsed, or {@code store} is not a
+   *     file-system store
    * @throws ModelNotFoundException if nothing matches
    * @throws IntegrityException if a file of the version was altered
    * @throws StoreException if the version's files cannot be read
    */
-  public static ModelSource broadcast(SparkSession spark, FileSystemModelStore store, String reference) {
+  public static ModelSource broadcast(SparkSession spark, ModelStore store, String reference) {
     Objects.requireNonNull(spark, "spark");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(reference, "reference");
+    if (!(store instanceof FileSystemModelStore fileStore)) {
+      throw new InvalidInputException("ModelSource.broadcast reads a version's files from a file-system store, not a "
+          + store.getClass().getSimpleName());
+    }
     ModelVersion v = store.get(reference);
-    VersionFiles files = readVersion(store.root(), v);
+    VersionFiles files = readVersion(fileStore.root(), v);
     Broadcast<VersionFiles> shipped = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(files);
     return new ModelSource(v.name(), v.version(), files.digests(), shipped, null);
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.maas.DataType;
-import dev.maas.FileSystemModelStore;
 import dev.maas.IntegrityException;
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
@@ -34,7 +33,7 @@ class ScoringTest {
 
   @TempDir
   static Path storeDir;
-  static FileSystemModelStore store;
+  static ModelStore store;
 
   @BeforeAll
   static void publish() {
@@ -137,7 +136,7 @@ class ScoringTest {
   @Test
   void predict_sharedStoreVersionChangedAfterResolving_isRefused(SparkSession spark, @TempDir Path other)
       throws java.io.IOException {
-    try (FileSystemModelStore shared = ModelStore.open(other)) {
+    try (ModelStore shared = ModelStore.open(other)) {
       shared.publish("sales", SALES);
     }
     ModelSource source = ModelSource.sharedStore(other, "sales");

@@ -2,7 +2,6 @@ package dev.maas.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.ModelStore;
 import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;
@@ -102,7 +101,7 @@ class SparkBenchmarkTest {
         .setOutputCol("features").transform(data));
     org.apache.spark.ml.regression.LinearRegressionModel mllibModel = new LinearRegression().setSolver("normal")
         .setRegParam(0).setLabelCol("y").setFeaturesCol("features").fit(assembled);
-    try (FileSystemModelStore store = ModelStore.open(dir.resolve("store"))) {
+    try (ModelStore store = ModelStore.open(dir.resolve("store"))) {
       store.publish("bench", model);
       ModelSource source = ModelSource.broadcast(spark, store, "bench");
       Supplier<double[]> maas = () -> new double[] {

@@ -3,7 +3,6 @@ package dev.maas.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.Lineage;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
@@ -36,7 +35,7 @@ class SparkDocsExampleTest {
     spark.range(0, 400, 1, 2).selectExpr("cast(50 + id * 0.37 % 90 as double) as area", "cast(1 + id % 6 as double) as rooms",
         "cast(1000 + 7.5 * (50 + id * 0.37 % 90) + 120 * (1 + id % 6) + sin(id) * 20 as double) as price")
         .createOrReplaceTempView("houses");
-    try (FileSystemModelStore store = ModelStore.open(models)) {
+    try (ModelStore store = ModelStore.open(models)) {
       LinearRegressionModel sales = LinearRegressionModel.of(3, new double[] {1, -2, 0.5}, List.of("a", "b", "c"));
       store.setAlias("sales", "production", store.publish("sales", sales).version());
       try (OnnxModel churn = OnnxModel.fromBytes(OnnxExporter.export(
@@ -49,7 +48,7 @@ class SparkDocsExampleTest {
         .selectExpr("id % 60 as tenure", "id * 1.5 as spend", "cast(id % 4 as int) as tickets");
 
     // --- docs/spark.md: Scoring a DataFrame
-    try (FileSystemModelStore store = ModelStore.open(models)) {
+    try (ModelStore store = ModelStore.open(models)) {
       ModelSource sales = ModelSource.broadcast(spark, store, "sales@production");
       Dataset<Row> scored = MaasSpark.predict(spark.table("orders"), sales);   // + column "prediction"
       scored.write().mode("overwrite").parquet(dir.resolve("orders-scored").toString());
@@ -57,7 +56,7 @@ class SparkDocsExampleTest {
     Row first = spark.read().parquet(dir.resolve("orders-scored").toString()).where("id = 7").first();
     assertThat(first.getDouble(first.fieldIndex("prediction"))).isEqualTo(3 + 3.5 - 2 * 7 + 0.5 * 1);
 
-    try (FileSystemModelStore store = ModelStore.open(models)) {
+    try (ModelStore store = ModelStore.open(models)) {
       ModelSource onnx = ModelSource.broadcast(spark, store, "churn:1");   // an ONNX graph: features [-1, 3] -> prediction
       ScoringOptions options = ScoringOptions.builder()
           .inputColumns("features", List.of("tenure", "spend", "tickets"))
@@ -84,14 +83,14 @@ class SparkDocsExampleTest {
     assertThat(model.coefficient(0)).isCloseTo(7.5, within(0.5));
 
     // --- docs/spark.md: Serving the trained model
-    try (FileSystemModelStore store = ModelStore.open(models)) {
+    try (ModelStore store = ModelStore.open(models)) {
       FitReport r = model.report().orElseThrow();
       ModelVersion v = store.publish("house-prices", model, PublishOptions.builder()
           .metrics(r.metrics()).parameters(r.parameters())
           .lineage(Lineage.of("spark:table houses", "", r.rowCount())).build());
       store.setAlias("house-prices", "production", v.version());
     }
-    try (FileSystemModelStore store = ModelStore.open(models)) {
+    try (ModelStore store = ModelStore.open(models)) {
       assertThat(store.get("house-prices@production").version()).isEqualTo(1);
       Dataset<Row> rescored = MaasSpark.predict(spark.table("houses"),
           ModelSource.broadcast(spark, store, "house-prices@production"));
