@@ -6,9 +6,11 @@ package dev.maas.linear;
  * centred sums of squares of every column. Columns are ordered as the design's working columns:
  * an optional intercept column of ones, the (shifted) features, then the (shifted) target.
  *
- * <p>Instances are mutable and used by one thread at a time.
+ * <p>Instances are mutable and used by one thread at a time. They are serializable so that parts of
+ * a fit can travel between machines ({@link PartitionedFit}).
  */
-final class QrAccumulator {
+final class QrAccumulator implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final int q;
   private final double[] r;
   private final double[] w = new double[4];
