@@ -50,7 +50,9 @@ public final class Render {
       "OnnxPredictBenchmark", new Comparison("ONNX predictor against raw OrtSession.run", "rawOrtSession",
           "MaaS ÷ raw near 1 means the adapter adds nothing"),
       "OnnxDjlBenchmark", new Comparison("MaaS against DJL's ONNX Runtime engine", "maasPredictor",
-          "djlPredictor ÷ maasPredictor above 1 means MaaS is faster"));
+          "djlPredictor ÷ maasPredictor above 1 means MaaS is faster"),
+      "TensorCopyBenchmark", new Comparison("Array-backed input: copying into the scratch buffer",
+          "floatBufferPut", "tensorCopyTo ÷ floatBufferPut is the adapter's copy against one bulk put"));
 
   /** A chart drawn from one class's results: x from a result, series name, which results. */
   record LineChart(String file, String className, String title, String xLabel, Function<JmhResult, Double> x,
