@@ -4,6 +4,7 @@ import dev.maas.FileSystemModelStore;
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
 import dev.maas.Predictor;
+import dev.maas.StoredModel;
 import dev.maas.Tensor;
 import dev.maas.onnx.OnnxExporter;
 import dev.maas.onnx.OnnxModel;
@@ -161,12 +162,12 @@ public class ModelBenchmark {
     FileSystemModelStore store = FileSystemModelStore.open(dir, formats(options));
     try {
       String ref = variant.startsWith(VERSION_PREFIX) ? variant.substring(VERSION_PREFIX.length()) : reference;
-      Model stored = store.open(ref);
+      StoredModel stored = store.open(ref);
       if (!variant.equals(ONNX_EXPORT)) {
         return new Opened(store, stored);
       }
-      try (Model linear = stored) {
-        if (!(linear instanceof AffineModel affine)) {
+      try (stored) {
+        if (!(stored.model() instanceof AffineModel affine)) {
           throw new InvalidInputException(reference + " cannot be exported to ONNX: only linear (affine) models"
               + " can");
         }
