@@ -33,7 +33,6 @@ public final class BenchOptions {
   private final Path store;
   private final String reference;
   private final List<Integer> batches;
-  private final boolean batchesGiven;
   private final List<Integer> threads;
   private final List<Integer> intraOpThreads;
   private final List<OnnxOptions.OptimizationLevel> optimizationLevels;
@@ -48,7 +47,6 @@ public final class BenchOptions {
     store = b.store;
     reference = b.reference;
     batches = b.batches;
-    batchesGiven = b.batchesGiven;
     threads = b.threads;
     intraOpThreads = b.intraOpThreads;
     optimizationLevels = b.optimizationLevels;
@@ -78,11 +76,6 @@ public final class BenchOptions {
   /** Batch sizes: the size of each input's dynamic first dimension (default [1]). */
   public List<Integer> batches() {
     return batches;
-  }
-
-  /** Whether the batch sizes were set rather than left at the default. */
-  boolean batchesGiven() {
-    return batchesGiven;
   }
 
   /** Benchmark threads calling the one shared predictor at once (default [1]). */
