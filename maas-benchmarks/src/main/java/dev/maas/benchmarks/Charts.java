@@ -3,8 +3,11 @@ package dev.maas.benchmarks;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -57,16 +60,10 @@ final class Charts {
     }
     plot.setRenderer(renderer);
     if (logX) {
-      LogAxis axis = new LogAxis(xLabel);
-      axis.setBase(10);
-      axis.setStandardTickUnits(NumberAxis.createStandardTickUnits());
-      plot.setDomainAxis(axis);
+      plot.setDomainAxis(logAxis(xLabel));
     }
     if (logY) {
-      LogAxis axis = new LogAxis(unit);
-      axis.setBase(10);
-      axis.setStandardTickUnits(NumberAxis.createStandardTickUnits());
-      plot.setRangeAxis(axis);
+      plot.setRangeAxis(logAxis(unit));
     }
     style(chart);
     plot.setBackgroundPaint(Color.WHITE);
@@ -94,6 +91,16 @@ final class Charts {
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     style(chart);
     ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+  }
+
+  /** A base-10 logarithmic axis with ticks at powers of ten, labelled as plain numbers. */
+  private static LogAxis logAxis(String label) {
+    LogAxis axis = new LogAxis(label);
+    axis.setBase(10);
+    axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    axis.setNumberFormatOverride(new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    axis.setMinorTickMarksVisible(true);
+    return axis;
   }
 
   private static void style(JFreeChart chart) {
