@@ -12,17 +12,20 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Least-squares fit time of {@link LinearRegressionTrainer} (TSQR on all cores, with intercept)
  * against commons-math3's {@code OLSMultipleLinearRegression} (Householder QR) and EJML's own
- * Householder QR least-squares solve, on the same Gaussian data with an intercept column. The data
+ * Householder QR least-squares solve, on the same Gaussian data with an intercept column, MaaS once
+ * on all cores and once on one thread (the peers are single-threaded). The data
  * are built once per trial in each library's input form, so the timings cover the fit, plus the
  * copy each library makes of its input.
  *
@@ -32,6 +35,8 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgs = {"-Xms12g", "-Xmx12g"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class LinearFitBenchmark {
   /** Rows. */
   @Param({"10000", "1000000"})
@@ -46,6 +51,7 @@ public class LinearFitBenchmark {
   private DMatrixRMaj ejmlA;
   private DMatrixRMaj ejmlB;
   private LinearRegressionTrainer trainer;
+  private LinearRegressionTrainer singleThreadTrainer;
 
   /** Builds the data: x ~ N(j, 1 + j/8), y = 1 + Σ x_j / (j + 1) + N(0, 1). */
   @Setup(Level.Trial)
@@ -67,12 +73,19 @@ public class LinearFitBenchmark {
       ejmlB.unsafe_set(i, 0, y[i]);
     }
     trainer = LinearRegressionTrainer.ordinaryLeastSquares();
+    singleThreadTrainer = LinearRegressionTrainer.builder().parallelism(1).build();
   }
 
   /** MaaS: TSQR over row blocks on all cores, statistics included. */
   @Benchmark
   public LinearRegressionModel maas() {
     return trainer.fit(x, y);
+  }
+
+  /** MaaS on one thread: the same TSQR, blocks folded one after another. */
+  @Benchmark
+  public LinearRegressionModel maasSingleThread() {
+    return singleThreadTrainer.fit(x, y);
   }
 
   /** commons-math3 OLSMultipleLinearRegression: copy into its matrix, Householder QR, solve. */

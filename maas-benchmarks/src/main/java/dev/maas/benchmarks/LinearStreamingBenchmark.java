@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 2)
 public class LinearStreamingBenchmark {
   /** Rows in the file. */
-  @Param({"10000000"})
+  @Param({"100000", "10000000"})
   public int rows;
 
   private Path file;

@@ -44,7 +44,7 @@ public class OnnxPredictBenchmark {
   @Param({"tiny", "mlp"})
   String model;
 
-  @Param({"1", "64"})
+  @Param({"1", "8", "64", "512"})
   int batch;
 
   private OnnxModel maas;

@@ -1,0 +1,166 @@
+package dev.maas.cli;
+
+import dev.maas.bench.BenchOptions;
+import dev.maas.bench.BenchReport;
+import dev.maas.bench.ModelBench;
+import dev.maas.onnx.OnnxOptions;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code maas bench REF --store DIR}: benchmarks a stored model with JMH (forked JVMs, seeded
+ * inputs from its signature) for every combination of the settings given, and prints latency,
+ * throughput and allocation per setting, the best setting, and variant comparisons.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark a stored model with JMH for every combination of the settings given.")
+final class BenchCommand implements Callable<Integer> {
+  private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m)");
+  private static final Pattern DIM = Pattern.compile("(.+):([0-9]+)=([0-9]+)");
+
+  @Mixin StoreOptions store;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "REF", description = "name, name:VERSION or name@ALIAS")
+  String reference;
+
+  @Option(names = "--batch", split = ",", paramLabel = "N[,N...]",
+      description = "Sizes of the inputs' dynamic first dimension (default 1).")
+  List<Integer> batches;
+
+  @Option(names = "--threads", split = ",", paramLabel = "N[,N...]",
+      description = "Threads calling the model at once (default 1).")
+  List<Integer> threads;
+
+  @Option(names = "--intra-op-threads", split = ",", paramLabel = "N[,N...]",
+      description = "ONNX Runtime intra-op threads (default: the model's own setting).")
+  List<Integer> intraOpThreads;
+
+  @Option(names = "--optimization", split = ",", paramLabel = "LEVEL[,LEVEL...]",
+      description = "ONNX Runtime graph optimisation: disabled, basic, extended, all (default: the model's own).")
+  List<String> optimization;
+
+  @Option(names = "--compare", split = ",", paramLabel = "VARIANT[,VARIANT...]",
+      description = "Also measure: onnx-export (a linear model's ONNX export), optimized (the version maas optimize"
+          + " made from this one).")
+  List<String> compare;
+
+  @Option(names = "--time", defaultValue = "10s", paramLabel = "DURATION",
+      description = "Time per setting, a third warming up (e.g. 500ms, 10s, 2m). Default: ${DEFAULT-VALUE}.")
+  String time;
+
+  @Option(names = "--forks", defaultValue = "1", paramLabel = "N", description = "JMH forks per setting.")
+  int forks;
+
+  @Option(names = "--dim", paramLabel = "INPUT:AXIS=N",
+      description = "Size of a dynamic dimension other than the batch; repeatable.")
+  List<String> dims;
+
+  @Option(names = "--input-file", paramLabel = "REQUEST.json",
+      description = "Send this Open Inference Protocol request's inputs instead of generated ones.")
+  Path inputFile;
+
+  @Option(names = "--seed", defaultValue = "7", paramLabel = "N", description = "Seed of the generated inputs.")
+  long seed;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write JMH's raw results as JSON.")
+  Path json;
+
+  @Option(names = "--quiet", description = "Do not show JMH's progress on stderr.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    BenchOptions.Builder b = BenchOptions.builder(store.directory, reference)
+        .timePerSetting(duration(time)).forks(forks).seed(seed);
+    if (batches != null) {
+      b.batches(batches);
+    }
+    if (threads != null) {
+      b.threads(threads);
+    }
+    if (intraOpThreads != null) {
+      b.intraOpThreads(intraOpThreads);
+    }
+    if (optimization != null) {
+      List<OnnxOptions.OptimizationLevel> levels = new ArrayList<>();
+      for (String level : optimization) {
+        levels.add(enumValue(OnnxOptions.OptimizationLevel.class, level, "--optimization"));
+      }
+      b.optimizationLevels(levels);
+    }
+    if (compare != null) {
+      Set<BenchOptions.Variant> variants = EnumSet.noneOf(BenchOptions.Variant.class);
+      for (String v : compare) {
+        variants.add(enumValue(BenchOptions.Variant.class, v, "--compare"));
+      }
+      b.variants(variants);
+    }
+    if (dims != null) {
+      for (String d : dims) {
+        Matcher m = DIM.matcher(d.trim());
+        if (!m.matches()) {
+          throw new IllegalArgumentException("--dim wants INPUT:AXIS=N, got '" + d + "'");
+        }
+        b.dim(m.group(1), Integer.parseInt(m.group(2)), Long.parseLong(m.group(3)));
+      }
+    }
+    if (inputFile != null) {
+      b.inputFile(inputFile);
+    }
+    PrintStream progress = quiet ? new PrintStream(OutputStream.nullOutputStream()) : System.err;
+    BenchReport report = ModelBench.run(b.build(), progress);
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(report.format());
+    out.flush();
+    if (json != null) {
+      report.writeJson(json);
+      out.println("JMH results: " + json);
+      out.flush();
+    }
+    return 0;
+  }
+
+  private static Duration duration(String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--time wants a duration such as 500ms, 10s or 2m, got '" + text + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      default -> Duration.ofMinutes(n);
+    };
+  }
+
+  private static <E extends Enum<E>> E enumValue(Class<E> type, String text, String option) {
+    String name = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equals(name)) {
+        return e;
+      }
+    }
+    List<String> allowed = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+    throw new IllegalArgumentException(option + ": unknown value '" + text + "' (one of " + allowed + ")");
+  }
+}
