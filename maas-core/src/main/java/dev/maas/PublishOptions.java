@@ -20,6 +20,7 @@ public final class PublishOptions {
   private final Map<String, String> tags;
   private final Lineage lineage;
   private final Optional<String> format;
+  private final Optional<Background> background;
 
   private PublishOptions(Builder b) {
     this.description = b.description;
@@ -28,6 +29,7 @@ public final class PublishOptions {
     this.tags = Map.copyOf(b.tags);
     this.lineage = b.lineage;
     this.format = Optional.ofNullable(b.format);
+    this.background = Optional.ofNullable(b.background);
   }
 
   /** Options with nothing recorded but what the store fills in itself. */
@@ -70,6 +72,14 @@ public final class PublishOptions {
     return format;
   }
 
+  /**
+   * The background data set stored with the version (as file {@link Background#FILE_NAME},
+   * checksummed like the artifact), which explanations use when none is given; empty for none.
+   */
+  public Optional<Background> background() {
+    return background;
+  }
+
   /** Collects publish options; each setter checks its argument at once. */
   public static final class Builder {
     private String description = "";
@@ -78,6 +88,7 @@ public final class PublishOptions {
     private final Map<String, String> tags = new LinkedHashMap<>();
     private Lineage lineage = Lineage.UNKNOWN;
     private String format;
+    private Background background;
 
     private Builder() {}
 
@@ -141,6 +152,12 @@ public final class PublishOptions {
         throw new IllegalArgumentException("format must not be empty");
       }
       this.format = format;
+      return this;
+    }
+
+    /** Stores {@code background} with the version, for explanations. */
+    public Builder background(Background background) {
+      this.background = Objects.requireNonNull(background, "background");
       return this;
     }
 
