@@ -7,6 +7,7 @@ import dev.maas.Predictor;
 import dev.maas.Tensor;
 import dev.maas.TensorSpec;
 import dev.maas.spi.AffineModel;
+import dev.maas.spi.ExactShapleyModel;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ import java.util.Set;
  *
  * <p>Instances are immutable (but for being closed) and thread-safe.
  */
-public final class LinearRegressionModel implements AffineModel {
+public final class LinearRegressionModel implements AffineModel, ExactShapleyModel {
   /** The name of the model's input. */
   public static final String INPUT = "features";
   /** The name of the model's output. */
@@ -102,6 +103,12 @@ public final class LinearRegressionModel implements AffineModel {
   @Override
   public double intercept() {
     return intercept;
+  }
+
+  /** Exactly {@code coefficient[j] × (x[j] − mean of background column j)}; see {@link ExactShapleyModel}. */
+  @Override
+  public double[][] shapleyValues(double[][] rows, double[][] background) {
+    return LinearShapley.values(coefficients, rows, background);
   }
 
   /** The feature names, one per input column. */
