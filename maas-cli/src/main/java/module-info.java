@@ -4,6 +4,9 @@ module dev.maas.cli {
   requires dev.maas.onnx;
   requires dev.maas.linear;
   requires info.picocli;
+  requires com.fasterxml.jackson.core;
+  requires org.jfree.jfreechart;
+  requires java.desktop;
 
   opens dev.maas.cli to info.picocli;
 }
