@@ -19,6 +19,8 @@ final class CoalitionEvaluator {
   private final int p;
   private final int columns;
   private final double[][] background;
+  /** The background in FP32, for FP32 models; null for FP64 ones. */
+  private final float[][] backgroundFloats;
   private final int batchRows;
 
   CoalitionEvaluator(Predictor predictor, TensorSpec input, String output, int p, int columns,
@@ -30,6 +32,14 @@ final class CoalitionEvaluator {
     this.columns = columns;
     this.background = background;
     this.batchRows = batchRows;
+    if (input.dataType() == DataType.FP64) {
+      this.backgroundFloats = null;
+    } else {
+      this.backgroundFloats = new float[background.length][];
+      for (int b = 0; b < background.length; b++) {
+        backgroundFloats[b] = toFloats(background[b]);
+      }
+    }
   }
 
   /**
@@ -49,10 +59,15 @@ final class CoalitionEvaluator {
     int slot = 0;
     for (int r = 0; r < n; r++) {
       double[] x = rows[r];
+      float[] xf = backgroundFloats == null ? null : toFloats(x);
       for (int k = 0; k < c; k++) {
         int[] members = coalitions[k];
         for (int b = 0; b < m; b++) {
-          buffer.put(slot, background[b], x, members);
+          if (xf == null) {
+            buffer.put(slot, background[b], x, members);
+          } else {
+            buffer.put(slot, backgroundFloats[b], xf, members);
+          }
           if (++slot == batch) {
             accumulate(buffer.run(slot), start, slot, sums, c, m);
             start += slot;
@@ -110,16 +125,42 @@ final class CoalitionEvaluator {
     return out;
   }
 
+  /**
+   * Adds the outputs of {@code count} hybrid rows, the ones starting at flat position {@code start}
+   * of the (row, coalition, background row) order, to their (row, coalition) sums.
+   */
   private void accumulate(double[] values, long start, int count, double[][] sums, int c, int m) {
     long perRow = (long) c * m;
-    for (int s = 0; s < count; s++) {
-      long flat = start + s;
-      int r = (int) (flat / perRow);
-      int k = (int) ((flat % perRow) / m);
+    int r = (int) (start / perRow);
+    long within = start % perRow;
+    int k = (int) (within / m);
+    int b = (int) (within % m);
+    int s = 0;
+    while (s < count) {
       double[] target = sums[r];
-      int base = k * columns;
-      for (int col = 0; col < columns; col++) {
-        target[base + col] += values[s * columns + col];
+      int take = Math.min(m - b, count - s);
+      if (columns == 1) {
+        double sum = target[k];
+        for (int i = s; i < s + take; i++) {
+          sum += values[i];
+        }
+        target[k] = sum;
+      } else {
+        int base = k * columns;
+        for (int i = s; i < s + take; i++) {
+          for (int col = 0; col < columns; col++) {
+            target[base + col] += values[i * columns + col];
+          }
+        }
+      }
+      s += take;
+      b += take;
+      if (b == m) {
+        b = 0;
+        if (++k == c) {
+          k = 0;
+          r++;
+        }
       }
     }
   }
@@ -153,6 +194,15 @@ final class CoalitionEvaluator {
             floats[offset + j] = (float) x[j];
           }
         }
+      }
+    }
+
+    /** Writes FP32 row {@code from} at {@code slot}, with the features in {@code members} taken from {@code x}. */
+    void put(int slot, float[] from, float[] x, int[] members) {
+      int offset = slot * p;
+      System.arraycopy(from, 0, floats, offset, p);
+      for (int j : members) {
+        floats[offset + j] = x[j];
       }
     }
 

@@ -103,9 +103,10 @@ final class WaterfallChart {
     Number[][] ends = new Number[1][bars];
     double level = e.baseValue(column);
     for (int b = bars - 1; b >= 0; b--) {
-      starts[0][b] = level;
+      double from = level;
       level += values[b];
-      ends[0][b] = level;
+      starts[0][b] = Math.min(from, level);
+      ends[0][b] = Math.max(from, level);
     }
     DefaultIntervalCategoryDataset data = new DefaultIntervalCategoryDataset(new Comparable<?>[] {"attribution"},
         labels, starts, ends);
@@ -121,11 +122,14 @@ final class WaterfallChart {
     renderer.setShadowVisible(false);
     renderer.setDrawBarOutline(false);
     renderer.setItemMargin(0);
+    renderer.setIncludeBaseInRange(false);
     CategoryAxis categories = new CategoryAxis();
     categories.setMaximumCategoryLabelWidthRatio(0.4f);
     categories.setCategoryMargin(0.25);
     NumberAxis axis = new NumberAxis("model output");
     axis.setAutoRangeIncludesZero(false);
+    axis.setLowerMargin(0.12);
+    axis.setUpperMargin(0.12);
     CategoryPlot plot = new CategoryPlot(data, categories, axis, renderer);
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     plot.setBackgroundPaint(Color.WHITE);
@@ -146,6 +150,7 @@ final class WaterfallChart {
         new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
     m.setLabel(label);
     m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    m.setLabelBackgroundColor(new Color(255, 255, 255, 0));
     m.setLabelAnchor(anchor);
     m.setLabelTextAnchor(text);
     return m;
