@@ -18,19 +18,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code maas explain}, run in real child processes against a store that {@code maas train} filled. */
 class ExplainCommandTest {
-  @TempDir Path dir;
-  private Path store;
-  private Path data;
+  @TempDir static Path dir;
+  private static Path store;
+  private static Path data;
 
-  /** y = 1 + 2a − 3b + small deterministic noise, 40 rows, and a column the model does not use. */
-  @BeforeEach
-  void train() throws IOException {
+  /** y = 1 + 2a − 3b + small deterministic noise, 40 rows, and a column the model does not use; trained once. */
+  @BeforeAll
+  static void train() throws IOException {
     StringBuilder csv = new StringBuilder("a,b,note,y\n");
     for (int i = 0; i < 40; i++) {
       double a = i * 0.5;
@@ -46,13 +46,13 @@ class ExplainCommandTest {
     assertThat(trained.exitCode()).as(trained.stderr()).isZero();
   }
 
-  private Path write(String name, String content) throws IOException {
+  private static Path write(String name, String content) throws IOException {
     Path file = dir.resolve(name);
     Files.writeString(file, content);
     return file;
   }
 
-  private CliProcess.Result explain(String... args) {
+  private static CliProcess.Result explain(String... args) {
     List<String> all = new ArrayList<>(List.of("explain"));
     all.addAll(List.of(args));
     all.addAll(List.of("--store", store.toString()));
@@ -61,7 +61,7 @@ class ExplainCommandTest {
 
   @Test
   void explain_json_followsTheContractWithStoredBackground() throws IOException {
-    Path input = write("input.csv", "b,extra,a\n2,9,3\n-1,9,7.5\n0,0,9.75\n");
+    Path input = write("input1.csv", "b,extra,a\n2,9,3\n-1,9,7.5\n0,0,9.75\n");
     CliProcess.Result r = explain("house", "--input", input.toString(), "--json");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stderr()).isEmpty();
@@ -102,7 +102,7 @@ class ExplainCommandTest {
 
   @Test
   void explain_table_sortsByContributionWithBars() throws IOException {
-    Path input = write("input.csv", "a,b\n9,4\n");
+    Path input = write("input2.csv", "a,b\n9,4\n");
     CliProcess.Result r = explain("house", "--input", input.toString());
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     String out = r.stdout();
@@ -117,7 +117,7 @@ class ExplainCommandTest {
 
   @Test
   void explain_plot_writesWaterfallPng() throws IOException {
-    Path input = write("input.csv", "a,b\n3,4\n12,-2\n");
+    Path input = write("input3.csv", "a,b\n3,4\n12,-2\n");
     Path png = dir.resolve("why.png");
     CliProcess.Result r = explain("house", "--input", input.toString(), "--plot", png.toString());
     assertThat(r.exitCode()).as(r.stderr()).isZero();
@@ -137,8 +137,8 @@ class ExplainCommandTest {
 
   @Test
   void explain_givenBackground_usesIt() throws IOException {
-    Path input = write("input.csv", "a,b\n3,4\n");
-    Path background = write("bg.csv", "a,b\n0,0\n");
+    Path input = write("input4.csv", "a,b\n3,4\n");
+    Path background = write("bg1.csv", "a,b\n0,0\n");
     CliProcess.Result r = explain("house", "--input", input.toString(), "--background", background.toString(),
         "--json");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
@@ -154,22 +154,22 @@ class ExplainCommandTest {
 
   @Test
   void explain_badInput_failsWithOneLineMessages() throws IOException {
-    Path input = write("input.csv", "a,b\n3,4\n");
+    Path input = write("input5.csv", "a,b\n3,4\n");
     CliProcess.Result noBackground = CliProcess.run(dir, "train", "--data", data.toString(), "--target", "y",
         "--features", "a,b", "--store", store.toString(), "--name", "bare", "--background-rows", "0");
     assertThat(noBackground.exitCode()).as(noBackground.stderr()).isZero();
     assertFails(explain("bare", "--input", input.toString()),
         "maas: bare:1 has no stored background; pass one with --background FILE.csv");
-    assertFails(explain("house", "--input", write("missing.csv", "a,c\n1,2\n").toString()),
-        "maas: " + dir.resolve("missing.csv") + ": no column 'b' (needed: a, b; the file has: a, c)");
-    assertFails(explain("house", "--input", write("nan.csv", "a,b\n1,NaN\n").toString()),
-        "maas: " + dir.resolve("nan.csv") + " line 2, column 'b': 'NaN' is not a finite number");
+    assertFails(explain("house", "--input", write("missing1.csv", "a,c\n1,2\n").toString()),
+        "maas: " + dir.resolve("missing1.csv") + ": no column 'b' (needed: a, b; the file has: a, c)");
+    assertFails(explain("house", "--input", write("nan1.csv", "a,b\n1,NaN\n").toString()),
+        "maas: " + dir.resolve("nan1.csv") + " line 2, column 'b': 'NaN' is not a finite number");
     assertFails(explain("house", "--input", input.toString(), "--background",
-        write("empty.csv", "a,b\n").toString()),
+        write("empty1.csv", "a,b\n").toString()),
         "maas: background: no rows; an explanation needs at least one background row");
     assertFails(explain("house", "--input", input.toString(), "--background",
-        write("wrong.csv", "a,z\n1,2\n").toString()),
-        "maas: " + dir.resolve("wrong.csv") + ": no column 'b' (needed: a, b; the file has: a, z)");
+        write("wrong1.csv", "a,z\n1,2\n").toString()),
+        "maas: " + dir.resolve("wrong1.csv") + ": no column 'b' (needed: a, b; the file has: a, z)");
     assertFails(explain("house", "--input", input.toString(), "--column", "1"),
         "maas: --column 1 is out of range: output 'prediction' has 1 column");
     CliProcess.Result unknown = explain("nobody", "--input", input.toString());
@@ -190,8 +190,8 @@ class ExplainCommandTest {
     CliProcess.Result imported = CliProcess.run(dir, "import", onnx.toString(), "--name", "cls", "--store",
         store.toString());
     assertThat(imported.exitCode()).as(imported.stderr()).isZero();
-    Path input = write("input.csv", "u,v\n1,2\n");
-    Path background = write("bg.csv", "u,v\n0,0\n1,1\n-1,0.5\n");
+    Path input = write("input6.csv", "u,v\n1,2\n");
+    Path background = write("bg2.csv", "u,v\n0,0\n1,1\n-1,0.5\n");
     assertFails(explain("cls", "--input", input.toString()),
         "maas: cls:1 has no stored background; pass one with --background FILE.csv");
     assertFails(explain("cls", "--input", input.toString(), "--background", background.toString()),
