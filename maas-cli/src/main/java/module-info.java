@@ -5,6 +5,9 @@ module dev.maas.cli {
   requires dev.maas.linear;
   requires dev.maas.bench;
   requires info.picocli;
+  requires com.fasterxml.jackson.core;
+  requires org.jfree.jfreechart;
+  requires java.desktop;
 
   opens dev.maas.cli to info.picocli;
 }

@@ -100,6 +100,11 @@ abstract class AbstractModelStore implements ModelStore {
         throw new StoreException("format '" + format.name() + "' failed to write model '" + name + "': " + e, e,
             MaasException.Context.ofModel(ModelReference.latest(name)));
       }
+      if (options.background().isPresent()) {
+        try (java.io.OutputStream out = staging.writer().create(Background.FILE_NAME)) {
+          out.write(options.background().get().toJson());
+        }
+      }
       Map<String, String> files = staging.digests();
       if (files.isEmpty()) {
         throw new StoreException("format '" + format.name() + "' wrote no files for model '" + name + "'");
@@ -202,6 +207,31 @@ abstract class AbstractModelStore implements ModelStore {
             + " was altered: SHA-256 " + actual + ", recorded " + file.getValue(), null, context);
       }
     }
+  }
+
+  /** The content of file {@code fileName} of {@code version}, checked against its recorded SHA-256. */
+  final byte[] readVerifiedFile(ModelVersion version, String fileName) {
+    ensureOpen();
+    String recorded = version.files().get(fileName);
+    if (recorded == null) {
+      throw new IntegrityException(version.reference() + ": no file '" + fileName + "' is recorded");
+    }
+    ArtifactReader reader = reader(version);
+    byte[] content;
+    try {
+      content = reader.readAllBytes(fileName);
+    } catch (NoSuchFileException e) {
+      throw new IntegrityException(version.reference() + ": file '" + fileName + "' is missing from "
+          + reader.location());
+    } catch (IOException e) {
+      throw new IntegrityException(version.reference() + ": cannot read file '" + fileName + "': " + e, e);
+    }
+    String actual = Sha256.of(content);
+    if (!actual.equals(recorded)) {
+      throw new IntegrityException(version.reference() + ": file '" + fileName + "' in " + reader.location()
+          + " was altered: SHA-256 " + actual + ", recorded " + recorded);
+    }
+    return content;
   }
 
   @Override

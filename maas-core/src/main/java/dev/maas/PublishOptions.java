@@ -21,6 +21,7 @@ public final class PublishOptions {
   private final Map<String, String> tags;
   private final Lineage lineage;
   private final Optional<String> format;
+  private final Optional<Background> background;
 
   private PublishOptions(Builder b) {
     this.description = b.description;
@@ -29,6 +30,7 @@ public final class PublishOptions {
     this.tags = Map.copyOf(b.tags);
     this.lineage = b.lineage;
     this.format = Optional.ofNullable(b.format);
+    this.background = Optional.ofNullable(b.background);
   }
 
   /** Options with nothing recorded but what the store fills in itself. */
@@ -71,28 +73,37 @@ public final class PublishOptions {
     return format;
   }
 
+  /**
+   * The background data set stored with the version (as file {@link Background#FILE_NAME},
+   * checksummed like the artifact), which explanations use when none is given; empty for none.
+   */
+  public Optional<Background> background() {
+    return background;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PublishOptions other && description.equals(other.description)
         && metrics.equals(other.metrics) && parameters.equals(other.parameters) && tags.equals(other.tags)
-        && lineage.equals(other.lineage) && format.equals(other.format);
+        && lineage.equals(other.lineage) && format.equals(other.format) && background.equals(other.background);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(description, metrics, parameters, tags, lineage, format);
+    return Objects.hash(description, metrics, parameters, tags, lineage, format, background);
   }
 
   @Override
   public String toString() {
     return "PublishOptions[description=" + description + ", metrics=" + new java.util.TreeMap<>(metrics)
         + ", parameters=" + new java.util.TreeMap<>(parameters) + ", tags=" + new java.util.TreeMap<>(tags)
-        + ", lineage=" + lineage + ", format=" + format.orElse("any") + "]";
+        + ", lineage=" + lineage + ", format=" + format.orElse("any")
+        + ", background=" + background.map(b -> b.rowCount() + " rows").orElse("none") + "]";
   }
 
   /**
    * Collects publish options; each setter checks its argument at once. Setting the description,
-   * lineage or format twice is a mistake and throws; a metric, parameter or tag recorded again
+   * lineage, format or background twice is a mistake and throws; a metric, parameter or tag recorded again
    * replaces the earlier value (merging maps is common).
    */
   public static final class Builder {
@@ -103,6 +114,7 @@ public final class PublishOptions {
     private Lineage lineage = Lineage.UNKNOWN;
     private String format;
     private final java.util.Set<String> set = new java.util.HashSet<>();
+    private Background background;
 
     private Builder() {}
 
@@ -175,6 +187,13 @@ public final class PublishOptions {
         throw new InvalidInputException("format must not be empty");
       }
       this.format = format;
+      return this;
+    }
+
+    /** Stores {@code background} with the version, for explanations. */
+    public Builder background(Background background) {
+      once("background");
+      this.background = Objects.requireNonNull(background, "background");
       return this;
     }
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       InferCommand.class,
       OptimizeCommand.class,
       BenchCommand.class,
+      ExplainCommand.class,
     })
 final class MaasCommand {
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,5 +1,6 @@
 package dev.maas.cli;
 
+import dev.maas.Background;
 import dev.maas.Lineage;
 import dev.maas.ModelReference;
 import dev.maas.ModelStore;
@@ -62,9 +63,21 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
+  @Option(names = "--background-rows", defaultValue = "100", paramLabel = "N",
+      description = "Training rows sampled (seeded) and stored with the version for explanations; 0 for none"
+          + " (default ${DEFAULT-VALUE}).")
+  int backgroundRows;
+
+  @Option(names = "--background-seed", defaultValue = "0", paramLabel = "SEED",
+      description = "Seed of the background sample (default ${DEFAULT-VALUE}).")
+  long backgroundSeed;
+
   @Override
   public Integer call() throws IOException {
     ModelReference.requireValidName(name, "model name");
+    if (backgroundRows < 0) {
+      throw new IllegalArgumentException("--background-rows must be 0 or more, got " + backgroundRows);
+    }
     LinearRegressionTrainer.Builder builder = LinearRegressionTrainer.builder()
         .intercept(!noIntercept).ridge(ridge).standardize(standardize);
     if (features != null && !features.isEmpty()) {
@@ -81,6 +94,11 @@ final class TrainCommand implements Callable<Integer> {
         .lineage(Lineage.ofFile(data, report.rowCount()));
     if (weightColumn != null) {
       options.parameter("weights", weightColumn);
+    }
+    if (backgroundRows > 0) {
+      Background.Sampler sampler = Background.sampler(model.featureNames(), backgroundRows, backgroundSeed);
+      CsvColumns.forEachRow(data, model.featureNames(), sampler::add);
+      options.background(sampler.build());
     }
     ModelVersion version;
     try (ModelStore modelStore = store.open()) {

@@ -9,6 +9,7 @@ import dev.maas.Tensor;
 import dev.maas.TensorSpec;
 import dev.maas.spi.AbstractModel;
 import dev.maas.spi.AffineModel;
+import dev.maas.spi.ExactShapleyModel;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,7 +38,7 @@ import java.util.Set;
  *
  * <p>Instances are immutable (but for being closed) and thread-safe.
  */
-public final class LinearRegressionModel extends AbstractModel implements AffineModel {
+public final class LinearRegressionModel extends AbstractModel implements AffineModel, ExactShapleyModel {
   /** The name of the model's input. */
   public static final String INPUT = "features";
   /** The name of the model's output. */
@@ -197,6 +198,12 @@ public final class LinearRegressionModel extends AbstractModel implements Affine
   @Override
   public double intercept() {
     return intercept;
+  }
+
+  /** Exactly {@code coefficient[j] × (x[j] − mean of background column j)}; see {@link ExactShapleyModel}. */
+  @Override
+  public double[][] shapleyValues(double[][] rows, double[][] background) {
+    return LinearShapley.values(coefficients, rows, background);
   }
 
   /** The feature names, one per input column. */
