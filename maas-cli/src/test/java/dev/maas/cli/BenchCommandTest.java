@@ -3,7 +3,6 @@ package dev.maas.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maas.DataType;
-import dev.maas.FileSystemModelStore;
 import dev.maas.ModelStore;
 import dev.maas.linear.LinearRegressionModel;
 import dev.maas.onnx.OnnxGraph;
@@ -36,7 +35,7 @@ class BenchCommandTest {
   @BeforeEach
   void publishModels() {
     store = dir.resolve("store");
-    try (FileSystemModelStore s = ModelStore.open(store)) {
+    try (ModelStore s = ModelStore.open(store)) {
       s.publish("lin", LinearRegressionModel.of(0.5, new double[] {1, -2, 3}, List.of("a", "b", "c")));
       byte[] text = OnnxGraph.builder("text").input("s", DataType.BYTES, "batch")
           .node("Identity", List.of("s"), List.of("t")).output("t", DataType.BYTES, "batch").build().toByteArray();

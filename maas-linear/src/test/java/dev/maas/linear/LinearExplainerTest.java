@@ -7,7 +7,6 @@ import dev.maas.Background;
 import dev.maas.ExplainMethod;
 import dev.maas.Explainer;
 import dev.maas.Explanation;
-import dev.maas.FileSystemModelStore;
 import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
@@ -103,7 +102,7 @@ class LinearExplainerTest {
       sampler.add(row);
     }
     Background background = sampler.build();
-    try (FileSystemModelStore store = ModelStore.open(root)) {
+    try (ModelStore store = ModelStore.open(root)) {
       ModelVersion version = store.publish("lin", model, PublishOptions.builder().background(background).build());
       Background stored = Background.stored(store, version).orElseThrow();
       assertThat(stored.rowCount()).isEqualTo(20);
