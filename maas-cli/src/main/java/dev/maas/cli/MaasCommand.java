@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       InferCommand.class,
       OptimizeCommand.class,
+      ServeCommand.class,
     })
 final class MaasCommand {
   static final class Version implements CommandLine.IVersionProvider {

@@ -96,7 +96,8 @@ final class Codec {
     } catch (JsonProcessingException e) {
       throw malformed("inference request", e);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // the input is in memory: any failure to read it is in its bytes (not UTF-8, say)
+      throw new InvalidInputException("unreadable inference request: the body is not UTF-8 JSON", e);
     }
   }
 
@@ -130,7 +131,8 @@ final class Codec {
     } catch (JsonProcessingException e) {
       throw malformed("inference response", e);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // the input is in memory: any failure to read it is in its bytes (not UTF-8, say)
+      throw new InvalidInputException("unreadable inference response: the body is not UTF-8 JSON", e);
     }
   }
 

@@ -1,8 +1,12 @@
 package dev.maas.http;
 
+import dev.maas.DeadlineExceededException;
 import dev.maas.InvalidInputException;
-import dev.maas.MaasException;
+import dev.maas.ModelClosedException;
 import dev.maas.ModelNotFoundException;
+import dev.maas.OverloadedException;
+import dev.maas.PredictionException;
+import java.time.Duration;
 import java.util.OptionalInt;
 
 /**
@@ -62,21 +66,28 @@ final class HttpError extends RuntimeException {
       return e;
     }
     if (failure instanceof InvalidInputException e) {
-      return badRequest(e.getMessage());
+      return badRequest(e.publicMessage());
     }
     if (failure instanceof ModelNotFoundException e) {
-      return notFound(e.getMessage());
+      return notFound(e.publicMessage());
     }
-    String type = failure.getClass().getSimpleName();
-    if (failure instanceof MaasException && type.equals("OverloadedException")) {
-      return overloaded(429, "the model is overloaded; retry later");
+    if (failure instanceof DeadlineExceededException e) {
+      return new HttpError(503, e.publicMessage(), seconds(e.retryAfter()));
     }
-    if (failure instanceof MaasException && type.equals("ModelClosedException")) {
+    if (failure instanceof OverloadedException e) {
+      return new HttpError(429, e.publicMessage(), seconds(e.retryAfter()));
+    }
+    if (failure instanceof ModelClosedException) {
       return overloaded(503, "the model is being replaced; retry");
     }
-    if (failure instanceof MaasException && type.equals("PredictionException")) {
-      return new HttpError(500, "the model failed on this request");
+    if (failure instanceof PredictionException e) {
+      return new HttpError(500, "the model failed on this request: " + e.publicMessage());
     }
     return new HttpError(500, "internal error");
+  }
+
+  private static OptionalInt seconds(Duration retryAfter) {
+    long s = (retryAfter.toMillis() + 999) / 1000;
+    return OptionalInt.of((int) Math.max(1, Math.min(s, 3600)));
   }
 }

@@ -42,6 +42,19 @@ public final class InferenceJson {
     return Codec.DEFAULT.readRequest(json, json.length, json.length);
   }
 
+  /**
+   * Reads a request that uses the binary tensor data extension: the JSON is {@code body[0,
+   * jsonLength)} (the value of the {@code Inference-Header-Content-Length} header), followed by the
+   * data of the inputs that have a {@code binary_data_size} parameter, in input order.
+   *
+   * @throws InvalidInputException if the JSON is not a well-formed request, or the binary sizes do
+   *     not add up to the body
+   */
+  public static InferenceRequest readRequest(byte[] body, int jsonLength) {
+    Objects.requireNonNull(body, "body");
+    return Codec.DEFAULT.readRequest(body, body.length, jsonLength);
+  }
+
   /** Reads an inference request from text; see {@link #readRequest(byte[])}. */
   public static InferenceRequest readRequest(String json) {
     return readRequest(json.getBytes(StandardCharsets.UTF_8));
@@ -110,6 +123,17 @@ public final class InferenceJson {
   public static InferenceResponse readResponse(byte[] json) {
     Objects.requireNonNull(json, "json");
     return Codec.DEFAULT.readResponse(json, json.length, json.length);
+  }
+
+  /**
+   * Reads a response that uses the binary tensor data extension, as {@link #readRequest(byte[],
+   * int)} reads a request.
+   *
+   * @throws InvalidInputException if the body is not a well-formed inference response
+   */
+  public static InferenceResponse readResponse(byte[] body, int jsonLength) {
+    Objects.requireNonNull(body, "body");
+    return Codec.DEFAULT.readResponse(body, body.length, jsonLength);
   }
 
   /** The protocol's error body, {@code {"error": message}}. */

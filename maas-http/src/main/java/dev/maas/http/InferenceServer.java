@@ -203,13 +203,14 @@ public final class InferenceServer implements AutoCloseable {
   /**
    * The JDK server's JVM-wide settings, read once when its first server is created: TCP_NODELAY
    * (without it, Nagle's algorithm and delayed ACKs add about 40 ms to each keep-alive request) and
-   * the time a request may take to arrive. Values the JVM was started with are kept.
+   * the time a request may take to arrive, when one was given. Values the JVM was started with are
+   * kept.
    */
   private static void applyJdkSettings(Duration readTimeout) {
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
-    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+    if (readTimeout != null && System.getProperty("sun.net.httpserver.maxReqTime") == null) {
       System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(Math.max(1, readTimeout.toSeconds())));
     }
   }
@@ -270,7 +271,7 @@ public final class InferenceServer implements AutoCloseable {
     private long maxBodyBytes = InferenceJson.DEFAULT_MAX_BODY_BYTES;
     private int maxTensorElements = JsonLimits.DEFAULTS.maxTensorElements();
     private int maxNestingDepth = JsonLimits.DEFAULTS.maxNestingDepth();
-    private Duration readTimeout = Duration.ofSeconds(30);
+    private Duration readTimeout;
     private int maxInFlight = 256;
     private int maxInFlightPerModel = 128;
     private final List<String> tokens = new ArrayList<>();
@@ -355,8 +356,10 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     /**
-     * How long a request (headers and body) may take to arrive before the connection is closed;
-     * default 30 s. The JDK server reads this JVM-wide, when its first server is created.
+     * How long a request (headers and body) may take to arrive before the connection is closed. The
+     * JDK server reads this JVM-wide ({@code sun.net.httpserver.maxReqTime}, whole seconds) when its
+     * first server is created; unset by default, leaving the JDK's idle-connection timeout (30 s)
+     * as the only limit on clients that send nothing.
      */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = positive(timeout, "readTimeout");

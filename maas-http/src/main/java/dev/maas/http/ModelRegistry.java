@@ -204,7 +204,8 @@ final class ModelRegistry implements AutoCloseable {
 
   private void recordFailure(Slot slot, int version, RuntimeException e) {
     String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    slot.failure = (version > 0 ? "version " + version + ": " : "") + reason;
+    String shown = e instanceof dev.maas.MaasException m ? m.publicMessage() : reason;
+    slot.failure = withoutPaths((version > 0 ? "version " + version + ": " : "") + shown);
     slot.failedVersion = version;
     slot.failedAtNanos = System.nanoTime();
     metrics.loadFailed(slot.name);
@@ -434,7 +435,7 @@ final class ModelRegistry implements AutoCloseable {
           : Optional.of(served.versionText());
       String state = slot.unloaded ? "UNAVAILABLE" : served != null ? "READY" : "UNAVAILABLE";
       Optional<String> reason = slot.unloaded ? Optional.of("unloaded")
-          : Optional.ofNullable(slot.failure).map(ModelRegistry::withoutPaths);
+          : Optional.ofNullable(slot.failure);
       entries.add(new IndexEntry(slot.name, version, state, reason));
     }
     return entries;
@@ -468,7 +469,7 @@ final class ModelRegistry implements AutoCloseable {
     }
     if (slot.serving == null) {
       throw HttpError.badRequest("failed to load model '" + name + "'"
-          + (slot.failure == null ? "" : ": " + withoutPaths(slot.failure)));
+          + (slot.failure == null ? "" : ": " + slot.failure));
     }
   }
 

@@ -38,8 +38,66 @@ final class OipHandler implements HttpHandler {
 
   /** A POST action on one model version, such as {@code infer}. */
   interface ModelAction {
-    /** Answers {@code body} with {@code model}; runs under the request's lease and admission. */
-    Reply run(ServedModel model, byte[] body, int length, HttpExchange exchange);
+    /** Answers the call's body with its model; runs under the request's lease and admission. */
+    Reply run(Call call);
+  }
+
+  /**
+   * One admitted per-model request: its model version (leased), body and exchange, and the queue
+   * accounting an action closes by calling {@link #computing()} when the model call starts. Used by
+   * one thread.
+   */
+  final class Call {
+    private final ServedModel model;
+    private final byte[] body;
+    private final int length;
+    private final HttpExchange exchange;
+    private final long admittedNanos = System.nanoTime();
+    private boolean queued = true;
+
+    Call(ServedModel model, byte[] body, int length, HttpExchange exchange) {
+      this.model = model;
+      this.body = body;
+      this.length = length;
+      this.exchange = exchange;
+      metrics.queued(model.name(), 1);
+    }
+
+    ServedModel model() {
+      return model;
+    }
+
+    byte[] body() {
+      return body;
+    }
+
+    int length() {
+      return length;
+    }
+
+    HttpExchange exchange() {
+      return exchange;
+    }
+
+    Codec codec() {
+      return codec;
+    }
+
+    /** The model call starts: the request leaves the queue. */
+    void computing() {
+      if (queued) {
+        queued = false;
+        metrics.queued(model.name(), -1);
+        metrics.queueTime(model.name(), model.versionText(), System.nanoTime() - admittedNanos);
+      }
+    }
+
+    void finish() {
+      if (queued) {
+        queued = false;
+        metrics.queued(model.name(), -1);
+      }
+    }
   }
 
   /** A successful answer: status, content type, body (JSON and binary parts) and its header length. */
@@ -276,7 +334,13 @@ final class OipHandler implements HttpHandler {
       admitted = true;
       metrics.inFlight(name, 1);
       Body body = readBody(exchange);
-      Reply reply = action.run(model, body.bytes(), body.length(), exchange);
+      Call call = new Call(model, body.bytes(), body.length(), exchange);
+      Reply reply;
+      try {
+        reply = action.run(call);
+      } finally {
+        call.finish();
+      }
       status = reply.status();
       outcome = "ok";
       sendReply(exchange, reply);
@@ -344,7 +408,11 @@ final class OipHandler implements HttpHandler {
     }
   }
 
-  private Reply infer(ServedModel model, byte[] body, int length, HttpExchange exchange) {
+  private Reply infer(Call call) {
+    ServedModel model = call.model();
+    byte[] body = call.body();
+    int length = call.length();
+    HttpExchange exchange = call.exchange();
     String header = exchange.getRequestHeaders().getFirst(HEADER_LENGTH);
     int jsonLength = length;
     if (header != null) {
@@ -362,6 +430,7 @@ final class OipHandler implements HttpHandler {
     ModelSignature signature = model.signature();
     Set<String> wanted = request.outputNames();
     signature.validateOutputNames(wanted);
+    call.computing();
     long computeStart = System.nanoTime();
     String name = model.name();
     String version = model.versionText();

@@ -46,13 +46,13 @@ final class ServerMetrics {
     inFlight = Gauge.builder().name("maas_http_requests_in_flight").help("Inference requests admitted and not yet answered")
         .labelNames("model").register(registry);
     queued = Gauge.builder().name("maas_http_requests_queued")
-        .help("Admitted inference requests waiting for the model (decoded, not yet computing)")
+        .help("Admitted inference requests not yet in the model call (reading, decoding)")
         .labelNames("model").register(registry);
     requestSeconds = Histogram.builder().name("maas_http_request_duration_seconds")
         .help("Inference request time in the handler: read, decode, queue, compute, encode, write")
         .labelNames("model", "version").classicUpperBounds(SECONDS).classicOnly().register(registry);
     queueSeconds = Histogram.builder().name("maas_http_queue_duration_seconds")
-        .help("Time an admitted request waited before its computation started")
+        .help("Time from admission to the start of the model call (body read and decode)")
         .labelNames("model", "version").classicUpperBounds(SECONDS).classicOnly().register(registry);
     computeSeconds = Histogram.builder().name("maas_http_compute_duration_seconds")
         .help("Time in the model's predict call (batching wait included when batching is on)")
