@@ -42,6 +42,7 @@ final class MetadataJson {
       g.writeObjectFieldStart("signature");
       writeSpecs(g, "inputs", v.signature().inputs());
       writeSpecs(g, "outputs", v.signature().outputs());
+      g.writeBooleanField("batched", v.signature().batched());
       g.writeEndObject();
       writeStrings(g, "files", v.files());
       g.writeObjectFieldStart("metrics");
@@ -125,7 +126,8 @@ final class MetadataJson {
           string(root, "name", source),
           (int) number(root, "version", source),
           string(root, "format", source),
-          new ModelSignature(specs(sig, "inputs", source), specs(sig, "outputs", source)),
+          new ModelSignature(specs(sig, "inputs", source), specs(sig, "outputs", source),
+              Boolean.TRUE.equals(sig.get("batched"))),
           stringMap(root, "files", source),
           Instant.parse(string(root, "created_at", source)),
           string(root, "description", source),

@@ -9,15 +9,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The ordered inputs and outputs a model declares. Every request is checked against it by {@link
- * #validateInputs} before any backend runs.
+ * The ordered inputs and outputs a model declares, and whether dimension 0 of every one of them is
+ * a batch axis. Every request is checked against it by {@link #validateInputs} before any backend
+ * runs.
+ *
+ * <p>A signature is {@link #batched()} when row {@code i} of every output depends only on row
+ * {@code i} of the inputs, along dimension 0 of each: requests can then be split or stacked along
+ * that axis ({@link Batching} does). Each format derives it: linear models always, ONNX models when
+ * every input and output has a symbolic or unknown first dimension, the same symbol wherever one is
+ * named. A dynamic dimension 0 alone does not make a batch axis (it may be a sequence).
  *
  * <p>Instances are immutable and safe to share between threads.
  *
  * @param inputs the input specs, in the model's order, with distinct names
  * @param outputs the output specs, in the model's order, with distinct names
+ * @param batched whether dimension 0 of every input and output is one shared batch axis; if so,
+ *     every spec has a rank of at least 1 and a dynamic dimension 0, and there is an input
  */
-public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs, boolean batched) {
   /** Validates and copies the components. */
   public ModelSignature {
     inputs = List.copyOf(inputs);
@@ -27,6 +36,41 @@ public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
     }
     requireDistinct("input", inputs);
     requireDistinct("output", outputs);
+    if (batched) {
+      if (inputs.isEmpty()) {
+        throw new InvalidInputException("a batched signature needs at least one input");
+      }
+      for (TensorSpec spec : inputs) {
+        requireBatchAxis(spec);
+      }
+      for (TensorSpec spec : outputs) {
+        requireBatchAxis(spec);
+      }
+    }
+  }
+
+  /** A signature without a batch axis; see {@link #ModelSignature(List, List, boolean)}. */
+  public ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+    this(inputs, outputs, false);
+  }
+
+  private static void requireBatchAxis(TensorSpec spec) {
+    if (spec.rank() == 0 || spec.shape().get(0) != TensorSpec.DYNAMIC) {
+      throw new InvalidInputException("tensor '" + spec.name() + "' is " + spec.describe()
+          + "; in a batched signature every tensor has a dynamic dimension 0");
+    }
+  }
+
+  /** The number of rows of a request that fits a batched signature: dimension 0 of its first input. */
+  public long batchSize(Map<String, Tensor> inputs) {
+    if (!batched) {
+      throw new InvalidInputException("the signature has no batch axis");
+    }
+    Tensor first = inputs.get(this.inputs.get(0).name());
+    if (first == null) {
+      throw new InvalidInputException("missing input '" + this.inputs.get(0).name() + "'");
+    }
+    return first.dim(0);
   }
 
   private static void requireDistinct(String kind, List<TensorSpec> specs) {
@@ -59,8 +103,8 @@ public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
 
   /**
    * Checks that {@code tensors} supplies every declared input, and nothing else, with the declared
-   * type, rank and fixed dimensions. Dynamic dimension 0 of inputs that have one must agree across
-   * inputs (one batch).
+   * type, rank and fixed dimensions. In a {@link #batched()} signature, dimension 0 must agree
+   * across inputs (one batch).
    *
    * @throws InvalidInputException naming the first input that does not fit, what was expected and
    *     what came
@@ -82,7 +126,7 @@ public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
             "input '" + spec.name() + "': expected " + spec.describe() + ", got " + t.dataType() + " "
                 + Arrays.toString(t.shape()), null, MaasException.Context.ofInput(spec.name()));
       }
-      if (spec.rank() > 0 && spec.shape().get(0) == TensorSpec.DYNAMIC) {
+      if (batched) {
         if (batch >= 0 && t.dim(0) != batch) {
           throw new InvalidInputException(
               "input '" + spec.name() + "': batch size " + t.dim(0) + " differs from input '" + batchInput

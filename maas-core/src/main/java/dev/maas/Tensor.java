@@ -261,6 +261,124 @@ public final class Tensor {
     return new Tensor(dataType, dims, array, buffer);
   }
 
+  // ---- rows ----
+
+  /**
+   * The tensors stacked along dimension 0: all must have the same type, a rank of at least 1 and
+   * the same trailing dimensions; the result's dimension 0 is the sum of theirs. Works for every
+   * type, {@link DataType#BYTES} and {@link DataType#FP16} included; the elements are copied once
+   * into a new array-backed tensor (a single tensor is returned as it is).
+   *
+   * @throws InvalidInputException if the list is empty, the types, ranks or trailing dimensions
+   *     differ, a tensor is a scalar, or the result would exceed 2^31-1 elements
+   */
+  public static Tensor concat(java.util.List<Tensor> tensors) {
+    Objects.requireNonNull(tensors, "tensors");
+    if (tensors.isEmpty()) {
+      throw new InvalidInputException("concat needs at least one tensor");
+    }
+    Tensor first = Objects.requireNonNull(tensors.get(0), "tensors[0]");
+    if (first.rank() == 0) {
+      throw new InvalidInputException("concat needs tensors of rank 1 or more; tensor 0 is a scalar");
+    }
+    long rows = 0;
+    for (int i = 0; i < tensors.size(); i++) {
+      Tensor t = Objects.requireNonNull(tensors.get(i), "tensors[" + i + "]");
+      if (t.dataType != first.dataType || t.rank() != first.rank()
+          || !Arrays.equals(t.shape, 1, t.shape.length, first.shape, 1, first.shape.length)) {
+        throw new InvalidInputException("concat: tensor " + i + " is " + t.dataType + " " + Arrays.toString(t.shape)
+            + ", tensor 0 is " + first.dataType + " " + Arrays.toString(first.shape)
+            + "; they must agree in type and in every dimension but the first");
+      }
+      rows += t.shape[0];
+    }
+    if (tensors.size() == 1) {
+      return first;
+    }
+    long[] shape = first.shape.clone();
+    shape[0] = rows;
+    int total = elementCount(shape);
+    Object out = newCarrier(first.dataType, total);
+    int offset = 0;
+    for (Tensor t : tensors) {
+      t.copyElements(0, t.size, out, offset);
+      offset += t.size;
+    }
+    return new Tensor(first.dataType, shape, out, null);
+  }
+
+  /**
+   * Rows {@code fromRow} (inclusive) to {@code toRow} (exclusive) along dimension 0, keeping the
+   * other dimensions: a view of the same buffer for a buffer-backed tensor, otherwise one copy.
+   * Works for every type.
+   *
+   * @throws InvalidInputException if this is a scalar or the range is not within {@code [0, dim(0)]}
+   */
+  public Tensor slice(long fromRow, long toRow) {
+    if (shape.length == 0) {
+      throw new InvalidInputException("cannot slice a scalar");
+    }
+    if (fromRow < 0 || toRow < fromRow || toRow > shape[0]) {
+      throw new InvalidInputException("rows [" + fromRow + ", " + toRow + ") are not within [0, " + shape[0] + ")");
+    }
+    if (fromRow == 0 && toRow == shape[0]) {
+      return this;
+    }
+    int rowSize = elementCount(Arrays.copyOfRange(shape, 1, shape.length));
+    long[] dims = shape.clone();
+    dims[0] = toRow - fromRow;
+    int from = (int) fromRow * rowSize;
+    int count = (int) (toRow - fromRow) * rowSize;
+    if (buffer != null) {
+      int width = dataType.byteSize();
+      ByteBuffer view = buffer.slice(from * width, count * width).order(ByteOrder.nativeOrder());
+      return new Tensor(dataType, dims, null, view);
+    }
+    Object out = newCarrier(dataType, count);
+    copyElements(from, count, out, 0);
+    return new Tensor(dataType, dims, out, null);
+  }
+
+  private static Object newCarrier(DataType type, int n) {
+    return switch (type) {
+      case BOOL -> new boolean[n];
+      case INT8, UINT8 -> new byte[n];
+      case INT16, UINT16, FP16 -> new short[n];
+      case INT32, UINT32 -> new int[n];
+      case INT64, UINT64 -> new long[n];
+      case FP32 -> new float[n];
+      case FP64 -> new double[n];
+      case BYTES -> new byte[n][];
+    };
+  }
+
+  /** Copies {@code count} elements from flat index {@code from} into carrier array {@code dest} at {@code offset}. */
+  private void copyElements(int from, int count, Object dest, int offset) {
+    if (array != null) {
+      System.arraycopy(array, from, dest, offset, count);
+      return;
+    }
+    int width = dataType.byteSize();
+    ByteBuffer source = buffer.duplicate().order(ByteOrder.nativeOrder());
+    source.position(from * width).limit((from + count) * width);
+    source = source.slice().order(ByteOrder.nativeOrder());
+    switch (dataType) {
+      case BOOL -> {
+        boolean[] b = (boolean[]) dest;
+        for (int i = 0; i < count; i++) {
+          b[offset + i] = source.get(i) != 0;
+        }
+      }
+      case INT8, UINT8 -> source.get((byte[]) dest, offset, count);
+      case INT16, UINT16, FP16 -> source.asShortBuffer().get((short[]) dest, offset, count);
+      case INT32, UINT32 -> source.asIntBuffer().get((int[]) dest, offset, count);
+      case INT64, UINT64 -> source.asLongBuffer().get((long[]) dest, offset, count);
+      case FP32 -> source.asFloatBuffer().get((float[]) dest, offset, count);
+      case FP64 -> source.asDoubleBuffer().get((double[]) dest, offset, count);
+      case BYTES -> throw new AssertionError(dataType);
+    }
+  }
+
   // ---- element access ----
 
   /** Element {@code index} as a double (1 or 0 for BOOL; unsigned types as unsigned). */

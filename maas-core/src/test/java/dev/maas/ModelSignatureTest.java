@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ModelSignatureTest {
   private final ModelSignature signature = new ModelSignature(
       List.of(TensorSpec.of("x", DataType.FP32, -1, 4), TensorSpec.of("mask", DataType.BOOL, -1)),
-      List.of(TensorSpec.of("y", DataType.FP32, -1)));
+      List.of(TensorSpec.of("y", DataType.FP32, -1)), true);
 
   private static Tensor x(int rows) {
     return Tensor.ofFloats(new float[rows * 4], rows, 4);

@@ -93,18 +93,17 @@ public abstract class PredictorContractTest {
 
   @Test
   void predict_batchOfRows_equalsRowByRow() {
-    assumeTrue(batched() && model.signature().outputs().stream().allMatch(PredictorContractTest::hasBatch),
-        "every input and output has a dynamic batch dimension");
+    assumeTrue(batched(), "the signature has a batch axis");
     Map<String, Tensor> batch = sampleInputs(4);
     Map<String, Tensor> whole = model.predictor().predict(batch);
     for (int row = 0; row < 4; row++) {
       Map<String, Tensor> one = new HashMap<>();
       for (Map.Entry<String, Tensor> e : batch.entrySet()) {
-        one.put(e.getKey(), row(e.getValue(), row));
+        one.put(e.getKey(), e.getValue().slice(row, row + 1));
       }
       Map<String, Tensor> single = model.predictor().predict(one);
       for (String name : whole.keySet()) {
-        assertClose(single.get(name), row(whole.get(name), row), "output " + name + " row " + row);
+        assertClose(single.get(name), whole.get(name).slice(row, row + 1), "output " + name + " row " + row);
       }
     }
   }
@@ -300,6 +299,42 @@ public abstract class PredictorContractTest {
     }
   }
 
+  @Test
+  void batching_concurrentRequests_eachAnswerMatchesItsUnbatchedAnswer() throws Exception {
+    int threads = 8;
+    List<Map<String, Tensor>> inputs = new ArrayList<>();
+    List<Map<String, Tensor>> expected = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      inputs.add(sampleInputs(i + 1));
+      expected.add(model.predictor().predict(inputs.get(i)));
+    }
+    try (Batching batching = Batching.of(model.predictor(), BatchingOptions.builder().maxBatchRows(8).build())) {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<Void>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int id = t;
+          futures.add(pool.submit(() -> {
+            for (int i = 0; i < 25; i++) {
+              int k = (id + i) % inputs.size();
+              Map<String, Tensor> answer = batching.predict(inputs.get(k));
+              assertThat(answer.keySet()).containsExactlyElementsOf(expected.get(k).keySet());
+              for (String name : answer.keySet()) {
+                assertClose(answer.get(name), expected.get(k).get(name), "output " + name + " of request " + k);
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<Void> f : futures) {
+          f.get(120, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
   private static void awaitUninterruptibly(CountDownLatch latch) {
     boolean interrupted = false;
     while (true) {
@@ -318,7 +353,7 @@ public abstract class PredictorContractTest {
   // ---- helpers ----
 
   private boolean batched() {
-    return !model.signature().inputs().isEmpty() && model.signature().inputs().stream().allMatch(PredictorContractTest::hasBatch);
+    return model.signature().batched();
   }
 
   private static boolean hasBatch(TensorSpec spec) {
@@ -327,57 +362,6 @@ public abstract class PredictorContractTest {
 
   private double scale(double expected) {
     return Math.max(tolerance() * Math.abs(expected), tolerance()) + Math.ulp(expected);
-  }
-
-  /** Row {@code row} of {@code t} along dimension 0, keeping the rank. */
-  static Tensor row(Tensor t, int row) {
-    long[] shape = t.shape();
-    int width = t.size() / (int) shape[0];
-    shape[0] = 1;
-    return switch (t.dataType()) {
-      case BYTES -> Tensor.ofByteStrings(java.util.Arrays.copyOfRange(t.toByteStrings(), row * width, (row + 1) * width), shape);
-      case FP64 -> Tensor.ofDoubles(java.util.Arrays.copyOfRange(t.toDoubleArray(), row * width, (row + 1) * width), shape);
-      case FP32 -> Tensor.ofFloats(java.util.Arrays.copyOfRange(t.toFloatArray(), row * width, (row + 1) * width), shape);
-      default -> {
-        Tensor flat = sliceIntegral(t, row * width, width);
-        yield flat.reshape(shape);
-      }
-    };
-  }
-
-  private static Tensor sliceIntegral(Tensor t, int from, int count) {
-    long[] values = java.util.Arrays.copyOfRange(t.toLongArray(), from, from + count);
-    return switch (t.dataType()) {
-      case BOOL -> {
-        boolean[] b = new boolean[count];
-        for (int i = 0; i < count; i++) {
-          b[i] = values[i] != 0;
-        }
-        yield Tensor.ofBooleans(b, count);
-      }
-      case INT8, UINT8 -> {
-        byte[] b = new byte[count];
-        for (int i = 0; i < count; i++) {
-          b[i] = (byte) values[i];
-        }
-        yield Tensor.wrap(t.dataType(), b, count);
-      }
-      case INT16, UINT16, FP16 -> {
-        short[] s = new short[count];
-        for (int i = 0; i < count; i++) {
-          s[i] = t.getShortBits(from + i);
-        }
-        yield Tensor.wrap(t.dataType(), s, count);
-      }
-      case INT32, UINT32 -> {
-        int[] v = new int[count];
-        for (int i = 0; i < count; i++) {
-          v[i] = (int) values[i];
-        }
-        yield Tensor.wrap(t.dataType(), v, count);
-      }
-      default -> Tensor.wrap(t.dataType(), values, count);
-    };
   }
 
   private void assertClose(Tensor actual, Tensor expected, String what) {

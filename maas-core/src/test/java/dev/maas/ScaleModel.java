@@ -12,7 +12,7 @@ import java.util.Set;
 final class ScaleModel extends AbstractModel {
   static final ModelSignature SIGNATURE = new ModelSignature(
       java.util.List.of(TensorSpec.of("x", DataType.FP64, -1, 2)),
-      java.util.List.of(TensorSpec.of("y", DataType.FP64, -1, 2), TensorSpec.of("sum", DataType.FP64, -1)));
+      java.util.List.of(TensorSpec.of("y", DataType.FP64, -1, 2), TensorSpec.of("sum", DataType.FP64, -1)), true);
 
   final double factor;
 

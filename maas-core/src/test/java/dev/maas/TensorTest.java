@@ -5,9 +5,131 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TensorTest {
+  /** A rows x 3 tensor whose element k holds a value made from {@code first + k}, array-backed. */
+  private static Tensor numbered(DataType type, int rows, int first) {
+    int n = rows * 3;
+    Object data = switch (type) {
+      case BOOL -> {
+        boolean[] b = new boolean[n];
+        for (int k = 0; k < n; k++) {
+          b[k] = (first + k) % 3 == 0;
+        }
+        yield b;
+      }
+      case INT8, UINT8 -> {
+        byte[] b = new byte[n];
+        for (int k = 0; k < n; k++) {
+          b[k] = (byte) (first + k);
+        }
+        yield b;
+      }
+      case INT16, UINT16 -> {
+        short[] v = new short[n];
+        for (int k = 0; k < n; k++) {
+          v[k] = (short) (first + k);
+        }
+        yield v;
+      }
+      case FP16 -> {
+        short[] v = new short[n];
+        for (int k = 0; k < n; k++) {
+          v[k] = dev.maas.internal.Float16.fromFloat(first + k + 0.5f);
+        }
+        yield v;
+      }
+      case INT32, UINT32 -> {
+        int[] v = new int[n];
+        for (int k = 0; k < n; k++) {
+          v[k] = first + k;
+        }
+        yield v;
+      }
+      case INT64, UINT64 -> {
+        long[] v = new long[n];
+        for (int k = 0; k < n; k++) {
+          v[k] = first + k;
+        }
+        yield v;
+      }
+      case FP32 -> {
+        float[] v = new float[n];
+        for (int k = 0; k < n; k++) {
+          v[k] = first + k + 0.25f;
+        }
+        yield v;
+      }
+      case FP64 -> {
+        double[] v = new double[n];
+        for (int k = 0; k < n; k++) {
+          v[k] = first + k + 0.125;
+        }
+        yield v;
+      }
+      case BYTES -> {
+        byte[][] v = new byte[n][];
+        for (int k = 0; k < n; k++) {
+          v[k] = ("s" + (first + k)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        yield v;
+      }
+    };
+    return Tensor.wrap(type, data, rows, 3);
+  }
+
+  private static Tensor bufferBacked(Tensor t) {
+    return t.dataType().isFixedSize() ? Tensor.wrap(t.dataType(), t.asDirectBuffer(), t.shape()) : t;
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void slice_everyType_holdsExactlyThoseRows(DataType type) {
+    Tensor t = numbered(type, 5, 0);
+    for (Tensor backing : List.of(t, bufferBacked(t))) {
+      assertThat(backing.slice(1, 4)).isEqualTo(numbered(type, 3, 3));
+      assertThat(backing.slice(4, 5)).isEqualTo(numbered(type, 1, 12));
+      assertThat(backing.slice(2, 2).shape()).containsExactly(0, 3);
+      assertThat(backing.slice(0, 5)).isEqualTo(t);
+    }
+    assertThat(bufferBacked(t).slice(1, 4).isBufferBacked()).isEqualTo(type.isFixedSize());
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void concat_everyTypeAndBacking_stacksRowsInOrder(DataType type) {
+    Tensor a = numbered(type, 2, 0);
+    Tensor b = bufferBacked(numbered(type, 1, 6));
+    Tensor c = numbered(type, 3, 9);
+    Tensor all = Tensor.concat(List.of(a, b, c));
+    assertThat(all).isEqualTo(numbered(type, 6, 0));
+    assertThat(Tensor.concat(List.of(all.slice(0, 4), all.slice(4, 6)))).isEqualTo(all);
+    assertThat(Tensor.concat(List.of(a))).isSameAs(a);
+  }
+
+  @Test
+  void concat_mismatchedTensors_throwsNamingTheDifference() {
+    Tensor x = Tensor.ofFloats(new float[6], 2, 3);
+    assertThatThrownBy(() -> Tensor.concat(List.of(x, Tensor.ofDoubles(new double[3], 1, 3))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("FP64 [1, 3]");
+    assertThatThrownBy(() -> Tensor.concat(List.of(x, Tensor.ofFloats(new float[4], 1, 4))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("[1, 4]");
+    assertThatThrownBy(() -> Tensor.concat(List.of(Tensor.ofFloats(new float[1]))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("scalar");
+    assertThatThrownBy(() -> Tensor.concat(List.of())).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void slice_outOfRange_throws() {
+    Tensor x = Tensor.ofFloats(new float[6], 2, 3);
+    assertThatThrownBy(() -> x.slice(1, 3)).isInstanceOf(InvalidInputException.class).hasMessageContaining("[1, 3)");
+    assertThatThrownBy(() -> x.slice(2, 1)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> Tensor.ofFloats(new float[1]).slice(0, 1)).isInstanceOf(InvalidInputException.class);
+  }
   @Test
   void ofFloats_copiesData_laterChangesInvisible() {
     float[] data = {1, 2, 3, 4, 5, 6};

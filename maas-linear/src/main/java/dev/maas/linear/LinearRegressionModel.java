@@ -71,7 +71,7 @@ public final class LinearRegressionModel extends AbstractModel implements Affine
     }
     this.signature = new ModelSignature(
         List.of(TensorSpec.of(INPUT, DataType.FP64, TensorSpec.DYNAMIC, coefficients.length)),
-        List.of(TensorSpec.of(OUTPUT, DataType.FP64, TensorSpec.DYNAMIC)));
+        List.of(TensorSpec.of(OUTPUT, DataType.FP64, TensorSpec.DYNAMIC)), true);
   }
 
   /**

@@ -218,6 +218,7 @@ public final class OnnxModel extends AbstractModel {
     List<TensorSpec> outSpecs = new ArrayList<>();
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", "onnx");
+    BatchAxis batch = new BatchAxis();
     for (NodeInfo node : l.session.getInputInfo().values()) {
       ValueInfo info = node.getInfo();
       if (!(info instanceof TensorInfo tensor)) {
@@ -232,6 +233,7 @@ public final class OnnxModel extends AbstractModel {
       TensorSpec spec = new TensorSpec(node.getName(), type, shape(tensor));
       inSpecs.add(spec);
       l.inputs.add(new InputBinding(node.getName(), type));
+      batch.add(tensor);
       recordDims(meta, "input", node.getName(), tensor);
     }
     for (NodeInfo node : l.session.getOutputInfo().values()) {
@@ -240,6 +242,7 @@ public final class OnnxModel extends AbstractModel {
         DataType type = dataType(tensor, "output", node.getName(), l.location);
         outSpecs.add(new TensorSpec(node.getName(), type, shape(tensor)));
         l.outputs.add(new OutputBinding(node.getName(), type));
+        batch.add(tensor);
         recordDims(meta, "output", node.getName(), tensor);
       } else if (info instanceof SequenceInfo seq && seq.isSequenceOfMaps()
           && OutputBinding.convertibleMap(seq.mapInfo.keyType, seq.mapInfo.valueType)) {
@@ -255,7 +258,7 @@ public final class OnnxModel extends AbstractModel {
                 ? " (for scikit-learn classifiers: skl2onnx options={'zipmap': False})" : ""));
       }
     }
-    l.signature = new ModelSignature(inSpecs, outSpecs);
+    l.signature = new ModelSignature(inSpecs, outSpecs, !inSpecs.isEmpty() && batch.shared());
     OnnxModelMetadata m = l.session.getMetadata();
     meta.put("onnx.irVersion", Long.toString(l.artifact.irVersion()));
     l.artifact.opsets().forEach((domain, version) -> meta.put("onnx.opset." + domain, Long.toString(version)));
@@ -267,6 +270,36 @@ public final class OnnxModel extends AbstractModel {
     meta.put("onnx.runtime", OrtRuntime.version());
     m.getCustomMetadata().forEach((k, v) -> meta.put("onnx.custom." + k, v));
     l.metadata = meta;
+  }
+
+  /**
+   * Whether every tensor seen has a symbolic or unknown first dimension, with the same symbol
+   * wherever one is named: then dimension 0 is one batch axis. Sequence-of-maps outputs have one
+   * map per row and do not vote.
+   */
+  private static final class BatchAxis {
+    private boolean shared = true;
+    private String symbol;
+
+    void add(TensorInfo tensor) {
+      long[] dims = tensor.getShape();
+      if (dims.length == 0 || dims[0] >= 0) {
+        shared = false;
+        return;
+      }
+      String[] names = tensor.getDimensionNames();
+      String name = names != null && names.length > 0 && names[0] != null ? names[0] : "";
+      if (!name.isEmpty()) {
+        if (symbol != null && !symbol.equals(name)) {
+          shared = false;
+        }
+        symbol = name;
+      }
+    }
+
+    boolean shared() {
+      return shared;
+    }
   }
 
   private static void putIfPresent(Map<String, String> meta, String key, String value) {

@@ -73,7 +73,7 @@ class OnnxExporterTest {
     TestAffineModel maas = randomModel(16, 8, false);
     try (OnnxModel onnx = OnnxModel.fromBytes(OnnxExporter.export(maas, OnnxExporter.Precision.FP32).toByteArray())) {
       assertThat(onnx.signature()).isEqualTo(new ModelSignature(
-          List.of(TensorSpec.of("features", DataType.FP32, -1, 16)), List.of(TensorSpec.of("prediction", DataType.FP32, -1))));
+          List.of(TensorSpec.of("features", DataType.FP32, -1, 16)), List.of(TensorSpec.of("prediction", DataType.FP32, -1)), true));
       Tensor x = rows(64, 16, 9);
       float[] xf = x.toFloatArray();
       double[] expected = maas.predictor().predict(Map.of("features", Tensor.ofDoubles(toDoubles(xf), 64, 16)))

@@ -21,7 +21,7 @@ class TestAffineModel implements AffineModel {
     this.coefficients = coefficients.clone();
     this.intercept = intercept;
     this.signature = new ModelSignature(List.of(TensorSpec.of("features", DataType.FP64, -1, coefficients.length)),
-        List.of(columnOutput ? TensorSpec.of("prediction", DataType.FP64, -1, 1) : TensorSpec.of("prediction", DataType.FP64, -1)));
+        List.of(columnOutput ? TensorSpec.of("prediction", DataType.FP64, -1, 1) : TensorSpec.of("prediction", DataType.FP64, -1)), true);
   }
 
   @Override
