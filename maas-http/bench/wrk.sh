@@ -25,12 +25,15 @@ run() { # label connections url body [header-length]
 }
 cp bench/post.lua post.lua.tmp
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work" post.lua.tmp' EXIT
-start noop 18080; start model 18081 64
+start noop 18080; start model 18081 64; start model 18082 64 batch
 for c in 1 16 64; do
   run "no-op HttpServer handler" $c http://127.0.0.1:18080/ "$work/request.json"
   run "InferenceServer, JSON" $c http://127.0.0.1:18081/v2/models/m/infer "$work/request.json"
   run "InferenceServer, binary" $c http://127.0.0.1:18081/v2/models/m/infer "$work/request.bin" \
     "$(cat "$work/request.bin.header")"
+done
+for c in 1 16 64; do
+  run "InferenceServer, JSON, batching" $c http://127.0.0.1:18082/v2/models/m/infer "$work/request.json"
 done
 for c in 128 256; do
   run "InferenceServer, JSON (limit 64)" $c http://127.0.0.1:18081/v2/models/m/infer "$work/request.json"

@@ -1,5 +1,6 @@
 package dev.maas.cli;
 
+import dev.maas.BatchingOptions;
 import dev.maas.ModelStore;
 import dev.maas.http.InferenceServer;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,6 +59,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "The largest request body, such as 64MiB or 512KiB (default: ${DEFAULT-VALUE}).")
   String maxBody;
 
+  @Option(names = "--batch-max-rows", paramLabel = "N",
+      description = "Turn on dynamic batching: merge queued requests into backend calls of up to N rows "
+          + "(off by default; see docs/http-api.md).")
+  Integer batchMaxRows;
+
+  @Option(names = "--batch-delay", paramLabel = "DURATION", defaultValue = "0ms",
+      description = "With --batch-max-rows: how long a request may wait for others to join its call, "
+          + "such as 2ms (default: ${DEFAULT-VALUE}).")
+  String batchDelay;
+
   @Override
   public Integer call() throws IOException {
     if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
@@ -68,6 +80,10 @@ final class ServeCommand implements Callable<Integer> {
     ModelStore models = store.open();
     InferenceServer.Builder builder = InferenceServer.builder().store(models).host(host).port(port)
         .servingAlias(servingAlias).maxBodyBytes(parseSize(maxBody));
+    if (batchMaxRows != null) {
+      builder.batching(BatchingOptions.builder().maxBatchRows(batchMaxRows).maxQueueDelay(parseDuration(batchDelay))
+          .build());
+    }
     if (tokenFile != null) {
       builder.bearerTokensFile(tokenFile);
     }
@@ -111,6 +127,19 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  private static Duration parseDuration(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(us|ms|s)").matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--batch-delay: '" + text + "' is not a duration such as 2ms, 500us or 1s");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "us" -> Duration.ofNanos(n * 1000);
+      case "ms" -> Duration.ofMillis(n);
+      default -> Duration.ofSeconds(n);
+    };
   }
 
   private static long parseSize(String text) {

@@ -3,7 +3,8 @@ package dev.maas.http;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.maas.MaasException;
+import dev.maas.Batching;
+import dev.maas.BatchingOptions;
 import dev.maas.Model;
 import dev.maas.ModelReference;
 import dev.maas.ModelStore;
@@ -33,7 +34,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -74,7 +74,7 @@ public final class InferenceServer implements AutoCloseable {
     ModelRegistry[] self = new ModelRegistry[1];
     this.metrics = new ServerMetrics(() -> self[0] == null ? 0 : self[0].openModels());
     this.registry = new ModelRegistry(Optional.ofNullable(b.store), b.models, b.servingAlias, b.pollInterval,
-        b.idleUnload, b.decorator, metrics);
+        b.idleUnload, b::decorate, metrics);
     self[0] = registry;
     this.handler = new OipHandler(registry, Optional.ofNullable(b.store),
         new Codec(new JsonLimits(b.maxNestingDepth, b.maxTensorElements)), new BearerAuth(b.tokens),
@@ -282,7 +282,8 @@ public final class InferenceServer implements AutoCloseable {
     private Duration idleUnload = Duration.ofMinutes(5);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int backlog = 4096;
-    private BiFunction<String, Predictor, Predictor> decorator = (name, predictor) -> predictor;
+    private BatchingOptions batching;
+    private final Map<String, BatchingOptions> batchingByModel = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -471,9 +472,32 @@ public final class InferenceServer implements AutoCloseable {
       return this;
     }
 
-    Builder decorator(BiFunction<String, Predictor, Predictor> decorator) {
-      this.decorator = decorator;
+    /**
+     * Dynamic batching for every model with a batched signature (see {@link Batching}); off by
+     * default (see docs/http-api.md for the measurements behind that).
+     */
+    public Builder batching(BatchingOptions options) {
+      this.batching = Objects.requireNonNull(options, "options");
       return this;
+    }
+
+    /** Dynamic batching for model {@code name}, overriding {@link #batching(BatchingOptions)}. */
+    public Builder batching(String name, BatchingOptions options) {
+      batchingByModel.put(ModelReference.requireValidName(name, "model name"), Objects.requireNonNull(options, "options"));
+      return this;
+    }
+
+    /** Puts a batcher in front of {@code predictor} when batching is configured for {@code name}. */
+    private Predictor decorate(String name, Predictor predictor) {
+      BatchingOptions options = batchingByModel.getOrDefault(name, batching);
+      if (options == null) {
+        return predictor;
+      }
+      if (!predictor.signature().batched()) {
+        LOG.log(Level.WARNING, "model '" + name + "' has no batch axis in its signature; served without batching");
+        return predictor;
+      }
+      return Batching.of(predictor, options);
     }
 
     /**

@@ -231,17 +231,12 @@ final class ModelRegistry implements AutoCloseable {
     if (owned) {
       opened.incrementAndGet();
     }
-    Predictor predictor = decorator.apply(name, model.predictor());
+    String versionText = version.isPresent() ? Integer.toString(version.getAsInt()) : "";
+    Predictor counted = new CountingPredictor(model.predictor(), metrics, name, versionText);
+    Predictor predictor = decorator.apply(name, counted);
     return new ServedModel(name, version, model, predictor, owned, closer, () -> {
       if (owned) {
         closed.incrementAndGet();
-      }
-      if (predictor instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          LOG.log(Level.WARNING, "closing the batcher of '" + name + "' failed: " + e.getMessage());
-        }
       }
     });
   }

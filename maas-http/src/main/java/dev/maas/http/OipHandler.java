@@ -437,7 +437,6 @@ final class OipHandler implements HttpHandler {
     Map<String, Tensor> outputs = model.predictor().predict(request.inputTensors(), wanted);
     long rows = rows(request);
     metrics.computed(name, version, System.nanoTime() - computeStart, rows);
-    metrics.execution(name, version, rows);
     Map<String, Tensor> answered = new LinkedHashMap<>();
     for (TensorSpec spec : signature.outputs()) {
       Tensor t = outputs.get(spec.name());

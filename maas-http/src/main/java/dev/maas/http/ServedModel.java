@@ -103,13 +103,23 @@ final class ServedModel {
     }
   }
 
+  /** Closes the batcher (if any) before the model it feeds, then reports. */
   private void closeNow() {
     try {
-      if (owned) {
-        model.close();
+      if (predictor instanceof AutoCloseable batcher) {
+        batcher.close();
       }
+    } catch (Exception e) {
+      System.getLogger("dev.maas.http").log(System.Logger.Level.WARNING,
+          "closing the batcher of " + name + " failed: " + e.getMessage());
     } finally {
-      onClosed.run();
+      try {
+        if (owned) {
+          model.close();
+        }
+      } finally {
+        onClosed.run();
+      }
     }
   }
 }

@@ -22,7 +22,7 @@ final class AffineModel implements Model {
   static final AtomicInteger OPEN = new AtomicInteger();
   static final ModelSignature SIGNATURE = new ModelSignature(
       List.of(TensorSpec.of("x", DataType.FP32, -1, 3)),
-      List.of(TensorSpec.of("y", DataType.FP32, -1, 1), TensorSpec.of("echo", DataType.FP64, -1, 3)));
+      List.of(TensorSpec.of("y", DataType.FP32, -1, 1), TensorSpec.of("echo", DataType.FP64, -1, 3)), true);
 
   final float factor;
   final float offset;

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BlockingModel implements Model {
   static final ModelSignature SIGNATURE = new ModelSignature(List.of(TensorSpec.of("x", DataType.FP32, -1, 1)),
-      List.of(TensorSpec.of("y", DataType.FP32, -1, 1)));
+      List.of(TensorSpec.of("y", DataType.FP32, -1, 1)), true);
   static final String REQUEST = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1],\"datatype\":\"FP32\",\"data\":[7]}]}";
 
   final CountDownLatch release = new CountDownLatch(1);

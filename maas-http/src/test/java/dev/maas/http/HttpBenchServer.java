@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
  * The server side of the wrk benchmarks in {@code maas-http/bench/wrk.sh} (not a test): {@code
  * noop PORT} runs a bare {@link HttpServer} whose handler reads the body and writes a fixed
  * response of the same size as the model's answer, the ceiling for this stack; {@code model PORT
- * MAX_IN_FLIGHT} runs an {@link InferenceServer} with a tiny model. Both use the same executor (a
+ * MAX_IN_FLIGHT [batch]} runs an {@link InferenceServer} with a tiny model. Both use the same executor (a
  * fixed pool of 64 threads) and TCP_NODELAY. {@code bodies DIR} writes the request bodies.
  */
 final class HttpBenchServer {
@@ -28,7 +28,7 @@ final class HttpBenchServer {
     switch (args[0]) {
       case "bodies" -> bodies(Path.of(args[1]));
       case "noop" -> noop(Integer.parseInt(args[1]));
-      case "model" -> model(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+      case "model" -> model(Integer.parseInt(args[1]), Integer.parseInt(args[2]), args.length > 3);
       default -> throw new IllegalArgumentException("noop PORT | model PORT MAX_IN_FLIGHT | bodies DIR");
     }
   }
@@ -56,10 +56,14 @@ final class HttpBenchServer {
     new CountDownLatch(1).await();
   }
 
-  private static void model(int port, int maxInFlight) throws Exception {
+  private static void model(int port, int maxInFlight, boolean batching) throws Exception {
     AffineModel model = new AffineModel(1, 0);
-    InferenceServer.builder().model("m", model).port(port).executor(executor()).maxInFlight(maxInFlight)
-        .maxInFlightPerModel(maxInFlight).build().start();
+    InferenceServer.Builder builder = InferenceServer.builder().model("m", model).port(port).executor(executor())
+        .maxInFlight(maxInFlight).maxInFlightPerModel(maxInFlight);
+    if (batching) {
+      builder.batching(dev.maas.BatchingOptions.builder().maxBatchRows(64).build());
+    }
+    builder.build().start();
     System.out.println("ready");
     new CountDownLatch(1).await();
   }

@@ -227,4 +227,39 @@ class ServingTest {
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new OipClient(server.uri()).get("/v2/health/live")))
         .isNotNull();
   }
+
+  @Test
+  void batching_queuedRequestsShareOneBackendCall_answersStayPerRequest() throws Exception {
+    BlockingModel model = new BlockingModel(1);
+    try (InferenceServer server = InferenceServer.builder().model("slow", model).port(0)
+        .batching("slow", dev.maas.BatchingOptions.builder().maxBatchRows(64).build()).build().start()) {
+      HttpClient http = HttpClient.newHttpClient();
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        answers.add(http.sendAsync(HttpRequest.newBuilder(server.uri().resolve("/v2/models/slow/infer"))
+            .POST(HttpRequest.BodyPublishers.ofString(BlockingModel.REQUEST.replace("[7]", "[" + i + "]"))).build(),
+            HttpResponse.BodyHandlers.ofString()));
+        if (i == 0) {
+          assertThat(model.entered.await(60, TimeUnit.SECONDS)).isTrue();
+        }
+      }
+      OipClient client = new OipClient(server.uri());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!client.get("/metrics").body().contains("maas_http_queue_duration_seconds_count{model=\"slow\",version=\"\"} 6")) {
+        assertThat(System.nanoTime()).as("six requests reach the batcher").isLessThan(deadline);
+        Thread.sleep(5); // polling a condition with a deadline
+      }
+      model.release.countDown();
+      for (int i = 0; i < 6; i++) {
+        HttpResponse<String> answer = answers.get(i).get(60, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"data\":[" + i + ".0]");
+      }
+      String metrics = client.get("/metrics").body();
+      assertThat(metrics).contains("maas_http_backend_executions_total{model=\"slow\",version=\"\"} 2.0")
+          .contains("maas_http_batch_rows_bucket{model=\"slow\",version=\"\",le=\"1.0\"} 1")
+          .contains("maas_http_batch_rows_count{model=\"slow\",version=\"\"} 2")
+          .contains("maas_http_rows_inferred_total{model=\"slow\",version=\"\"} 6.0");
+    }
+  }
 }
