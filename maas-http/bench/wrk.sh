@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # HTTP benchmarks with wrk on loopback (docs/benchmarks.md, section HTTP). Needs wrk and a built
-# maas-http (mvn -pl maas-http -am test-compile). Usage: maas-http/bench/wrk.sh [SECONDS]
+# Maven (it compiles maas-http and its tests first). Usage: maas-http/bench/wrk.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp" >/dev/null
+(cd .. && mvn -B -q -pl maas-http -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$work/cp") > "$work/mvn.log" 2>&1 || { cat "$work/mvn.log" >&2; exit 1; }
 cp="target/test-classes:target/classes:../maas-core/target/classes:$(cat "$work/cp")"
 java -cp "$cp" dev.maas.http.HttpBenchServer bodies "$work"
 
@@ -25,7 +26,7 @@ run() { # label connections url body [header-length]
 }
 cp bench/post.lua post.lua.tmp
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work" post.lua.tmp' EXIT
-start noop 18080; start model 18081 64; start model 18082 64 batch
+start noop 18080; start model 18081 64; start model 18082 64 batch; start model 18083 16
 for c in 1 16 64; do
   run "no-op HttpServer handler" $c http://127.0.0.1:18080/ "$work/request.json"
   run "InferenceServer, JSON" $c http://127.0.0.1:18081/v2/models/m/infer "$work/request.json"
@@ -35,6 +36,6 @@ done
 for c in 1 16 64; do
   run "InferenceServer, JSON, batching" $c http://127.0.0.1:18082/v2/models/m/infer "$work/request.json"
 done
-for c in 128 256; do
-  run "InferenceServer, JSON (limit 64)" $c http://127.0.0.1:18081/v2/models/m/infer "$work/request.json"
+for c in 8 16 64 256; do
+  run "InferenceServer, JSON (limit 16)" $c http://127.0.0.1:18083/v2/models/m/infer "$work/request.json"
 done
