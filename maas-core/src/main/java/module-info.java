@@ -2,11 +2,13 @@
  * The MaaS API: tensors, signatures, models, predictors, the model store and the format plug-in
  * point. Model formats plug in through {@link dev.maas.spi.ModelFormat}.
  */
+@SuppressWarnings("module") // qualified exports name modules that are built after this one
 module dev.maas.core {
   requires com.fasterxml.jackson.core;
 
   exports dev.maas;
   exports dev.maas.spi;
+  exports dev.maas.internal to dev.maas.linear;
 
   uses dev.maas.spi.ModelFormat;
 }

@@ -21,27 +21,16 @@ import java.util.function.IntFunction;
  * Subclasses supply storage primitives, each atomic with respect to the others.
  */
 abstract class AbstractModelStore implements ModelStore {
-  static final String LIBRARY_VERSION = readLibraryVersion();
   static final String METADATA_FILE = "maas-version.json";
 
   final Formats formats;
-  final Listeners listeners = new Listeners();
+  private static final java.util.concurrent.atomic.AtomicInteger STORES = new java.util.concurrent.atomic.AtomicInteger();
+
+  final Listeners listeners = new Listeners(Integer.toString(STORES.incrementAndGet()));
   private volatile boolean closed;
 
   AbstractModelStore(Formats formats) {
     this.formats = Objects.requireNonNull(formats, "formats");
-  }
-
-  private static String readLibraryVersion() {
-    Properties p = new Properties();
-    try (InputStream in = AbstractModelStore.class.getResourceAsStream("maas.properties")) {
-      if (in != null) {
-        p.load(in);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return p.getProperty("version", "unknown");
   }
 
   /** Artifact files being written for a version that is not yet visible. */
@@ -98,7 +87,7 @@ abstract class AbstractModelStore implements ModelStore {
     ModelFormat format = formats.forWriting(model, options.format());
     ModelSignature signature = model.signature();
     Lineage lineage = options.lineage().libraryVersion().isEmpty()
-        ? options.lineage().withLibraryVersion(LIBRARY_VERSION)
+        ? options.lineage().withLibraryVersion(MaasVersion.VERSION)
         : options.lineage();
     Staging staging = null;
     try {
@@ -297,6 +286,26 @@ abstract class AbstractModelStore implements ModelStore {
   }
 
   @Override
+  public void addListener(StoreListener listener, java.util.concurrent.Executor executor) {
+    listeners.add(listener, executor);
+  }
+
+  @Override
+  public Watch watch(java.time.Duration pollInterval) {
+    requirePositive(pollInterval);
+    ensureOpen();
+    return () -> { };
+  }
+
+  static java.time.Duration requirePositive(java.time.Duration pollInterval) {
+    Objects.requireNonNull(pollInterval, "pollInterval");
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new InvalidInputException("pollInterval must be more than zero, got " + pollInterval);
+    }
+    return pollInterval;
+  }
+
+  @Override
   public void removeListener(StoreListener listener) {
     listeners.remove(listener);
   }
@@ -304,6 +313,7 @@ abstract class AbstractModelStore implements ModelStore {
   @Override
   public void close() {
     closed = true;
+    listeners.close();
   }
 
   final void ensureOpen() {

@@ -18,6 +18,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.ClosedWatchServiceException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,6 +34,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
@@ -46,7 +52,8 @@ import java.util.stream.Stream;
  * processes. Opening a version re-checks every file's SHA-256.
  *
  * <p>Thread-safe, and safe for several processes sharing the directory. Changes made by other
- * processes reach this store's listeners when {@link #refresh()} is called.
+ * processes reach this store's listeners when {@link #refresh()} is called, and continuously while
+ * a {@link #watch(java.time.Duration)} runs.
  */
 public final class FileSystemModelStore extends AbstractModelStore {
   private static final System.Logger LOG = System.getLogger(FileSystemModelStore.class.getName());
@@ -72,6 +79,7 @@ public final class FileSystemModelStore extends AbstractModelStore {
   private static final Set<Path> OWN_STAGING_LOCKS = ConcurrentHashMap.newKeySet();
 
   private final Path root;
+  private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
   private final Object snapshotMonitor = new Object();
   private Map<String, ModelState> snapshot;
 
@@ -122,6 +130,7 @@ public final class FileSystemModelStore extends AbstractModelStore {
    * Reads the directory again and tells listeners about every change since the last look, made by
    * this process or another: versions published or deleted, aliases set, moved or removed.
    */
+  @Override
   public void refresh() {
     ensureOpen();
     synchronized (snapshotMonitor) {
@@ -129,6 +138,7 @@ public final class FileSystemModelStore extends AbstractModelStore {
       diff(snapshot, current, null);
       snapshot = current;
     }
+    listeners.dispatch();
   }
 
   @Override
@@ -144,6 +154,124 @@ public final class FileSystemModelStore extends AbstractModelStore {
       diff(snapshot, next, event.model());
       snapshot = next;
     }
+    listeners.dispatch();
+  }
+
+  @Override
+  public Watch watch(java.time.Duration pollInterval) {
+    requirePositive(pollInterval);
+    ensureOpen();
+    Watcher watcher = new Watcher(pollInterval.toNanos());
+    watchers.add(watcher);
+    watcher.thread.start();
+    return watcher;
+  }
+
+  @Override
+  public void close() {
+    for (Watcher w : watchers) {
+      w.close();
+    }
+    super.close();
+  }
+
+  /**
+   * Looks at the store whenever the file system reports a change under the root or a model
+   * directory, and at least every poll interval (all it does where no {@link WatchService} exists).
+   */
+  private final class Watcher implements Watch {
+    private final long intervalNanos;
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile WatchService service;
+    private final Set<Path> registered = new HashSet<>();
+
+    Watcher(long intervalNanos) {
+      this.intervalNanos = intervalNanos;
+      this.thread = new Thread(this::run, "maas-store-watch-" + root.getFileName());
+      thread.setDaemon(true);
+    }
+
+    private void run() {
+      try {
+        service = root.getFileSystem().newWatchService();
+      } catch (IOException | UnsupportedOperationException e) {
+        LOG.log(System.Logger.Level.DEBUG, "no file-system watch for " + root + "; polling only", e);
+      }
+      try {
+        register();
+        while (!stopped) {
+          WatchService ws = service;
+          if (ws != null) {
+            WatchKey key = ws.poll(intervalNanos, TimeUnit.NANOSECONDS);
+            for (; key != null; key = ws.poll()) {
+              key.pollEvents();
+              key.reset();
+            }
+          } else {
+            LockSupport.parkNanos(this, intervalNanos);
+          }
+          if (stopped) {
+            break;
+          }
+          try {
+            refresh();
+            register();
+          } catch (MaasException e) {
+            LOG.log(System.Logger.Level.WARNING, "watching store " + root + ": " + e.getMessage(), e);
+          }
+        }
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        // closed
+      } finally {
+        closeService();
+      }
+    }
+
+    /** Watches the root and every model directory not watched yet. */
+    private void register() {
+      WatchService ws = service;
+      if (ws == null) {
+        return;
+      }
+      List<Path> dirs = new ArrayList<>();
+      dirs.add(root);
+      try (DirectoryStream<Path> models = Files.newDirectoryStream(root, Files::isDirectory)) {
+        models.forEach(dirs::add);
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.DEBUG, "cannot list " + root + " to watch it", e);
+      }
+      for (Path dir : dirs) {
+        if (!registered.contains(dir)) {
+          try {
+            dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+                StandardWatchEventKinds.ENTRY_MODIFY);
+            registered.add(dir);
+          } catch (IOException | ClosedWatchServiceException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot watch " + dir + "; it is polled", e);
+          }
+        }
+      }
+    }
+
+    private void closeService() {
+      WatchService ws = service;
+      if (ws != null) {
+        try {
+          ws.close();
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.DEBUG, "closing the watch of " + root, e);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      stopped = true;
+      watchers.remove(this);
+      closeService();
+      LockSupport.unpark(thread);
+    }
   }
 
   private void diff(Map<String, ModelState> before, Map<String, ModelState> after, String onlyModel) {
@@ -157,19 +285,19 @@ public final class FileSystemModelStore extends AbstractModelStore {
       ModelState was = before.getOrDefault(name, empty);
       ModelState is = after.getOrDefault(name, empty);
       is.versions().stream().filter(v -> !was.versions().contains(v)).sorted().forEach(v ->
-          listeners.fire(new StoreEvent(StoreEvent.Type.VERSION_PUBLISHED, name, v, Optional.empty())));
+          listeners.enqueue(new StoreEvent(StoreEvent.Type.VERSION_PUBLISHED, name, v, Optional.empty())));
       is.aliases().forEach((alias, v) -> {
         if (!v.equals(was.aliases().get(alias))) {
-          listeners.fire(new StoreEvent(StoreEvent.Type.ALIAS_SET, name, v, Optional.of(alias)));
+          listeners.enqueue(new StoreEvent(StoreEvent.Type.ALIAS_SET, name, v, Optional.of(alias)));
         }
       });
       was.aliases().forEach((alias, v) -> {
         if (!is.aliases().containsKey(alias)) {
-          listeners.fire(new StoreEvent(StoreEvent.Type.ALIAS_REMOVED, name, v, Optional.of(alias)));
+          listeners.enqueue(new StoreEvent(StoreEvent.Type.ALIAS_REMOVED, name, v, Optional.of(alias)));
         }
       });
       was.versions().stream().filter(v -> !is.versions().contains(v)).sorted().forEach(v ->
-          listeners.fire(new StoreEvent(StoreEvent.Type.VERSION_DELETED, name, v, Optional.empty())));
+          listeners.enqueue(new StoreEvent(StoreEvent.Type.VERSION_DELETED, name, v, Optional.empty())));
     }
   }
 

@@ -2,9 +2,7 @@ package dev.maas;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
+import dev.maas.internal.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +15,13 @@ import java.util.TreeMap;
 
 /**
  * The JSON forms of a {@link ModelVersion} ({@code maas-version.json}) and of a model's alias table
- * ({@code aliases.json}). Reading is strict about what it needs and ignores fields it does not
- * know, so that later versions can add some.
+ * ({@code aliases.json}), through the one JSON layer ({@link Json}): duplicate keys are refused.
+ * Reading is strict about what it needs and ignores fields it does not know, so that later
+ * versions can add some.
  */
 final class MetadataJson {
   static final int SCHEMA = 1;
-  private static final JsonFactory JSON = JsonFactory.builder().build();
+  private static final JsonFactory JSON = Json.FACTORY;
 
   private MetadataJson() {}
 
@@ -114,8 +113,8 @@ final class MetadataJson {
    * @throws IntegrityException if the JSON is malformed, incomplete or of a newer schema
    */
   static ModelVersion readVersion(byte[] json, String source) {
-    try (JsonParser p = JSON.createParser(json)) {
-      Map<String, Object> root = readObject(p, source);
+    try {
+      Map<String, Object> root = readObject(json, source);
       Object schema = root.get("schema");
       if (!(schema instanceof Long s) || s < 1 || s > SCHEMA) {
         throw malformed(source, "unsupported schema " + schema + " (this library reads schema " + SCHEMA + ")");
@@ -148,8 +147,8 @@ final class MetadataJson {
 
   /** Parses an alias table; see {@link #readVersion} for errors. */
   static Map<String, Integer> readAliases(byte[] json, String source) {
-    try (JsonParser p = JSON.createParser(json)) {
-      Map<String, Object> root = readObject(p, source);
+    try {
+      Map<String, Object> root = readObject(json, source);
       Map<String, Integer> aliases = new TreeMap<>();
       for (String alias : root.keySet()) {
         ModelReference.requireValidName(alias, "alias");
@@ -168,61 +167,11 @@ final class MetadataJson {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> readObject(JsonParser p, String source) throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
+  private static Map<String, Object> readObject(byte[] json, String source) throws IOException {
+    if (!(Json.parse(json) instanceof Map<?, ?> map)) {
       throw malformed(source, "expected a JSON object");
     }
-    Map<String, Object> map = (Map<String, Object>) readValue(p, p.currentToken());
-    if (p.nextToken() != null) {
-      throw malformed(source, "trailing content after the JSON object");
-    }
-    return map;
-  }
-
-  private static Object readValue(JsonParser p, JsonToken token) throws IOException {
-    if (token == null) {
-      throw new JsonProcessingException("unexpected end of input", p.currentLocation()) {
-        private static final long serialVersionUID = 1L;
-      };
-    }
-    switch (token) {
-      case START_OBJECT -> {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-          if (t == null) {
-            return readValue(p, null);
-          }
-          String key = p.currentName();
-          if (map.put(key, readValue(p, p.nextToken())) != null) {
-            throw new IllegalArgumentException("duplicate field '" + key + "'");
-          }
-        }
-        return map;
-      }
-      case START_ARRAY -> {
-        List<Object> list = new ArrayList<>();
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-          list.add(readValue(p, t));
-        }
-        return list;
-      }
-      case VALUE_STRING -> {
-        return p.getText();
-      }
-      case VALUE_NUMBER_INT -> {
-        return p.getLongValue();
-      }
-      case VALUE_NUMBER_FLOAT -> {
-        return p.getDoubleValue();
-      }
-      case VALUE_TRUE, VALUE_FALSE -> {
-        return p.getBooleanValue();
-      }
-      case VALUE_NULL -> {
-        return null;
-      }
-      default -> throw new IllegalArgumentException("unexpected token " + token);
-    }
+    return (Map<String, Object>) map;
   }
 
   private static IntegrityException malformed(String source, String detail) {

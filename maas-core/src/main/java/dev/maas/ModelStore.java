@@ -2,9 +2,11 @@ package dev.maas;
 
 import dev.maas.spi.ModelFormat;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * A store of named models, each with immutable versions numbered 1, 2, 3, ... and movable aliases
@@ -14,6 +16,10 @@ import java.util.Optional;
  * <p>A version is published whole or not at all; its files are checked against their recorded
  * SHA-256 each time it is opened. Model artifacts are written and read by {@link ModelFormat}s.
  *
+ * <p>Changes reach {@link StoreListener}s registered with {@link #addListener}: those this store
+ * makes at once, those other processes make to a shared directory after {@link #refresh()} or,
+ * continuously, while a {@link #watch(Duration)} runs.
+ *
  * <p>Implementations are thread-safe. {@link #open(Path)} returns one that is also safe across
  * processes sharing the directory.
  */
@@ -22,7 +28,7 @@ public interface ModelStore extends AutoCloseable {
    * The file-system store rooted at {@code root} (created if missing), with the formats found by
    * {@link java.util.ServiceLoader}.
    */
-  static FileSystemModelStore open(Path root) {
+  static ModelStore open(Path root) {
     return FileSystemModelStore.open(root);
   }
 
@@ -131,13 +137,50 @@ public interface ModelStore extends AutoCloseable {
    */
   void forceDelete(String name, int version);
 
-  /** Registers {@code listener} for changes; see {@link StoreListener} for the delivery rules. */
+  /**
+   * Registers {@code listener} for changes, delivered on this store's own event thread (one daemon
+   * thread per store); see {@link StoreListener} for the delivery rules. Registering a listener
+   * twice has no effect.
+   */
   void addListener(StoreListener listener);
+
+  /** Registers {@code listener} for changes, delivered through {@code executor}; see {@link #addListener(StoreListener)}. */
+  void addListener(StoreListener listener, Executor executor);
 
   /** Unregisters {@code listener}; does nothing if it was not registered. */
   void removeListener(StoreListener listener);
 
-  /** Releases what the store holds (not the models it opened). Idempotent. */
+  /**
+   * Looks at the store now and tells listeners about every change since the last look, made by this
+   * process or another. Stores that no other process can change (the in-memory store) do nothing.
+   *
+   * @throws StoreException if the store cannot be read
+   */
+  default void refresh() {}
+
+  /**
+   * Starts watching for changes made by other processes: until the returned watch is closed (or the
+   * store is), the store looks again whenever the file system reports a change ({@link
+   * java.nio.file.WatchService}, where the platform has one) and at least every {@code
+   * pollInterval}, and tells listeners what changed ({@link #refresh()}). After the next look
+   * following a change, listeners have been told of it. Stores that no other process can change
+   * return a watch that does nothing.
+   *
+   * @throws InvalidInputException if {@code pollInterval} is not positive
+   */
+  Watch watch(Duration pollInterval);
+
+  /**
+   * A running {@link #watch(Duration)}; closing it stops the watching thread. Thread-safe;
+   * {@link #close()} is idempotent and does not block.
+   */
+  interface Watch extends AutoCloseable {
+    /** Stops watching. */
+    @Override
+    void close();
+  }
+
+  /** Releases what the store holds (not the models it opened), stopping its watches. Idempotent. */
   @Override
   void close();
 }

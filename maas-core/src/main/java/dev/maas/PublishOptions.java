@@ -9,7 +9,8 @@ import java.util.Optional;
  * What a caller records with a new version besides the model itself: description, metrics,
  * parameters, tags, lineage, and optionally which format writes it. Built with {@link #builder()}.
  *
- * <p>Instances are immutable and safe to share between threads; builders are not.
+ * <p>Instances are immutable, compare by value and are safe to share between threads; builders are
+ * not thread-safe.
  */
 public final class PublishOptions {
   private static final PublishOptions DEFAULTS = builder().build();
@@ -70,7 +71,30 @@ public final class PublishOptions {
     return format;
   }
 
-  /** Collects publish options; each setter checks its argument at once. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PublishOptions other && description.equals(other.description)
+        && metrics.equals(other.metrics) && parameters.equals(other.parameters) && tags.equals(other.tags)
+        && lineage.equals(other.lineage) && format.equals(other.format);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(description, metrics, parameters, tags, lineage, format);
+  }
+
+  @Override
+  public String toString() {
+    return "PublishOptions[description=" + description + ", metrics=" + new java.util.TreeMap<>(metrics)
+        + ", parameters=" + new java.util.TreeMap<>(parameters) + ", tags=" + new java.util.TreeMap<>(tags)
+        + ", lineage=" + lineage + ", format=" + format.orElse("any") + "]";
+  }
+
+  /**
+   * Collects publish options; each setter checks its argument at once. Setting the description,
+   * lineage or format twice is a mistake and throws; a metric, parameter or tag recorded again
+   * replaces the earlier value (merging maps is common).
+   */
   public static final class Builder {
     private String description = "";
     private final Map<String, Double> metrics = new LinkedHashMap<>();
@@ -78,11 +102,19 @@ public final class PublishOptions {
     private final Map<String, String> tags = new LinkedHashMap<>();
     private Lineage lineage = Lineage.UNKNOWN;
     private String format;
+    private final java.util.Set<String> set = new java.util.HashSet<>();
 
     private Builder() {}
 
+    private void once(String option) {
+      if (!set.add(option)) {
+        throw new InvalidInputException(option + " was already set");
+      }
+    }
+
     /** Sets the free-text description. */
     public Builder description(String description) {
+      once("description");
       this.description = Objects.requireNonNull(description, "description");
       return this;
     }
@@ -131,12 +163,14 @@ public final class PublishOptions {
 
     /** Sets the lineage. */
     public Builder lineage(Lineage lineage) {
+      once("lineage");
       this.lineage = Objects.requireNonNull(lineage, "lineage");
       return this;
     }
 
     /** Names the format that must write the model. */
     public Builder format(String format) {
+      once("format");
       if (Objects.requireNonNull(format, "format").isEmpty()) {
         throw new InvalidInputException("format must not be empty");
       }

@@ -78,7 +78,7 @@ class FileSystemModelStoreTest {
     publish(2);
     Files.writeString(root.resolve("m/aliases.json"), "{\"a\": 1, \"a\": 1}");
     StoreException e = catchThrowableOfType(StoreException.class, () -> store.aliases("m"));
-    assertThat(e.getMessage()).contains("duplicate").contains(root.toString());
+    assertThat(e.getMessage()).containsIgnoringCase("duplicate").contains(root.toString());
     assertThat(e.publicMessage()).contains("aliases.json").doesNotContain(root.toString());
   }
 
@@ -222,7 +222,7 @@ class FileSystemModelStoreTest {
   void refresh_changesByAnotherStoreInstance_reachListeners() {
     publish(1);
     List<String> events = new ArrayList<>();
-    store.addListener(e -> events.add(e.type() + " " + e.model() + ":" + e.version()));
+    store.addListener(e -> events.add(e.type() + " " + e.model() + ":" + e.version()), Runnable::run);
     try (FileSystemModelStore other = FileSystemModelStore.open(root, List.of(new ScaleFormat()));
         Model model = new ScaleModel(9)) {
       other.publish("m", model);

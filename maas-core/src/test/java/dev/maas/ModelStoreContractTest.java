@@ -90,7 +90,8 @@ public abstract class ModelStoreContractTest {
     assertThat(read.tags()).containsEntry("team", "risk");
     assertThat(read.lineage().dataSource()).isEqualTo("train.csv");
     assertThat(read.lineage().rowCount()).isEqualTo(150);
-    assertThat(read.lineage().libraryVersion()).isNotEmpty();
+    assertThat(read.lineage().libraryVersion()).isEqualTo(MaasVersion.VERSION)
+        .as("the POM's version, filtered in at build time").matches("[0-9]+\\.[0-9]+\\.[0-9]+(-SNAPSHOT)?");
     assertThat(read.createdAt()).isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
     assertThat(read.files()).isNotEmpty().allSatisfy((file, sha) -> assertThat(sha).matches("[0-9a-f]{64}"));
   }
@@ -228,10 +229,44 @@ public abstract class ModelStoreContractTest {
   }
 
   @Test
+  void listeners_defaultExecutor_deliversOnAnotherThreadThatMayCallTheStore() throws Exception {
+    Thread caller = Thread.currentThread();
+    java.util.concurrent.BlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+    store.addListener(e -> seen.add((Thread.currentThread() != caller) + " " + e.type() + " " + e.version() + " "
+        + store.models().contains(e.model())));
+    publish("m", 1);
+    store.setAlias("m", "production", 1);
+    assertThat(seen.poll(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("true VERSION_PUBLISHED 1 true");
+    assertThat(seen.poll(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("true ALIAS_SET 1 true");
+  }
+
+  @Test
+  void listeners_oneThrows_othersAndItselfKeepReceiving() {
+    List<StoreEvent> events = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger thrown = new java.util.concurrent.atomic.AtomicInteger();
+    store.addListener(e -> {
+      thrown.incrementAndGet();
+      throw new IllegalStateException("listener bug");
+    }, Runnable::run);
+    store.addListener(events::add, Runnable::run);
+    publish("m", 1);
+    store.setAlias("m", "production", 1);
+    store.removeAlias("m", "production");
+    assertThat(thrown.get()).isEqualTo(3);
+    assertThat(events).extracting(StoreEvent::type).containsExactly(
+        StoreEvent.Type.VERSION_PUBLISHED, StoreEvent.Type.ALIAS_SET, StoreEvent.Type.ALIAS_REMOVED);
+  }
+
+  @Test
+  void watch_nonPositiveInterval_refused() {
+    assertThatThrownBy(() -> store.watch(java.time.Duration.ZERO)).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
   void listeners_receiveEveryChangeInOrder() {
     List<StoreEvent> events = new CopyOnWriteArrayList<>();
     StoreListener listener = events::add;
-    store.addListener(listener);
+    store.addListener(listener, Runnable::run);
     publish("m", 1);
     publish("m", 2);
     store.setAlias("m", "production", 1);

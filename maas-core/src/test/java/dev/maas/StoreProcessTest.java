@@ -105,6 +105,59 @@ class StoreProcessTest {
   }
 
   @Test
+  void watch_anotherProcessMovesAnAlias200Times_listenersEndOnTheFinalTarget() throws Exception {
+    try (FileSystemModelStore store = FileSystemModelStore.open(root, List.of(new ScaleFormat()))) {
+      for (int i = 0; i < 3; i++) {
+        try (Model model = new ScaleModel(i)) {
+          store.publish("m", model);
+        }
+      }
+      store.setAlias("m", "production", 1);
+      java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+      store.addListener(e -> {
+        if (e.type() == StoreEvent.Type.ALIAS_SET && e.alias().orElse("").equals("production")) {
+          events.add(Integer.toString(e.version()));
+        } else if (e.model().equals("marker")) {
+          events.add("marker");
+        }
+      });
+      ModelStore.Watch watch = store.watch(java.time.Duration.ofMillis(20));
+      try {
+        Process worker = startWorker("moves", root.toString(), "7", "200");
+        String line;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
+          line = out.readLine();
+        }
+        assertThat(worker.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(worker.exitValue()).isZero();
+        assertThat(line).startsWith("final ");
+        int last = Integer.parseInt(line.substring("final ".length()));
+        // The watch reports the other process's moves without any call from this one.
+        String seen = null;
+        while (!Integer.toString(last).equals(seen)) {
+          seen = events.poll(60, TimeUnit.SECONDS);
+          assertThat(seen).as("an event for the final target %d", last).isNotNull();
+        }
+        // Whatever is still on its way ends on the final target: a look now, then a marker event
+        // that is delivered after everything that look found.
+        store.refresh();
+        try (Model model = new ScaleModel(9)) {
+          store.publish("marker", model);
+        }
+        for (String next = events.poll(60, TimeUnit.SECONDS); !"marker".equals(next);
+            next = events.poll(60, TimeUnit.SECONDS)) {
+          assertThat(next).as("events before the marker").isNotNull();
+          seen = next;
+        }
+        assertThat(seen).as("the last target reported").isEqualTo(Integer.toString(last));
+        assertThat(store.aliases("m")).containsEntry("production", last);
+      } finally {
+        watch.close();
+      }
+    }
+  }
+
+  @Test
   void publish_twoProcessesWithThreads_numbersDistinctAndGapFree() throws Exception {
     int threads = 3;
     int perThread = 20;

@@ -10,7 +10,9 @@ import java.util.Random;
  * file-system store and moves aliases, printing one line per published version.
  *
  * <p>{@code loop ROOT SEED}: publish to model {@code m} forever. {@code publish ROOT SEED THREADS
- * COUNT}: THREADS threads each publish COUNT versions of model {@code m}, then exit.
+ * COUNT}: THREADS threads each publish COUNT versions of model {@code m}, then exit. {@code moves ROOT
+ * SEED COUNT}: point alias {@code m@production} at a random existing version COUNT times, then print
+ * the final target.
  */
 final class StoreWorker {
   private StoreWorker() {}
@@ -19,6 +21,17 @@ final class StoreWorker {
     Path root = Path.of(args[1]);
     long seed = Long.parseLong(args[2]);
     try (FileSystemModelStore store = FileSystemModelStore.open(root, List.of(new ScaleFormat()))) {
+      if (args[0].equals("moves")) {
+        Random random = new Random(seed);
+        int versions = store.versions("m").size();
+        int target = 0;
+        for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+          target = 1 + random.nextInt(versions);
+          store.setAlias("m", "production", target);
+        }
+        System.out.println("final " + target);
+        return;
+      }
       if (args[0].equals("loop")) {
         Random random = new Random(seed);
         System.out.println("ready");

@@ -22,8 +22,7 @@ final class MaasCommand {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = MaasCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"maas " + (v == null ? "development build" : v)};
+      return new String[] {"maas " + dev.maas.MaasVersion.VERSION};
     }
   }
 }

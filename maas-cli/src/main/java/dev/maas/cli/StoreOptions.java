@@ -1,7 +1,6 @@
 package dev.maas.cli;
 
 import dev.maas.FileSystemModelStore;
-import dev.maas.ModelStore;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -13,6 +12,6 @@ final class StoreOptions {
 
   /** Opens the store; the caller closes it. */
   FileSystemModelStore open() {
-    return ModelStore.open(directory);
+    return FileSystemModelStore.open(directory);
   }
 }

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.maas.Batching;
 import dev.maas.BatchingOptions;
+import dev.maas.MaasVersion;
 import dev.maas.Model;
 import dev.maas.ModelReference;
 import dev.maas.ModelStore;
@@ -196,8 +197,7 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   private static String version() {
-    String v = InferenceServer.class.getPackage().getImplementationVersion();
-    return v != null ? v : "0.1.0-SNAPSHOT";
+    return MaasVersion.VERSION;
   }
 
   /**

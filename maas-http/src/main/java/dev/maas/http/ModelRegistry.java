@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
 /**
  * The models the server answers with, and how they change. For a store, a reconciler re-resolves
  * each model's serving target (its serving alias, else its latest version) every poll interval,
- * and at once when the store reports a change; a new target is loaded and warmed (one request
+ * and at once when the store reports a change (the store is watched, so changes made by other
+ * processes are reported too; events only trigger a reconcile early, they are never trusted as the
+ * target); a new target is loaded and warmed (one request
  * synthesised from its signature) before it is installed, and the version it replaces is retired:
  * closed when its in-flight requests finish. A version that fails to load leaves the previous one
  * serving and is recorded with its reason. Explicitly requested versions are loaded on demand and
@@ -81,6 +83,7 @@ final class ModelRegistry implements AutoCloseable {
   private final StoreListener listener = event -> reconcileSoon();
   private final ServerMetrics metrics;
   private volatile boolean closing;
+  private volatile Optional<ModelStore.Watch> watch = Optional.empty();
 
   ModelRegistry(Optional<ModelStore> store, Map<String, Model> fixed, String servingAlias, Duration pollInterval,
       Duration idleUnload, BiFunction<String, Predictor, Predictor> decorator, ServerMetrics metrics) {
@@ -111,6 +114,7 @@ final class ModelRegistry implements AutoCloseable {
     }
     reconcile();
     store.ifPresent(s -> s.addListener(listener));
+    watch = store.map(s -> s.watch(pollInterval));
     if (store.isPresent()) {
       reconciler.scheduleWithFixedDelay(this::reconcileQuietly, pollInterval.toNanos(), pollInterval.toNanos(),
           TimeUnit.NANOSECONDS);
@@ -507,6 +511,7 @@ final class ModelRegistry implements AutoCloseable {
 
   void close(Duration timeout) {
     closing = true;
+    watch.ifPresent(ModelStore.Watch::close);
     store.ifPresent(s -> s.removeListener(listener));
     reconciler.shutdownNow();
     try {

@@ -2,10 +2,9 @@ package dev.maas.linear;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.maas.InvalidInputException;
+import dev.maas.internal.Json;
 import dev.maas.Model;
 import dev.maas.ModelLoadException;
 import dev.maas.spi.ArtifactReader;
@@ -37,7 +36,7 @@ public final class LinearFormat implements ModelFormat {
   public static final String NAME = "linear";
 
   private static final int VERSION = 1;
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = Json.FACTORY;
 
   /** Creates the format (for {@link java.util.ServiceLoader}). */
   public LinearFormat() {}
@@ -126,13 +125,12 @@ public final class LinearFormat implements ModelFormat {
     Objects.requireNonNull(in, "in");
     byte[] bytes = in.readAllBytes(FILE);
     Object tree;
-    try (JsonParser parser = JSON.createParser(bytes)) {
-      if (parser.nextToken() == null) {
-        throw bad(in, "the file is empty");
-      }
-      tree = read(parser);
+    try {
+      tree = Json.parse(bytes);
     } catch (JsonProcessingException e) {
       throw bad(in, "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw bad(in, e.getMessage().equals("the document is empty") ? "the file is empty" : "not valid JSON: " + e.getMessage());
     }
     try {
       Map<String, Object> root = object(tree, "the document");
@@ -181,41 +179,6 @@ public final class LinearFormat implements ModelFormat {
 
   private static ModelLoadException bad(ArtifactReader in, String why) {
     return new ModelLoadException(in.location() + ": " + FILE + " is not a valid linear model: " + why);
-  }
-
-  /** Reads the value at the parser's current token as Map, List, String, Long, Double, Boolean or null. */
-  private static Object read(JsonParser p) throws IOException {
-    JsonToken token = p.currentToken();
-    switch (token) {
-      case START_OBJECT: {
-        Map<String, Object> map = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String key = p.currentName();
-          p.nextToken();
-          map.put(key, read(p));
-        }
-        return map;
-      }
-      case START_ARRAY: {
-        List<Object> items = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          items.add(read(p));
-        }
-        return items;
-      }
-      case VALUE_STRING:
-        return p.getText();
-      case VALUE_NUMBER_INT:
-        return p.getLongValue();
-      case VALUE_NUMBER_FLOAT:
-        return p.getDoubleValue();
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      default:
-        return null;
-    }
   }
 
   @SuppressWarnings("unchecked")

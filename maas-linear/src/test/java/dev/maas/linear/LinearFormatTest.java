@@ -81,6 +81,14 @@ class LinearFormatTest {
   }
 
   @Test
+  void open_duplicateKey_isRefusedNotSilentlyLastWins() {
+    String twice = "{\"format\":\"linear\",\"version\":1,\"features\":[\"a\"],\"intercept\":\"0x1p0\","
+        + "\"intercept\":\"0x1p1\",\"coefficients\":[\"0x1p0\"]}";
+    assertThatThrownBy(() -> new LinearFormat().open(reader(twice.getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(ModelLoadException.class).hasMessageContaining("intercept").hasMessageContainingAll("uplicate");
+  }
+
+  @Test
   void canWrite_otherModel_isFalse() {
     assertThat(new LinearFormat().canWrite(new LinearRegressionModelContractTest().newModel())).isTrue();
     assertThat(new LinearFormat().name()).isEqualTo("linear");

@@ -28,7 +28,7 @@ final class InputBinding {
   InputBinding(String name, DataType dataType) {
     this.name = name;
     this.dataType = dataType;
-    this.javaType = OnnxModel.javaType(dataType);
+    this.javaType = OnnxTypes.javaType(dataType);
   }
 
   String name() {

@@ -79,22 +79,7 @@ public final class OnnxGraph {
 
   /** The ONNX element type number (TensorProto.DataType) of a MaaS type. */
   static int elementType(DataType type) {
-    TensorProto.DataType t = switch (type) {
-      case BOOL -> TensorProto.DataType.BOOL;
-      case UINT8 -> TensorProto.DataType.UINT8;
-      case UINT16 -> TensorProto.DataType.UINT16;
-      case UINT32 -> TensorProto.DataType.UINT32;
-      case UINT64 -> TensorProto.DataType.UINT64;
-      case INT8 -> TensorProto.DataType.INT8;
-      case INT16 -> TensorProto.DataType.INT16;
-      case INT32 -> TensorProto.DataType.INT32;
-      case INT64 -> TensorProto.DataType.INT64;
-      case FP16 -> TensorProto.DataType.FLOAT16;
-      case FP32 -> TensorProto.DataType.FLOAT;
-      case FP64 -> TensorProto.DataType.DOUBLE;
-      case BYTES -> TensorProto.DataType.STRING;
-    };
-    return t.getNumber();
+    return OnnxTypes.protoType(type);
   }
 
   /**
@@ -267,7 +252,7 @@ public final class OnnxGraph {
       GraphProto graph = GraphProto.newBuilder().setName(name).addAllNode(nodes).addAllInitializer(initializers)
           .addAllInput(inputs).addAllOutput(outputs).build();
       ModelProto.Builder model = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName(producer)
-          .setProducerVersion(OnnxModel.MAAS_VERSION).setDocString(docString).setGraph(graph);
+          .setProducerVersion(dev.maas.MaasVersion.VERSION).setDocString(docString).setGraph(graph);
       opsets.forEach((domain, version) ->
           model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
       metadata.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));

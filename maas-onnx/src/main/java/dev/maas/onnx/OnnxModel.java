@@ -49,9 +49,6 @@ import java.util.Set;
  * dev.maas.Model}).
  */
 public final class OnnxModel extends AbstractModel {
-  static final String MAAS_VERSION = Optional.ofNullable(OnnxModel.class.getPackage().getImplementationVersion())
-      .orElse("development");
-
   private final OrtEnvironment env;
   private final OrtSession session;
   private final OrtSession.SessionOptions sessionOptions;
@@ -346,24 +343,9 @@ public final class OnnxModel extends AbstractModel {
   }
 
   private static DataType dataType(TensorInfo tensor, String kind, String name, String location) {
-    return switch (tensor.onnxType) {
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> DataType.BOOL;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> DataType.UINT8;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> DataType.UINT16;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> DataType.UINT32;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> DataType.UINT64;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> DataType.INT8;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> DataType.INT16;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> DataType.INT32;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> DataType.INT64;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> DataType.FP16;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> DataType.FP32;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> DataType.FP64;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> DataType.BYTES;
-      default -> throw new ModelLoadException(location + ": " + kind + " '" + name + "' has element type "
-          + tensor.onnxType.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "")
-          + ", which MaaS tensors cannot hold");
-    };
+    return OnnxTypes.fromOrt(tensor.onnxType).orElseThrow(() -> new ModelLoadException(location + ": " + kind
+        + " '" + name + "' has element type " + tensor.onnxType.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "")
+        + ", which MaaS tensors cannot hold"));
   }
 
   // ---- Model ----
@@ -497,18 +479,4 @@ public final class OnnxModel extends AbstractModel {
     String location;
   }
 
-  static OnnxJavaType javaType(DataType type) {
-    return switch (type) {
-      case BOOL -> OnnxJavaType.BOOL;
-      case UINT8 -> OnnxJavaType.UINT8;
-      case INT8 -> OnnxJavaType.INT8;
-      case INT16, UINT16 -> OnnxJavaType.INT16;
-      case INT32, UINT32 -> OnnxJavaType.INT32;
-      case INT64, UINT64 -> OnnxJavaType.INT64;
-      case FP16 -> OnnxJavaType.FLOAT16;
-      case FP32 -> OnnxJavaType.FLOAT;
-      case FP64 -> OnnxJavaType.DOUBLE;
-      case BYTES -> OnnxJavaType.STRING;
-    };
-  }
 }

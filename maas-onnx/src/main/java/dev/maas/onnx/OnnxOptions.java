@@ -132,6 +132,21 @@ public final class OnnxOptions {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof OnnxOptions other && intraOpThreads == other.intraOpThreads
+        && interOpThreads == other.interOpThreads && optimizationLevel == other.optimizationLevel
+        && executionMode == other.executionMode && cpuMemoryArena == other.cpuMemoryArena
+        && optimizedModelPath.equals(other.optimizedModelPath) && executionProvider == other.executionProvider
+        && deviceId == other.deviceId && threadPools == other.threadPools;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(intraOpThreads, interOpThreads, optimizationLevel, executionMode, cpuMemoryArena,
+        optimizedModelPath, executionProvider, deviceId, threadPools);
+  }
+
+  @Override
   public String toString() {
     return "OnnxOptions[intraOpThreads=" + intraOpThreads + ", interOpThreads=" + interOpThreads
         + ", optimizationLevel=" + optimizationLevel + ", executionMode=" + executionMode + ", cpuMemoryArena="
@@ -139,7 +154,10 @@ public final class OnnxOptions {
         + ", executionProvider=" + executionProvider + ", deviceId=" + deviceId + ", threadPools=" + threadPools + "]";
   }
 
-  /** Collects options; each setter checks its argument at once, {@link #build()} the combination. */
+  /**
+   * Collects options; each setter checks its argument at once and may be called once, {@link
+   * #build()} checks the combination.
+   */
   public static final class Builder {
     private int intraOpThreads;
     private int interOpThreads;
@@ -151,52 +169,69 @@ public final class OnnxOptions {
     private int deviceId;
     private ThreadPools threadPools = ThreadPools.PER_SESSION;
 
+    private final java.util.Set<String> set = new java.util.HashSet<>();
+
     private Builder() {}
+
+    /** Setting an option twice is a mistake (the first value would be lost silently). */
+    private void once(String option) {
+      if (!set.add(option)) {
+        throw new InvalidInputException(option + " was already set");
+      }
+    }
 
     /** Sets intra-op threads per session; 0 lets ONNX Runtime choose. */
     public Builder intraOpThreads(int threads) {
+      once("intraOpThreads");
       this.intraOpThreads = requireThreads(threads, "intraOpThreads");
       return this;
     }
 
     /** Sets inter-op threads per session; 0 lets ONNX Runtime choose. */
     public Builder interOpThreads(int threads) {
+      once("interOpThreads");
       this.interOpThreads = requireThreads(threads, "interOpThreads");
       return this;
     }
 
     /** Sets the graph optimisation level. */
     public Builder optimizationLevel(OptimizationLevel level) {
+      once("optimizationLevel");
       this.optimizationLevel = Objects.requireNonNull(level, "level");
       return this;
     }
 
     /** Sets the execution mode. */
     public Builder executionMode(ExecutionMode mode) {
+      once("executionMode");
       this.executionMode = Objects.requireNonNull(mode, "mode");
       return this;
     }
 
     /** Enables or disables the CPU memory arena. */
     public Builder cpuMemoryArena(boolean enabled) {
+      once("cpuMemoryArena");
       this.cpuMemoryArena = enabled;
       return this;
     }
 
     /** Saves the optimised graph to {@code file} when the session is created. */
     public Builder optimizedModelPath(Path file) {
+      once("optimizedModelPath");
       this.optimizedModelPath = Objects.requireNonNull(file, "file");
       return this;
     }
 
     /** Sets the execution provider. */
     public Builder executionProvider(ExecutionProvider provider) {
+      once("executionProvider");
       this.executionProvider = Objects.requireNonNull(provider, "provider");
       return this;
     }
 
     /** Sets the device ordinal the provider uses. */
     public Builder deviceId(int deviceId) {
+      once("deviceId");
       if (deviceId < 0) {
         throw new InvalidInputException("deviceId must be >= 0, got " + deviceId);
       }
@@ -206,6 +241,7 @@ public final class OnnxOptions {
 
     /** Sets where worker threads come from. */
     public Builder threadPools(ThreadPools pools) {
+      once("threadPools");
       this.threadPools = Objects.requireNonNull(pools, "pools");
       return this;
     }

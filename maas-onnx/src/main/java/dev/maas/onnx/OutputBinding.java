@@ -62,11 +62,7 @@ final class OutputBinding {
 
   /** The MaaS type of map values of {@code valueType}. */
   static DataType mapValueType(OnnxJavaType valueType) {
-    return switch (valueType) {
-      case FLOAT -> DataType.FP32;
-      case DOUBLE -> DataType.FP64;
-      default -> DataType.INT64;
-    };
+    return OnnxTypes.fromJava(valueType).orElseThrow(() -> new PredictionException("map values of " + valueType));
   }
 
   String name() {

@@ -85,6 +85,15 @@ class OnnxOptionsTest {
   }
 
   @Test
+  void builder_optionSetTwice_refusedAndOptionsCompareByValue() {
+    assertThatThrownBy(() -> OnnxOptions.builder().intraOpThreads(1).intraOpThreads(2))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("intraOpThreads");
+    OnnxOptions a = OnnxOptions.builder().intraOpThreads(1).optimizationLevel(OnnxOptions.OptimizationLevel.BASIC).build();
+    OnnxOptions b = OnnxOptions.builder().optimizationLevel(OnnxOptions.OptimizationLevel.BASIC).intraOpThreads(1).build();
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(OnnxOptions.defaults());
+  }
+
+  @Test
   void build_contradictoryCombinations_throwIllegalState() {
     assertThatThrownBy(() -> OnnxOptions.builder().threadPools(OnnxOptions.ThreadPools.SHARED).intraOpThreads(2).build())
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("shared");

@@ -1,0 +1,28 @@
+package dev.maas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class PublishOptionsTest {
+  @Test
+  void builder_scalarSettingTwice_isRefusedNamingIt() {
+    assertThatThrownBy(() -> PublishOptions.builder().description("a").description("b"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("description");
+    assertThatThrownBy(() -> PublishOptions.builder().format("onnx").format("linear"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("format");
+    assertThatThrownBy(() -> PublishOptions.builder().lineage(Lineage.UNKNOWN).lineage(Lineage.UNKNOWN))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("lineage");
+  }
+
+  @Test
+  void options_sameSettings_areEqualWithEqualHashAndReadableText() {
+    PublishOptions a = PublishOptions.builder().description("d").metric("rmse", 0.5).tag("team", "risk")
+        .parameter("ridge", "0.1").lineage(Lineage.of("x.csv", "sha256:00", 3)).format("linear").build();
+    PublishOptions b = PublishOptions.builder().format("linear").parameter("ridge", "0.1").tag("team", "risk")
+        .metric("rmse", 0.5).lineage(Lineage.of("x.csv", "sha256:00", 3)).description("d").build();
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(PublishOptions.defaults());
+    assertThat(a.toString()).contains("description=d", "rmse=0.5", "team=risk", "ridge=0.1", "format=linear");
+  }
+}
