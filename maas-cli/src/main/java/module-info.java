@@ -4,6 +4,7 @@ module dev.maas.cli {
   requires dev.maas.onnx;
   requires dev.maas.linear;
   requires dev.maas.bench;
+  requires dev.maas.http;
   requires info.picocli;
   requires com.fasterxml.jackson.core;
   requires org.jfree.jfreechart;

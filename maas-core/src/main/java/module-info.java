@@ -8,7 +8,6 @@ module dev.maas.core {
 
   exports dev.maas;
   exports dev.maas.spi;
-  exports dev.maas.http;
   exports dev.maas.internal to dev.maas.linear;
 
   uses dev.maas.spi.ModelFormat;

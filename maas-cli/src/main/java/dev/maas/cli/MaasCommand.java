@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       OptimizeCommand.class,
       BenchCommand.class,
       ExplainCommand.class,
+      ServeCommand.class,
     })
 final class MaasCommand {
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,0 +1,163 @@
+package dev.maas.cli;
+
+import dev.maas.BatchingOptions;
+import dev.maas.ModelStore;
+import dev.maas.http.InferenceServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code maas serve --store DIR}: serves every model of a store over the Open Inference Protocol
+ * until SIGINT or SIGTERM, then stops gracefully.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Serve every model in the store over the Open Inference Protocol (HTTP/REST) until Ctrl-C.",
+    footer = {"", "Example:", "  maas serve --store ./maas-store --port 8080",
+        "  curl -d @request.json http://127.0.0.1:8080/v2/models/demo/infer",
+        "", "Exit status: 0 after a graceful stop, 1 if the server cannot start."})
+final class ServeCommand implements Callable<Integer> {
+  @Mixin StoreOptions store;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+      description = "The address to bind (default: ${DEFAULT-VALUE}, this machine only).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+      description = "The port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(names = "--serving-alias", paramLabel = "ALIAS", defaultValue = "production",
+      description = "The alias served when a request names no version (default: ${DEFAULT-VALUE}); "
+          + "models without it serve their latest version.")
+  String servingAlias;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "Require 'Authorization: Bearer TOKEN' with one of the tokens in FILE (one a line).")
+  Path tokenFile;
+
+  @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve HTTPS with this PKCS#12 keystore.")
+  Path tlsKeystore;
+
+  @Option(names = "--tls-password-file", paramLabel = "FILE", description = "The keystore's password, in a file.")
+  Path tlsPasswordFile;
+
+  @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "64MiB",
+      description = "The largest request body, such as 64MiB or 512KiB (default: ${DEFAULT-VALUE}).")
+  String maxBody;
+
+  @Option(names = "--batch-max-rows", paramLabel = "N",
+      description = "Turn on dynamic batching: merge queued requests into backend calls of up to N rows "
+          + "(off by default; see docs/http-api.md).")
+  Integer batchMaxRows;
+
+  @Option(names = "--batch-delay", paramLabel = "DURATION", defaultValue = "0ms",
+      description = "With --batch-max-rows: how long a request may wait for others to join its call, "
+          + "such as 2ms (default: ${DEFAULT-VALUE}).")
+  String batchDelay;
+
+  @Override
+  public Integer call() throws IOException {
+    if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
+      throw new IllegalArgumentException("--tls-keystore and --tls-password-file go together");
+    }
+    System.setProperty("java.util.logging.SimpleFormatter.format", "maas: %5$s%6$s%n");
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ModelStore models = store.open();
+    InferenceServer.Builder builder = InferenceServer.builder().store(models).host(host).port(port)
+        .servingAlias(servingAlias).maxBodyBytes(parseSize(maxBody));
+    if (batchMaxRows != null) {
+      builder.batching(BatchingOptions.builder().maxBatchRows(batchMaxRows).maxQueueDelay(parseDuration(batchDelay))
+          .build());
+    }
+    if (tokenFile != null) {
+      builder.bearerTokensFile(tokenFile);
+    }
+    if (tlsKeystore != null) {
+      char[] password = Files.readString(tlsPasswordFile, StandardCharsets.UTF_8).strip().toCharArray();
+      builder.tls(tlsKeystore, password);
+    }
+    InferenceServer server;
+    try {
+      server = builder.build();
+    } catch (RuntimeException e) {
+      models.close();
+      if (e.getMessage() != null && e.getMessage().contains("Address already in use")) {
+        throw new IllegalArgumentException("port " + port + " is in use; choose another with --port", e);
+      }
+      throw e;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      err.println("maas: stopping (finishing requests in flight)");
+      err.flush();
+      server.close();
+      models.close();
+      err.println("maas: stopped");
+      err.flush();
+      stopped.countDown();
+    }, "maas-serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    server.start();
+    Map<String, String> serving = new TreeMap<>(server.servingVersions());
+    for (Map.Entry<String, String> e : serving.entrySet()) {
+      out.println("serving " + e.getKey() + " version " + e.getValue() + " at " + server.uri() + "/v2/models/"
+          + e.getKey());
+    }
+    out.println("listening on " + server.uri() + (serving.isEmpty() ? " (the store has no loadable model yet)" : "")
+        + "; Ctrl-C stops");
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static Duration parseDuration(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(us|ms|s)").matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--batch-delay: '" + text + "' is not a duration such as 2ms, 500us or 1s");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "us" -> Duration.ofNanos(n * 1000);
+      case "ms" -> Duration.ofMillis(n);
+      default -> Duration.ofSeconds(n);
+    };
+  }
+
+  private static long parseSize(String text) {
+    String t = text.trim().toUpperCase(Locale.ROOT);
+    long unit = 1;
+    String[][] suffixes = {{"GIB", "30"}, {"GB", "30"}, {"G", "30"}, {"MIB", "20"}, {"MB", "20"}, {"M", "20"},
+        {"KIB", "10"}, {"KB", "10"}, {"K", "10"}, {"B", "0"}};
+    for (String[] s : suffixes) {
+      if (t.endsWith(s[0])) {
+        unit = 1L << Integer.parseInt(s[1]);
+        t = t.substring(0, t.length() - s[0].length()).trim();
+        break;
+      }
+    }
+    try {
+      return Math.multiplyExact(Long.parseLong(t), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("--max-body: '" + text + "' is not a size such as 64MiB or 512KiB", e);
+    }
+  }
+}

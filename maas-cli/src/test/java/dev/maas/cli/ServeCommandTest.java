@@ -1,0 +1,79 @@
+package dev.maas.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code maas serve} as a real process: start, answer a request, stop on SIGTERM. */
+class ServeCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void serve_answersRequests_andStopsGracefullyOnSigterm() throws Exception {
+    Path file = ImportCommandTest.writeAddMul(dir.resolve("addmul.onnx"));
+    CliProcess.Result imported = CliProcess.run(dir, "import", file.toString(), "--store", "store", "--name", "addmul");
+    assertThat(imported.exitCode()).as(imported.stderr()).isZero();
+
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "serve", "--store", "store", "--port", "0"));
+    Process process = new ProcessBuilder(command).directory(dir.toFile()).start();
+    CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String served = out.readLine();
+      String listening = out.readLine();
+      assertThat(served).as(String.valueOf(stderr.getNow(""))).matches(
+          "serving addmul version 1 at http://127\\.0\\.0\\.1:\\d+/v2/models/addmul");
+      assertThat(listening).startsWith("listening on http://127.0.0.1:").endsWith("; Ctrl-C stops");
+      URI base = URI.create(listening.substring("listening on ".length(), listening.indexOf(';')));
+
+      HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/v2/models/addmul/infer"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":["
+              + "{\"name\":\"a\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1,2]},"
+              + "{\"name\":\"b\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[3,4]}],"
+              + "\"outputs\":[{\"name\":\"sum\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).isEqualTo("{\"model_name\":\"addmul\",\"model_version\":\"1\",\"outputs\":["
+          + "{\"name\":\"sum\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[4.0,6.0]}]}");
+
+      process.toHandle().destroy(); // SIGTERM, leaving our ends of its pipes open to read what it says
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(stderr.get(30, TimeUnit.SECONDS)).contains("maas: stopping").contains("maas: stopped")
+          .doesNotContain("Exception");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void serve_busyPort_isOneClearLine() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CliProcess.Result result = CliProcess.run(dir, "serve", "--store", "store", "--port",
+          Integer.toString(taken.getLocalPort()));
+      assertThat(result.exitCode()).isEqualTo(1);
+      assertThat(result.stderr().strip()).isEqualTo("maas: port " + taken.getLocalPort()
+          + " is in use; choose another with --port");
+    }
+  }
+}
