@@ -6,6 +6,7 @@
 module dev.maas.bench {
   requires transitive dev.maas.core;
   requires transitive dev.maas.onnx;
+  requires dev.maas.http;
   requires jmh.core;
 
   exports dev.maas.bench;

@@ -7,7 +7,6 @@ import dev.maas.Tensor;
 import dev.maas.TensorSpec;
 import dev.maas.http.InferenceJson;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -162,15 +161,14 @@ final class Inputs {
    * @throws InvalidInputException if the file cannot be read or is not such a request
    */
   static Map<String, Tensor> read(Path file) {
-    byte[] body;
-    try {
-      body = Files.readAllBytes(file);
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidInputException("--input-file " + file + " is not a readable file");
+    }
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      return new TreeMap<>(InferenceJson.readRequest(in, InferenceJson.DEFAULT_MAX_BODY_BYTES).inputTensors());
     } catch (IOException e) {
       throw new InvalidInputException("cannot read --input-file " + file + ": " + e.getMessage(), e);
-    } catch (UncheckedIOException e) {
-      throw new InvalidInputException("cannot read --input-file " + file + ": " + e.getMessage(), e);
     }
-    return new TreeMap<>(InferenceJson.readRequest(body).inputTensors());
   }
 
   /** Rows per call: the first dimension of the first input of rank 1 or more, else 1. */
