@@ -3,7 +3,10 @@ module dev.maas.cli {
   requires dev.maas.core;
   requires dev.maas.onnx;
   requires dev.maas.linear;
+  requires com.fasterxml.jackson.core;
   requires info.picocli;
+  requires java.logging;
+  requires me.tongfei.progressbar;
 
   opens dev.maas.cli to info.picocli;
 }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  * inference request against a stored model and prints the inference response JSON.
  */
 @Command(name = "infer", mixinStandardHelpOptions = true,
-    description = "Run an Open Inference Protocol request (JSON) on a stored model; print the response JSON.")
+    description = "Run an Open Inference Protocol request (JSON) on a stored model; print the response JSON.",
+    footerHeading = "%nExample:%n", footer = "  maas infer demo@production --store maas-store --request request.json")
 final class InferCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -39,7 +40,8 @@ final class InferCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    byte[] body = request.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(request);
+    byte[] body = request.toString().equals("-") ? System.in.readAllBytes()
+        : Files.readAllBytes(InputFiles.requireReadable(request, "--request", "an inference request JSON file"));
     InferenceRequest inference = InferenceJson.readRequest(body);
     try (ModelStore s = store.open()) {
       ModelVersion version = s.get(reference);

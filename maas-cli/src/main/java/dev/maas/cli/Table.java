@@ -1,0 +1,415 @@
+package dev.maas.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A data file read line by line for scoring or evaluation: CSV with a header row, or JSON Lines
+ * (one object per line, fields named as the model's features). Parsing a line is separate from
+ * reading it, so that worker threads can parse while one thread reads. Numbers must be finite
+ * decimal numbers; anything else is a {@link RowException} naming the line and the column.
+ *
+ * <p>Reading ({@link #next}) is for one thread; {@link #parse} is stateless and thread-safe.
+ */
+final class Table implements AutoCloseable {
+  /** How wide a quoted bad value may be in a message. */
+  private static final int MAX_QUOTED = 40;
+  private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  /** The file layouts read. */
+  enum Format {
+    CSV,
+    JSONL;
+
+    static Format of(Path file) {
+      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+      return name.endsWith(".jsonl") || name.endsWith(".ndjson") ? JSONL : CSV;
+    }
+  }
+
+  /** A line that cannot be used, with its 1-based line number. */
+  static final class RowException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    final long line;
+
+    RowException(long line, String message) {
+      super("line " + line + ": " + message);
+      this.line = line;
+    }
+  }
+
+  /** Consecutive lines of the file, the first at {@code firstLine}. */
+  record Chunk(long firstLine, List<String> lines, long bytes) {}
+
+  /** One parsed line: the values of the wanted columns, and of the kept columns as text. */
+  record Row(double[] values, Object[] kept) {}
+
+  private final Path file;
+  private final Format format;
+  private final BufferedReader reader;
+  private final List<String> header;
+  private long lineNumber;
+
+  private int[] wantedIndex;
+  private int[] keptIndex;
+  private List<String> wanted;
+  private List<String> keptNames;
+
+  private Table(Path file, Format format, BufferedReader reader, List<String> header, long lineNumber) {
+    this.file = file;
+    this.format = format;
+    this.reader = reader;
+    this.header = header;
+    this.lineNumber = lineNumber;
+  }
+
+  /** Opens {@code file} (UTF-8) and, for CSV, reads its header row. */
+  static Table open(Path file, String option) throws IOException {
+    InputFiles.requireReadable(file, option, "a CSV file with a header row, or a .jsonl file");
+    Format format = Format.of(file);
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16);
+    try {
+      if (format == Format.JSONL) {
+        return new Table(file, format, reader, List.of(), 0);
+      }
+      String first = readLine(reader, 1, file);
+      if (first == null) {
+        throw new IllegalArgumentException(option + " '" + file + "' is empty: expected a header row");
+      }
+      if (!first.isEmpty() && first.charAt(0) == '\uFEFF') {
+        first = first.substring(1);
+      }
+      List<String> header = splitCsv(first, 1);
+      Set<String> seen = new HashSet<>();
+      for (String name : header) {
+        if (!seen.add(name)) {
+          throw new IllegalArgumentException(file + " line 1: column '" + quote(name) + "' appears twice in the header");
+        }
+      }
+      return new Table(file, format, reader, List.copyOf(header), 1);
+    } catch (IOException | RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  private static String readLine(BufferedReader reader, long line, Path file) throws IOException {
+    try {
+      return reader.readLine();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException(file + " near line " + line + " is not UTF-8 text (maybe Latin-1?); "
+          + "convert it, for example: iconv -f latin1 -t utf-8 " + file.getFileName() + " > utf8.csv");
+    }
+  }
+
+  Format format() {
+    return format;
+  }
+
+  /** The CSV header; empty for JSON Lines. */
+  List<String> header() {
+    return header;
+  }
+
+  /**
+   * Chooses the columns {@link #parse} returns: the numeric {@code wanted} ones in that order, and
+   * {@code kept} ones copied as they are.
+   *
+   * @throws IllegalArgumentException if a CSV header lacks one of them
+   */
+  void select(List<String> wanted, List<String> kept) {
+    this.wanted = List.copyOf(wanted);
+    this.keptNames = List.copyOf(kept);
+    if (format == Format.CSV) {
+      wantedIndex = indexes(wanted);
+      keptIndex = indexes(kept);
+    }
+  }
+
+  private int[] indexes(List<String> names) {
+    int[] index = new int[names.size()];
+    for (int i = 0; i < index.length; i++) {
+      index[i] = header.indexOf(names.get(i));
+      if (index[i] < 0) {
+        throw new IllegalArgumentException("no column '" + quote(names.get(i)) + "' in the header of " + file
+            + "; columns: " + abbreviate(header));
+      }
+    }
+    return index;
+  }
+
+  private static String abbreviate(List<String> names) {
+    List<String> shown = names.size() > 20 ? names.subList(0, 20) : names;
+    return String.join(", ", shown) + (names.size() > 20 ? ", ... (" + names.size() + " in all)" : "");
+  }
+
+  /** Reads up to {@code maxLines} further lines; null at the end of the file. */
+  Chunk next(int maxLines) throws IOException {
+    List<String> lines = new ArrayList<>(maxLines);
+    long first = lineNumber + 1;
+    long bytes = 0;
+    while (lines.size() < maxLines) {
+      String line = readLine(reader, lineNumber + 1, file);
+      if (line == null) {
+        break;
+      }
+      lineNumber++;
+      lines.add(line);
+      bytes += line.length() + 1;
+    }
+    return lines.isEmpty() ? null : new Chunk(first, lines, bytes);
+  }
+
+  /** Whether {@code line} holds no data (blank lines are skipped, not errors). */
+  static boolean blank(String line) {
+    return line.isBlank();
+  }
+
+  /** Parses line {@code lineNumber}. */
+  Row parse(String line, long lineNumber) {
+    return format == Format.CSV ? parseCsv(line, lineNumber) : parseJson(line, lineNumber, false);
+  }
+
+  /** The kept cells of a line that could not be parsed, where its cells can still be told apart; else null. */
+  Object[] keptOf(String line) {
+    if (keptNames.isEmpty()) {
+      return null;
+    }
+    if (format == Format.JSONL) {
+      try {
+        return parseJson(line, 0, true).kept();
+      } catch (RowException e) {
+        return null;
+      }
+    }
+    try {
+      List<String> cells = splitCsv(line, 0);
+      if (cells.size() != header.size()) {
+        return null;
+      }
+      Object[] kept = new Object[keptIndex.length];
+      for (int i = 0; i < kept.length; i++) {
+        kept[i] = cells.get(keptIndex[i]);
+      }
+      return kept;
+    } catch (RowException e) {
+      return null;
+    }
+  }
+
+  private Row parseCsv(String line, long lineNumber) {
+    List<String> cells = splitCsv(line, lineNumber);
+    if (cells.size() != header.size()) {
+      throw new RowException(lineNumber, "has " + cells.size() + " cells, the header has " + header.size());
+    }
+    double[] values = new double[wantedIndex.length];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = number(cells.get(wantedIndex[i]), lineNumber, wanted.get(i));
+    }
+    Object[] kept = new Object[keptIndex.length];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = cells.get(keptIndex[i]);
+    }
+    return new Row(values, kept);
+  }
+
+  private Row parseJson(String line, long lineNumber, boolean keptOnly) {
+    double[] values = new double[wanted.size()];
+    boolean[] seen = new boolean[values.length];
+    Object[] kept = new Object[keptNames.size()];
+    try (JsonParser p = JSON.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new RowException(lineNumber, "expected a JSON object");
+      }
+      JsonToken token;
+      while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        int w = keptOnly ? -1 : wanted.indexOf(field);
+        int k = keptNames.indexOf(field);
+        if (w >= 0) {
+          if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw new RowException(lineNumber, "field '" + quote(field) + "' must be a number, got "
+                + describe(p, value));
+          }
+          double v = p.getDoubleValue();
+          if (!Double.isFinite(v)) {
+            throw new RowException(lineNumber, "field '" + quote(field) + "': " + quote(p.getText())
+                + " is out of the range of a double");
+          }
+          values[w] = v;
+          seen[w] = true;
+        }
+        if (k >= 0) {
+          kept[k] = switch (value) {
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
+            case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
+            case VALUE_NULL -> null;
+            case VALUE_STRING -> p.getText();
+            default -> throw new RowException(lineNumber, "field '" + quote(field) + "' must be a plain value");
+          };
+        }
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+          p.skipChildren();
+        }
+      }
+      if (token != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw new RowException(lineNumber, "expected one JSON object on the line");
+      }
+    } catch (JsonProcessingException e) {
+      throw new RowException(lineNumber, "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new RowException(lineNumber, "cannot read: " + e.getMessage());
+    }
+    for (int i = 0; i < seen.length; i++) {
+      if (!seen[i] && !keptOnly) {
+        throw new RowException(lineNumber, "missing field '" + quote(wanted.get(i)) + "'");
+      }
+    }
+    return new Row(values, kept);
+  }
+
+  private static String describe(JsonParser p, JsonToken token) throws IOException {
+    return switch (token) {
+      case VALUE_STRING -> "the string \"" + quote(p.getText()) + "\"";
+      case VALUE_NULL -> "null";
+      case VALUE_TRUE, VALUE_FALSE -> p.getText();
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      default -> token.toString();
+    };
+  }
+
+  /**
+   * A finite decimal number ({@code -1.5}, {@code 2e-3}); surrounding spaces and tabs are allowed,
+   * other characters (control characters, hex floats, type suffixes, NaN, Infinity) are not.
+   */
+  static double number(String text, long lineNumber, String column) {
+    int start = 0;
+    int end = text.length();
+    while (start < end && (text.charAt(start) == ' ' || text.charAt(start) == '\t')) {
+      start++;
+    }
+    while (end > start && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    if (start == end) {
+      throw new RowException(lineNumber, "column '" + quote(column) + "' is empty");
+    }
+    boolean digit = false;
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
+        throw notANumber(text, lineNumber, column);
+      }
+    }
+    if (!digit) {
+      throw notANumber(text, lineNumber, column);
+    }
+    double value;
+    try {
+      value = Double.parseDouble(text.substring(start, end));
+    } catch (NumberFormatException e) {
+      throw notANumber(text, lineNumber, column);
+    }
+    if (Double.isInfinite(value)) {
+      throw new RowException(lineNumber, "column '" + quote(column) + "': " + quote(text)
+          + " is out of the range of a double");
+    }
+    return value;
+  }
+
+  private static RowException notANumber(String text, long lineNumber, String column) {
+    return new RowException(lineNumber, "column '" + quote(column) + "': '" + quote(text) + "' is not a number");
+  }
+
+  /** {@code text} shortened to {@value #MAX_QUOTED} characters, control characters written as {@code \\uXXXX}. */
+  static String quote(String text) {
+    StringBuilder s = new StringBuilder();
+    int shown = Math.min(text.length(), MAX_QUOTED);
+    for (int i = 0; i < shown; i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        s.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        s.append(c);
+      }
+    }
+    if (text.length() > shown) {
+      s.append("... (").append(text.length()).append(" characters)");
+    }
+    return s.toString();
+  }
+
+  /** The cells of a CSV line (RFC 4180 quoting, no line breaks inside quotes). */
+  static List<String> splitCsv(String line, long lineNumber) {
+    List<String> cells = new ArrayList<>();
+    if (line.indexOf('"') < 0) {
+      int start = 0;
+      while (true) {
+        int comma = line.indexOf(',', start);
+        if (comma < 0) {
+          cells.add(line.substring(start).strip());
+          return cells;
+        }
+        cells.add(line.substring(start, comma).strip());
+        start = comma + 1;
+      }
+    }
+    StringBuilder cell = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"') {
+          if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+            cell.append('"');
+            i++;
+          } else {
+            quoted = false;
+          }
+        } else {
+          cell.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        cells.add(cell.toString().strip());
+        cell.setLength(0);
+      } else {
+        cell.append(c);
+      }
+    }
+    if (quoted) {
+      throw new RowException(lineNumber, "unterminated quote");
+    }
+    cells.add(cell.toString().strip());
+    return cells;
+  }
+
+  @Override
+  public void close() throws IOException {
+    reader.close();
+  }
+}
