@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       CommandLine.HelpCommand.class,
       TrainCommand.class,
+      QuickstartCommand.class,
       EvaluateCommand.class,
       PredictCommand.class,
       ExportCommand.class,
