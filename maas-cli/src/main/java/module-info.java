@@ -4,6 +4,7 @@ module dev.maas.cli {
   requires dev.maas.onnx;
   requires dev.maas.linear;
   requires com.fasterxml.jackson.core;
+  requires dev.maas.http;
   requires info.picocli;
   requires java.logging;
   requires me.tongfei.progressbar;

@@ -7,7 +7,6 @@ module dev.maas.core {
 
   exports dev.maas;
   exports dev.maas.spi;
-  exports dev.maas.http;
 
   uses dev.maas.spi.ModelFormat;
 }

@@ -23,8 +23,6 @@ import java.util.function.IntFunction;
 abstract class AbstractModelStore implements ModelStore {
   static final String LIBRARY_VERSION = readLibraryVersion();
   static final String METADATA_FILE = "maas-version.json";
-  private static final java.util.regex.Pattern ARTIFACT_FILE =
-      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   final Formats formats;
   final Listeners listeners = new Listeners();
@@ -94,6 +92,9 @@ abstract class AbstractModelStore implements ModelStore {
     ModelReference.requireValidName(name, "model name");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(options, "options");
+    if (model instanceof StoredModel stored) {
+      model = stored.model();
+    }
     ModelFormat format = formats.forWriting(model, options.format());
     ModelSignature signature = model.signature();
     Lineage lineage = options.lineage().libraryVersion().isEmpty()
@@ -102,7 +103,14 @@ abstract class AbstractModelStore implements ModelStore {
     Staging staging = null;
     try {
       staging = stage(name);
-      format.write(model, staging.writer());
+      try {
+        format.write(model, staging.writer());
+      } catch (MaasException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new StoreException("format '" + format.name() + "' failed to write model '" + name + "': " + e, e,
+            MaasException.Context.ofModel(ModelReference.latest(name)));
+      }
       Map<String, String> files = staging.digests();
       if (files.isEmpty()) {
         throw new StoreException("format '" + format.name() + "' wrote no files for model '" + name + "'");
@@ -163,36 +171,52 @@ abstract class AbstractModelStore implements ModelStore {
   }
 
   @Override
-  public Model open(ModelReference reference) {
-    ModelVersion version = find(reference)
-        .orElseThrow(() -> new ModelNotFoundException("no model version matches '" + reference + "'"));
+  public StoredModel open(ModelReference reference) {
+    ModelVersion version = find(reference).orElseThrow(() -> notFound(reference));
     ModelFormat format = formats.forReading(version);
     ArtifactReader reader = reader(version);
     verify(version, reader);
+    MaasException.Context context = context(version, reader);
+    Model model;
     try {
-      return format.open(reader);
+      model = format.open(reader);
     } catch (ModelLoadException e) {
-      throw e;
+      throw new ModelLoadException(version.reference() + ": " + e.getMessage(), e, context);
     } catch (IOException | RuntimeException e) {
-      throw new ModelLoadException("cannot open " + version.reference() + " (format '" + format.name() + "'): " + e, e);
+      throw new ModelLoadException("cannot open " + version.reference() + " (format '" + format.name() + "'): " + e, e,
+          context);
     }
+    return new VersionedModel(model, version);
+  }
+
+  static ModelNotFoundException notFound(ModelReference reference) {
+    return new ModelNotFoundException("no model version matches '" + reference + "'", null,
+        MaasException.Context.ofModel(reference));
+  }
+
+  private static MaasException.Context context(ModelVersion version, ArtifactReader reader) {
+    MaasException.Context context = MaasException.Context.ofModel(version.reference());
+    return reader.directory().map(context::withFile).orElse(context);
   }
 
   /** Checks every recorded file against its SHA-256. */
   private static void verify(ModelVersion version, ArtifactReader reader) {
     for (Map.Entry<String, String> file : version.files().entrySet()) {
+      MaasException.Context context = MaasException.Context.ofModel(version.reference());
+      context = reader.directory().map(d -> d.resolve(file.getKey())).map(context::withFile).orElse(context);
       String actual;
       try (InputStream in = reader.open(file.getKey())) {
         actual = Sha256.of(in);
       } catch (NoSuchFileException e) {
         throw new IntegrityException(version.reference() + ": file '" + file.getKey() + "' is missing from "
-            + reader.location());
+            + reader.location(), e, context);
       } catch (IOException e) {
-        throw new IntegrityException(version.reference() + ": cannot read file '" + file.getKey() + "': " + e, e);
+        throw new IntegrityException(version.reference() + ": cannot read file '" + file.getKey() + "': " + e, e,
+            context);
       }
       if (!actual.equals(file.getValue())) {
         throw new IntegrityException(version.reference() + ": file '" + file.getKey() + "' in " + reader.location()
-            + " was altered: SHA-256 " + actual + ", recorded " + file.getValue());
+            + " was altered: SHA-256 " + actual + ", recorded " + file.getValue(), null, context);
       }
     }
   }
@@ -243,14 +267,18 @@ abstract class AbstractModelStore implements ModelStore {
     changed(new StoreEvent(StoreEvent.Type.VERSION_DELETED, name, version, Optional.empty()));
   }
 
-  /** Returns {@code fileName} if a format may create a file of that name. */
+  /** Returns {@code fileName} if a format may create a file of that name; see {@link ArtifactWriter#isValidFileName}. */
   static String checkFileName(String fileName) {
     Objects.requireNonNull(fileName, "fileName");
-    if (!ARTIFACT_FILE.matcher(fileName).matches() || fileName.endsWith(".") || fileName.equals(METADATA_FILE)) {
-      throw new IllegalArgumentException("invalid artifact file name '" + fileName
-          + "': use letters, digits, '.', '_' and '-', starting with a letter or digit, not " + METADATA_FILE);
+    if (!ArtifactWriter.isValidFileName(fileName)) {
+      throw new StoreException("a model format asked for invalid artifact file name '" + fileName + "': "
+          + ArtifactWriter.FILE_NAME_RULE);
     }
     return fileName;
+  }
+
+  static StoreException duplicateFile(String fileName) {
+    return new StoreException("a model format created artifact file '" + fileName + "' twice");
   }
 
   static StoreException aliasedVersion(String name, int version, Map<String, Integer> aliases) {
@@ -286,7 +314,7 @@ abstract class AbstractModelStore implements ModelStore {
 
   final void ensureOpen() {
     if (closed) {
-      throw new IllegalStateException("the model store is closed");
+      throw new StoreException("the model store is closed");
     }
   }
 }

@@ -104,13 +104,13 @@ public final class FileSystemModelStore extends AbstractModelStore {
       Files.createDirectories(root);
       Path real = root.toRealPath();
       if (!Files.isDirectory(real)) {
-        throw new StoreException("store root " + root + " is not a directory");
+        throw new StoreException("store root " + root + " is not a directory", null, at(root));
       }
       FileSystemModelStore store = new FileSystemModelStore(real, formats);
       store.snapshot = store.scan();
       return store;
     } catch (IOException e) {
-      throw new StoreException("cannot open store at " + root + ": " + e, e);
+      throw new StoreException("cannot open store at " + root + ": " + e, e, at(root));
     }
   }
 
@@ -265,7 +265,7 @@ public final class FileSystemModelStore extends AbstractModelStore {
       return fileName -> {
         checkFileName(fileName);
         if (!created.add(fileName)) {
-          throw new IllegalArgumentException("artifact file '" + fileName + "' was already created");
+          throw duplicateFile(fileName);
         }
         return new BufferedOutputStream(new SyncingOutputStream(FileChannel.open(dir.resolve(fileName),
             StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)), 1 << 16);
@@ -360,7 +360,7 @@ public final class FileSystemModelStore extends AbstractModelStore {
   private int nextNumber(Path modelDir) throws IOException {
     int max = Math.max(readLastNumber(modelDir), listVersionNumbers(modelDir).stream().mapToInt(i -> i).max().orElse(0));
     if (max == Integer.MAX_VALUE) {
-      throw new StoreException("model directory " + modelDir + " has run out of version numbers");
+      throw new StoreException("model directory " + modelDir + " has run out of version numbers", null, at(root));
     }
     return max + 1;
   }
@@ -369,7 +369,8 @@ public final class FileSystemModelStore extends AbstractModelStore {
     try {
       String text = Files.readString(modelDir.resolve(LAST_VERSION_FILE), StandardCharsets.US_ASCII).trim();
       if (!VERSION_DIR.matcher(text).matches()) {
-        throw new IntegrityException(modelDir.resolve(LAST_VERSION_FILE) + " is malformed: '" + text + "'");
+        throw new IntegrityException(modelDir.resolve(LAST_VERSION_FILE) + " is malformed: '" + text + "'", null,
+            at(modelDir));
       }
       return Integer.parseInt(text);
     } catch (NoSuchFileException e) {
@@ -488,7 +489,7 @@ public final class FileSystemModelStore extends AbstractModelStore {
         }
       }
     } catch (IOException e) {
-      throw new StoreException("cannot list store " + root + ": " + e, e);
+      throw new StoreException("cannot list store " + root + ": " + e, e, at(root));
     }
     names.sort(null);
     return List.copyOf(names);
@@ -508,7 +509,7 @@ public final class FileSystemModelStore extends AbstractModelStore {
     try {
       return listVersionNumbers(modelDir(name));
     } catch (IOException e) {
-      throw new StoreException("cannot list versions of '" + name + "': " + e, e);
+      throw new StoreException("cannot list versions of '" + name + "': " + e, e, at(root));
     }
   }
 
@@ -536,15 +537,20 @@ public final class FileSystemModelStore extends AbstractModelStore {
       json = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       if (Files.isDirectory(file.getParent())) {
-        throw new IntegrityException(file + " is missing");
+        throw new IntegrityException(file + " is missing", null, at(root));
       }
       return Optional.empty();
     } catch (IOException e) {
-      throw new StoreException("cannot read " + file + ": " + e, e);
+      throw new StoreException("cannot read " + file + ": " + e, e, at(root));
     }
-    ModelVersion v = MetadataJson.readVersion(json, file.toString());
+    ModelVersion v;
+    try {
+      v = MetadataJson.readVersion(json, file.toString());
+    } catch (IntegrityException e) {
+      throw new IntegrityException(e.getMessage(), e.getCause(), at(file));
+    }
     if (!v.name().equals(name) || v.version() != version) {
-      throw new IntegrityException(file + " describes " + v.reference() + ", not " + name + ":" + version);
+      throw new IntegrityException(file + " describes " + v.reference() + ", not " + name + ":" + version, null, at(root));
     }
     return Optional.of(v);
   }
@@ -554,10 +560,12 @@ public final class FileSystemModelStore extends AbstractModelStore {
     Path file = modelDir(name).resolve(ALIASES_FILE);
     try {
       return MetadataJson.readAliases(Files.readAllBytes(file), file.toString());
+    } catch (IntegrityException e) {
+      throw new IntegrityException(e.getMessage(), e.getCause(), at(file));
     } catch (NoSuchFileException e) {
       return Map.of();
     } catch (IOException e) {
-      throw new StoreException("cannot read " + file + ": " + e, e);
+      throw new StoreException("cannot read " + file + ": " + e, e, at(root));
     }
   }
 
@@ -624,7 +632,10 @@ public final class FileSystemModelStore extends AbstractModelStore {
 
       @Override
       public InputStream open(String fileName) throws IOException {
-        return Files.newInputStream(dir.resolve(checkFileName(fileName)));
+        if (!ArtifactWriter.isValidFileName(fileName)) {
+          throw new NoSuchFileException(fileName, null, "not a valid artifact file name");
+        }
+        return Files.newInputStream(dir.resolve(fileName));
       }
 
       @Override
@@ -705,10 +716,15 @@ public final class FileSystemModelStore extends AbstractModelStore {
     try {
       return withModelLock(name, action);
     } catch (FileAlreadyExistsException e) {
-      throw new StoreException("unexpected file in store: " + e.getFile(), e);
+      throw new StoreException("unexpected file in store: " + e.getFile(), e, at(root));
     } catch (IOException e) {
-      throw new StoreException("store operation on '" + name + "' failed: " + e, e);
+      throw new StoreException("store operation on '" + name + "' failed: " + e, e, at(root));
     }
+  }
+
+  /** Context naming {@code path}, so that public messages show no path of this machine. */
+  private static MaasException.Context at(Path path) {
+    return MaasException.Context.ofFile(path);
   }
 
   @Override

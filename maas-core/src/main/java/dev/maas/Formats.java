@@ -22,10 +22,10 @@ final class Formats {
     for (ModelFormat format : formats) {
       String name = Objects.requireNonNull(format, "format").name();
       if (name == null || !FORMAT_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("format " + format.getClass().getName() + " has invalid name '" + name + "'");
+        throw new InvalidInputException("format " + format.getClass().getName() + " has invalid name '" + name + "'");
       }
       if (map.putIfAbsent(name, format) != null && map.get(name).getClass() != format.getClass()) {
-        throw new IllegalArgumentException("two formats are named '" + name + "': "
+        throw new InvalidInputException("two formats are named '" + name + "': "
             + map.get(name).getClass().getName() + " and " + format.getClass().getName());
       }
     }
@@ -70,17 +70,20 @@ final class Formats {
   Model open(java.nio.file.Path file) {
     Objects.requireNonNull(file, "file");
     if (!java.nio.file.Files.isRegularFile(file)) {
-      throw new ModelLoadException("cannot open model file " + file + ": no such file");
+      throw new ModelLoadException("cannot open model file " + file + ": no such file", null,
+          MaasException.Context.ofFile(file));
     }
     ModelFormat format = names().stream().map(byName::get).filter(f -> f.recognizes(file)).findFirst()
         .orElseThrow(() -> new ModelLoadException("no model format recognizes " + file + "; formats on the class path: "
-            + names()));
+            + names(), null, MaasException.Context.ofFile(file)));
     try {
       return format.open(file);
     } catch (ModelLoadException e) {
-      throw e;
+      throw e.context().file().isPresent() ? e
+          : new ModelLoadException(e.getMessage(), e, MaasException.Context.ofFile(file));
     } catch (java.io.IOException | RuntimeException e) {
-      throw new ModelLoadException("cannot open " + file + " as format '" + format.name() + "': " + e, e);
+      throw new ModelLoadException("cannot open " + file + " as format '" + format.name() + "': " + e, e,
+          MaasException.Context.ofFile(file));
     }
   }
 

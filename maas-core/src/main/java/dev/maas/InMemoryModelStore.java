@@ -44,7 +44,7 @@ final class InMemoryModelStore extends AbstractModelStore {
       return fileName -> {
         checkFileName(fileName);
         if (files.containsKey(fileName)) {
-          throw new IllegalArgumentException("artifact file '" + fileName + "' was already created");
+          throw duplicateFile(fileName);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         files.put(fileName, out);

@@ -22,7 +22,7 @@ public record Lineage(String dataSource, String dataFingerprint, long rowCount, 
     Objects.requireNonNull(dataFingerprint, "dataFingerprint");
     Objects.requireNonNull(libraryVersion, "libraryVersion");
     if (rowCount < -1) {
-      throw new IllegalArgumentException("rowCount must be -1 (unknown) or >= 0, got " + rowCount);
+      throw new InvalidInputException("rowCount must be -1 (unknown) or >= 0, got " + rowCount);
     }
   }
 
@@ -35,13 +35,14 @@ public record Lineage(String dataSource, String dataFingerprint, long rowCount, 
    * Lineage of a model trained on {@code rowCount} rows read from {@code dataFile}: its file name
    * as the source and {@code sha256:<hex>} of its content as the fingerprint.
    *
-   * @throws java.io.UncheckedIOException if the file cannot be read
+   * @throws InvalidInputException if the file cannot be read
    */
   public static Lineage ofFile(java.nio.file.Path dataFile, long rowCount) {
     try (java.io.InputStream in = java.nio.file.Files.newInputStream(dataFile)) {
       return of(dataFile.getFileName().toString(), "sha256:" + Sha256.of(in), rowCount);
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot fingerprint " + dataFile + ": " + e.getMessage(), e);
+      throw new InvalidInputException("cannot read training data " + dataFile + " to fingerprint it: " + e, e,
+          MaasException.Context.ofFile(dataFile));
     }
   }
 

@@ -37,7 +37,7 @@ public record ModelReference(String name, OptionalInt version, Optional<String> 
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(alias, "alias");
     if (version.isPresent() && alias.isPresent()) {
-      throw new IllegalArgumentException("a reference names a version or an alias, not both");
+      throw new InvalidInputException("a reference names a version or an alias, not both");
     }
     if (version.isPresent() && version.getAsInt() < 1) {
       throw new InvalidInputException("version must be 1 or more, got " + version.getAsInt());

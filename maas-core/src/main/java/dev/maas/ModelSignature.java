@@ -23,7 +23,7 @@ public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
     if (outputs.isEmpty()) {
-      throw new IllegalArgumentException("a signature needs at least one output");
+      throw new InvalidInputException("a signature needs at least one output");
     }
     requireDistinct("input", inputs);
     requireDistinct("output", outputs);
@@ -33,7 +33,7 @@ public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
     Set<String> seen = new HashSet<>();
     for (TensorSpec spec : specs) {
       if (!seen.add(spec.name())) {
-        throw new IllegalArgumentException("duplicate " + kind + " name '" + spec.name() + "'");
+        throw new InvalidInputException("duplicate " + kind + " name '" + spec.name() + "'");
       }
     }
   }
@@ -74,18 +74,19 @@ public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
       Tensor t = tensors.get(spec.name());
       if (t == null) {
         reportUnexpected(tensors);
-        throw new InvalidInputException("missing input '" + spec.name() + "': expected " + spec.describe());
+        throw new InvalidInputException("missing input '" + spec.name() + "': expected " + spec.describe(), null,
+            MaasException.Context.ofInput(spec.name()));
       }
       if (!spec.accepts(t)) {
         throw new InvalidInputException(
             "input '" + spec.name() + "': expected " + spec.describe() + ", got " + t.dataType() + " "
-                + Arrays.toString(t.shape()));
+                + Arrays.toString(t.shape()), null, MaasException.Context.ofInput(spec.name()));
       }
       if (spec.rank() > 0 && spec.shape().get(0) == TensorSpec.DYNAMIC) {
         if (batch >= 0 && t.dim(0) != batch) {
           throw new InvalidInputException(
               "input '" + spec.name() + "': batch size " + t.dim(0) + " differs from input '" + batchInput
-                  + "' with batch size " + batch);
+                  + "' with batch size " + batch, null, MaasException.Context.ofInput(spec.name()));
         }
         batch = t.dim(0);
         batchInput = spec.name();
@@ -100,7 +101,8 @@ public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
     for (String name : tensors.keySet()) {
       if (input(name).isEmpty()) {
         throw new InvalidInputException(
-            "unexpected input '" + name + "'; the model takes " + names(inputs));
+            "unexpected input '" + name + "'; the model takes " + names(inputs), null,
+            MaasException.Context.ofInput(name));
       }
     }
   }

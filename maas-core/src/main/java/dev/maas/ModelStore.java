@@ -76,21 +76,23 @@ public interface ModelStore extends AutoCloseable {
    */
   default ModelVersion get(String reference) {
     ModelReference ref = ModelReference.parse(reference);
-    return find(ref).orElseThrow(() -> new ModelNotFoundException("no model version matches '" + ref + "'"));
+    return find(ref).orElseThrow(() -> AbstractModelStore.notFound(ref));
   }
 
   /**
    * Opens the version {@code reference} resolves to, after checking every file against its
-   * recorded SHA-256. The caller owns the model and closes it.
+   * recorded SHA-256, and says which version that was ({@link StoredModel#version()}): resolving
+   * an alias and opening happen in one call, so no alias move can come between them. The caller
+   * owns the model and closes it.
    *
    * @throws ModelNotFoundException if nothing matches
    * @throws IntegrityException if a file is missing or was altered
    * @throws ModelLoadException if the format is unknown or the artifact cannot be opened
    */
-  Model open(ModelReference reference);
+  StoredModel open(ModelReference reference);
 
   /** Opens the version {@code reference} (text) resolves to; see {@link #open(ModelReference)}. */
-  default Model open(String reference) {
+  default StoredModel open(String reference) {
     return open(ModelReference.parse(reference));
   }
 

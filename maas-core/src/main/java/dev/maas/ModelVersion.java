@@ -40,7 +40,7 @@ public record ModelVersion(
   public ModelVersion {
     ModelReference.requireValidName(name, "model name");
     if (version < 1) {
-      throw new IllegalArgumentException("version must be 1 or more, got " + version);
+      throw new InvalidInputException("version must be 1 or more, got " + version);
     }
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(signature, "signature");

@@ -23,7 +23,9 @@ public interface Predictor {
    * @return the requested outputs keyed by name, in signature order
    * @throws InvalidInputException if an input is missing, unexpected, of the wrong type or shape,
    *     or an output name is unknown
-   * @throws IllegalStateException if the model has been closed
+   * @throws ModelClosedException if the model has been closed
+   * @throws PredictionException if the backend failed on the request
+   * @throws OverloadedException if a decorator ({@link Batching}) refused the request for now
    */
   Map<String, Tensor> predict(Map<String, Tensor> inputs, Set<String> outputs);
 
@@ -37,7 +39,7 @@ public interface Predictor {
    * output with one value per row ({@code [-1]} or {@code [-1, 1]}): predicts every row.
    *
    * @throws InvalidInputException if rows are ragged or do not have {@code p} columns
-   * @throws UnsupportedOperationException if the signature is not of that shape
+   * @throws InvalidInputException if the signature is not of that shape
    */
   default double[] predictRows(double[][] rows) {
     return Tabular.predictRows(this, rows);

@@ -91,7 +91,7 @@ public final class PublishOptions {
     public Builder metric(String name, double value) {
       requireKey(name, "metric");
       if (!Double.isFinite(value)) {
-        throw new IllegalArgumentException("metric '" + name + "' must be finite, got " + value);
+        throw new InvalidInputException("metric '" + name + "' must be finite, got " + value);
       }
       metrics.put(name, value);
       return this;
@@ -138,7 +138,7 @@ public final class PublishOptions {
     /** Names the format that must write the model. */
     public Builder format(String format) {
       if (Objects.requireNonNull(format, "format").isEmpty()) {
-        throw new IllegalArgumentException("format must not be empty");
+        throw new InvalidInputException("format must not be empty");
       }
       this.format = format;
       return this;
@@ -151,7 +151,7 @@ public final class PublishOptions {
 
     private static void requireKey(String key, String what) {
       if (Objects.requireNonNull(key, what + " name").isEmpty()) {
-        throw new IllegalArgumentException(what + " name must not be empty");
+        throw new InvalidInputException(what + " name must not be empty");
       }
     }
   }

@@ -30,7 +30,7 @@ public record StoreEvent(Type type, String model, int version, Optional<String> 
     Objects.requireNonNull(alias, "alias");
     boolean aliasEvent = type == Type.ALIAS_SET || type == Type.ALIAS_REMOVED;
     if (aliasEvent != alias.isPresent()) {
-      throw new IllegalArgumentException(type + " events " + (aliasEvent ? "need" : "have no") + " alias");
+      throw new InvalidInputException(type + " events " + (aliasEvent ? "need" : "have no") + " alias");
     }
   }
 }

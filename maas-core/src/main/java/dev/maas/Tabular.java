@@ -31,7 +31,7 @@ final class Tabular {
     }
     Tensor result = predictor.predict(Map.of(input.name(), tensor), Set.of(output.name())).get(output.name());
     if (result.size() != n) {
-      throw new IllegalStateException(
+      throw new PredictionException(
           "output '" + output.name() + "' has " + result.size() + " values for " + n + " rows");
     }
     return result.toDoubleArray();
@@ -39,7 +39,7 @@ final class Tabular {
 
   static TensorSpec tabularInput(ModelSignature signature) {
     if (signature.inputs().size() != 1 || signature.outputs().size() != 1) {
-      throw new UnsupportedOperationException(
+      throw new InvalidInputException(
           "the tabular path needs one input and one output; the model has " + signature.inputs().size()
               + " inputs and " + signature.outputs().size() + " outputs");
     }
@@ -49,7 +49,7 @@ final class Tabular {
     boolean outputFits = output.dataType().isNumeric()
         && (output.rank() == 1 || (output.rank() == 2 && output.shape().get(1) == 1));
     if (!inputFits || !outputFits) {
-      throw new UnsupportedOperationException(
+      throw new InvalidInputException(
           "the tabular path needs input FP64 or FP32 [-1, p] and output [-1] or [-1, 1]; the model has input "
               + input.describe() + " and output " + output.describe());
     }

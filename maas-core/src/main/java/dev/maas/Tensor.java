@@ -39,7 +39,7 @@ public final class Tensor {
     this.buffer = buffer;
     int actual = array != null ? java.lang.reflect.Array.getLength(array) : buffer.capacity() / dataType.byteSize();
     if (actual != size || (buffer != null && buffer.capacity() % dataType.byteSize() != 0)) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           dataType + " tensor of shape " + Arrays.toString(shape) + " needs " + size
               + " elements, got " + (buffer != null ? buffer.capacity() + " bytes" : actual + " elements"));
     }
@@ -142,7 +142,7 @@ public final class Tensor {
    * native-order {@link ByteBuffer} whose remaining bytes are the elements. The caller must not
    * change {@code data} afterwards.
    *
-   * @throws IllegalArgumentException if {@code data} is not a carrier of {@code dataType} or does
+   * @throws InvalidInputException if {@code data} is not a carrier of {@code dataType} or does
    *     not hold exactly the number of elements {@code shape} needs
    */
   public static Tensor wrap(DataType dataType, Object data, long... shape) {
@@ -152,13 +152,13 @@ public final class Tensor {
     if (data instanceof ByteBuffer bytes) {
       requireFixedSize(dataType);
       if (!bytes.isDirect() || bytes.order() != ByteOrder.nativeOrder()) {
-        throw new IllegalArgumentException("wrap needs a direct, native-order buffer; use fromBuffer to copy");
+        throw new InvalidInputException("wrap needs a direct, native-order buffer; use fromBuffer to copy");
       }
       return new Tensor(dataType, dims, null, bytes.slice().asReadOnlyBuffer().order(ByteOrder.nativeOrder()));
     }
     Class<?> expected = carrier(dataType);
     if (data.getClass() != expected) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           dataType + " is carried by " + expected.getSimpleName() + ", got " + data.getClass().getSimpleName());
     }
     return new Tensor(dataType, dims, data, null);
@@ -179,18 +179,18 @@ public final class Tensor {
 
   private static void requireFixedSize(DataType dataType) {
     if (!dataType.isFixedSize()) {
-      throw new IllegalArgumentException(dataType + " elements have no fixed size and cannot live in a buffer");
+      throw new InvalidInputException(dataType + " elements have no fixed size and cannot live in a buffer");
     }
   }
 
   private static long[] checkShape(long[] shape) {
     Objects.requireNonNull(shape, "shape");
     if (shape.length > MAX_RANK) {
-      throw new IllegalArgumentException("rank " + shape.length + " exceeds " + MAX_RANK);
+      throw new InvalidInputException("rank " + shape.length + " exceeds " + MAX_RANK);
     }
     for (long d : shape) {
       if (d < 0) {
-        throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+        throw new InvalidInputException("negative dimension in shape " + Arrays.toString(shape));
       }
     }
     long[] copy = shape.clone();
@@ -202,18 +202,18 @@ public final class Tensor {
    * The number of elements a tensor of {@code shape} holds: the product of its dimensions, 1 for
    * rank 0.
    *
-   * @throws IllegalArgumentException if a dimension is negative or the product exceeds {@code
+   * @throws InvalidInputException if a dimension is negative or the product exceeds {@code
    *     Integer.MAX_VALUE}
    */
   public static int elementCount(long... shape) {
     long n = 1;
     for (long d : shape) {
       if (d < 0) {
-        throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+        throw new InvalidInputException("negative dimension in shape " + Arrays.toString(shape));
       }
       n *= d;
       if (n > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
+        throw new InvalidInputException("shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
       }
     }
     return (int) n;
@@ -255,7 +255,7 @@ public final class Tensor {
   public Tensor reshape(long... newShape) {
     long[] dims = checkShape(newShape);
     if (elementCount(dims) != size) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "cannot reshape " + Arrays.toString(shape) + " (" + size + " elements) to " + Arrays.toString(dims));
     }
     return new Tensor(dataType, dims, array, buffer);
@@ -331,7 +331,7 @@ public final class Tensor {
   /** The raw bits of element {@code index} of an FP16, INT16 or UINT16 tensor. */
   public short getShortBits(int index) {
     if (dataType.byteSize() != 2) {
-      throw new UnsupportedOperationException(dataType + " elements are not 16 bits wide");
+      throw new InvalidInputException(dataType + " elements are not 16 bits wide");
     }
     return rawShort(index);
   }
@@ -357,13 +357,13 @@ public final class Tensor {
     return bits >= 0 ? bits : d + (bits & 1);
   }
 
-  private UnsupportedOperationException notNumeric() {
-    return new UnsupportedOperationException("BYTES elements have no numeric value");
+  private InvalidInputException notNumeric() {
+    return new InvalidInputException("BYTES elements have no numeric value");
   }
 
   private void requireBytes() {
     if (dataType != DataType.BYTES) {
-      throw new UnsupportedOperationException(dataType + " tensor holds no byte strings");
+      throw new InvalidInputException(dataType + " tensor holds no byte strings");
     }
   }
 

@@ -24,11 +24,11 @@ public record TensorSpec(String name, DataType dataType, List<Long> shape) {
     Objects.requireNonNull(dataType, "dataType");
     shape = List.copyOf(shape);
     if (name.isEmpty()) {
-      throw new IllegalArgumentException("tensor name must not be empty");
+      throw new InvalidInputException("tensor name must not be empty");
     }
     for (Long d : shape) {
       if (d < DYNAMIC) {
-        throw new IllegalArgumentException("tensor '" + name + "': dimension " + d + " is neither -1 nor >= 0");
+        throw new InvalidInputException("tensor '" + name + "': dimension " + d + " is neither -1 nor >= 0");
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.maas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,33 @@ class FileSystemModelStoreTest {
     Files.writeString(root.resolve("m/1/model.scale"), Double.toHexString(3.0));
     assertThatThrownBy(() -> store.open("m:1")).isInstanceOf(IntegrityException.class)
         .hasMessageContaining("model.scale").hasMessageContaining("altered");
+  }
+
+  @Test
+  void open_alteredArtifact_carriesContextAndPublicMessageHasNoServerPath() throws IOException {
+    publish(2);
+    Files.writeString(root.resolve("m/1/model.scale"), Double.toHexString(3.0));
+    IntegrityException e = catchThrowableOfType(IntegrityException.class, () -> store.open("m:1"));
+    assertThat(e.getMessage()).contains(root.toString());
+    assertThat(e.context().model()).contains("m:1");
+    assertThat(e.context().file()).contains(root.resolve("m/1/model.scale"));
+    assertThat(e.publicMessage()).contains("model.scale").contains("altered").doesNotContain(root.toString());
+  }
+
+  @Test
+  void open_unknownReference_throwsNotFoundWithModelContext() {
+    ModelNotFoundException e = catchThrowableOfType(ModelNotFoundException.class, () -> store.open("absent@production"));
+    assertThat(e.context().model()).contains("absent@production");
+    assertThat(e.publicMessage()).isEqualTo(e.getMessage());
+  }
+
+  @Test
+  void storeErrors_publicMessage_neverShowTheRoot() throws IOException {
+    publish(2);
+    Files.writeString(root.resolve("m/aliases.json"), "{\"a\": 1, \"a\": 1}");
+    StoreException e = catchThrowableOfType(StoreException.class, () -> store.aliases("m"));
+    assertThat(e.getMessage()).contains("duplicate").contains(root.toString());
+    assertThat(e.publicMessage()).contains("aliases.json").doesNotContain(root.toString());
   }
 
   @Test
@@ -220,8 +248,8 @@ class FileSystemModelStoreTest {
       }
     };
     try (FileSystemModelStore s = FileSystemModelStore.open(root, List.of(hostile)); Model model = new ScaleModel(5)) {
-      assertThatThrownBy(() -> s.publish("m", model)).isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("../escape");
+      assertThatThrownBy(() -> s.publish("m", model)).isInstanceOf(StoreException.class)
+          .hasMessageContaining("../escape").hasMessageContaining(dev.maas.spi.ArtifactWriter.FILE_NAME_RULE);
     }
     assertThat(Files.exists(root.resolve("escape"))).isFalse();
     assertThat(store.models()).isEmpty();
@@ -274,7 +302,8 @@ class FileSystemModelStoreTest {
         .isEqualTo("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     assertThat(lineage.rowCount()).isEqualTo(7);
     assertThatThrownBy(() -> Lineage.ofFile(root.resolve("absent.csv"), 1))
-        .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("absent.csv");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("absent.csv")
+        .satisfies(e -> assertThat(((MaasException) e).context().file()).contains(root.resolve("absent.csv")));
   }
 
   @Test

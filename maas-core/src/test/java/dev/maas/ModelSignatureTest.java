@@ -76,11 +76,11 @@ class ModelSignatureTest {
     assertThatThrownBy(() -> new ModelSignature(
         List.of(TensorSpec.of("a", DataType.FP32), TensorSpec.of("a", DataType.FP32)),
         List.of(TensorSpec.of("y", DataType.FP32))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'a'");
   }
 
   @Test
   void tensorSpec_invalidDimension_throws() {
-    assertThatThrownBy(() -> TensorSpec.of("x", DataType.FP32, -2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TensorSpec.of("x", DataType.FP32, -2)).isInstanceOf(InvalidInputException.class);
   }
 }

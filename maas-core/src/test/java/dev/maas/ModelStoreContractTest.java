@@ -257,6 +257,6 @@ public abstract class ModelStoreContractTest {
     publish("m", 1);
     store.close();
     store.close();
-    assertThatThrownBy(() -> store.models()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> store.models()).isInstanceOf(StoreException.class);
   }
 }

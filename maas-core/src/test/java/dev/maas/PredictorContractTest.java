@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -229,18 +233,86 @@ public abstract class PredictorContractTest {
   }
 
   @Test
-  void close_twice_isIdempotent() {
+  void close_twice_isIdempotentAndReleasesOnce() throws Exception {
+    CompletableFuture<Void> first = model.closeAsync();
     model.close();
-    model.close();
+    CompletableFuture<Void> second = model.closeAsync();
+    first.get(30, TimeUnit.SECONDS);
+    second.get(30, TimeUnit.SECONDS);
+    assertThat(first).isCompleted();
+    assertThatThrownBy(model::predictor).isInstanceOf(ModelClosedException.class);
   }
 
   @Test
-  void predict_afterClose_throwsIllegalState() {
+  void predict_afterClose_throwsModelClosed() {
     Predictor predictor = model.predictor();
     Map<String, Tensor> inputs = sampleInputs(1);
     model.close();
-    assertThatThrownBy(() -> predictor.predict(inputs)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(model::predictor).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> predictor.predict(inputs)).isInstanceOf(ModelClosedException.class);
+    assertThatThrownBy(() -> predictor.predictRows(new double[0][])).isInstanceOf(ModelClosedException.class);
+    assertThatThrownBy(model::predictor).isInstanceOf(ModelClosedException.class);
+  }
+
+  @Test
+  void close_whileCallInFlight_returnsAtOnceLetsTheCallFinishThenFreesTheModel() throws Exception {
+    Predictor predictor = model.predictor();
+    Map<String, Tensor> inputs = sampleInputs(2);
+    Map<String, Tensor> expected = predictor.predict(inputs);
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch proceed = new CountDownLatch(1);
+    // The backend reads the request map only once the call is in flight; its first read waits here.
+    Map<String, Tensor> blocking = new AbstractMap<>() {
+      private final AtomicBoolean first = new AtomicBoolean(true);
+
+      @Override
+      public Tensor get(Object key) {
+        if (first.compareAndSet(true, false)) {
+          entered.countDown();
+          awaitUninterruptibly(proceed);
+        }
+        return inputs.get(key);
+      }
+
+      @Override
+      public boolean containsKey(Object key) {
+        return inputs.containsKey(key);
+      }
+
+      @Override
+      public Set<Entry<String, Tensor>> entrySet() {
+        return inputs.entrySet();
+      }
+    };
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Map<String, Tensor>> inFlight = pool.submit(() -> predictor.predict(blocking));
+      assertThat(entered.await(60, TimeUnit.SECONDS)).as("the call started").isTrue();
+      CompletableFuture<Void> released = model.closeAsync();
+      assertThat(released).as("nothing is freed while a call is in flight").isNotDone();
+      assertThatThrownBy(() -> predictor.predict(inputs)).isInstanceOf(ModelClosedException.class);
+      proceed.countDown();
+      assertThat(inFlight.get(60, TimeUnit.SECONDS)).as("the call in flight at close").isEqualTo(expected);
+      released.get(60, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> predictor.predict(inputs)).isInstanceOf(ModelClosedException.class);
+    } finally {
+      proceed.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---- helpers ----

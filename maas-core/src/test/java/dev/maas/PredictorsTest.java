@@ -68,6 +68,6 @@ class PredictorsTest {
   void predictRows_nonTabularModel_throwsUnsupported() {
     Predictor p = new ScaleModel(1).predictor();
     assertThatThrownBy(() -> p.predictRows(new double[][] {{1, 2}}))
-        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("one input and one output");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("one input and one output");
   }
 }

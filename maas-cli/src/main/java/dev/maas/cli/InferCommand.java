@@ -8,6 +8,7 @@ import dev.maas.http.InferenceJson;
 import dev.maas.http.InferenceRequest;
 import dev.maas.http.InferenceResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +41,11 @@ final class InferCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    byte[] body = request.toString().equals("-") ? System.in.readAllBytes()
-        : Files.readAllBytes(InputFiles.requireReadable(request, "--request", "an inference request JSON file"));
-    InferenceRequest inference = InferenceJson.readRequest(body);
+    InferenceRequest inference;
+    try (InputStream body = request.toString().equals("-") ? System.in
+        : Files.newInputStream(InputFiles.requireReadable(request, "--request", "an inference request JSON file"))) {
+      inference = InferenceJson.readRequest(body);
+    }
     try (ModelStore s = store.open()) {
       ModelVersion version = s.get(reference);
       try (Model model = s.open(version.reference())) {

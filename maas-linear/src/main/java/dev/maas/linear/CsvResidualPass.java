@@ -1,8 +1,9 @@
 package dev.maas.linear;
 
+import dev.maas.InvalidInputException;
+import dev.maas.MaasException;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,8 @@ final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
       }
       folder.finish();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + csv + ": " + e.getMessage(), e);
+      throw new InvalidInputException("cannot read " + csv + ": " + e.getMessage(), e,
+          MaasException.Context.ofFile(csv));
     }
     long rows = 0;
     for (int t = 0; t < threads; t++) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.maas.InvalidInputException;
 import dev.maas.Model;
 import dev.maas.ModelLoadException;
 import dev.maas.spi.ArtifactReader;
@@ -157,7 +158,7 @@ public final class LinearFormat implements ModelFormat {
         return LinearRegressionModel.of(intercept, coefficients, features);
       }
       return LinearRegressionModel.withReport(intercept, coefficients, features, report(object(report, "report")));
-    } catch (IllegalArgumentException | ClassCastException e) {
+    } catch (IllegalArgumentException | InvalidInputException | ClassCastException e) {
       throw bad(in, e.getMessage());
     }
   }

@@ -2,12 +2,15 @@ package dev.maas.linear;
 
 import dev.maas.DataType;
 import dev.maas.InvalidInputException;
+import dev.maas.MaasException;
 import dev.maas.ModelSignature;
 import dev.maas.Predictor;
 import dev.maas.Tensor;
 import dev.maas.TensorSpec;
+import dev.maas.spi.AbstractModel;
 import dev.maas.spi.AffineModel;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,11 +25,12 @@ import java.util.Set;
  * Its signature takes one input {@value #INPUT}, FP64 {@code [-1, p]} (FP32 tensors are accepted
  * as well and widened), and returns one output {@value #OUTPUT}, FP64 {@code [-1]}. The tabular
  * calls {@link Predictor#predictRows} and {@link Predictor#predictRow} allocate nothing but their
- * result. The model holds no native memory; {@link #close()} only stops further predictions.
+ * result. The model holds no native memory; {@link #close()} stops further predictions, as for
+ * every {@link dev.maas.Model}.
  *
  * <p>Instances are immutable (but for being closed) and thread-safe.
  */
-public final class LinearRegressionModel implements AffineModel {
+public final class LinearRegressionModel extends AbstractModel implements AffineModel {
   /** The name of the model's input. */
   public static final String INPUT = "features";
   /** The name of the model's output. */
@@ -37,44 +41,43 @@ public final class LinearRegressionModel implements AffineModel {
   private final List<String> featureNames;
   private final Optional<FitReport> report;
   private final ModelSignature signature;
-  private final AffinePredictor predictor;
 
   private LinearRegressionModel(double intercept, double[] coefficients, List<String> featureNames,
       Optional<FitReport> report) {
+    super("linear regression model");
     this.intercept = intercept;
     this.coefficients = coefficients;
     this.featureNames = List.copyOf(featureNames);
     this.report = report;
     if (!Double.isFinite(intercept)) {
-      throw new IllegalArgumentException("intercept must be finite, got " + intercept);
+      throw new InvalidInputException("intercept must be finite, got " + intercept);
     }
     for (int j = 0; j < coefficients.length; j++) {
       if (!Double.isFinite(coefficients[j])) {
-        throw new IllegalArgumentException("coefficient " + j + " must be finite, got " + coefficients[j]);
+        throw new InvalidInputException("coefficient " + j + " must be finite, got " + coefficients[j]);
       }
     }
     if (this.featureNames.size() != coefficients.length) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           coefficients.length + " coefficients but " + this.featureNames.size() + " feature names");
     }
     if (new HashSet<>(this.featureNames).size() != this.featureNames.size()) {
-      throw new IllegalArgumentException("feature names must be distinct: " + this.featureNames);
+      throw new InvalidInputException("feature names must be distinct: " + this.featureNames);
     }
     for (String name : this.featureNames) {
       if (name.isEmpty()) {
-        throw new IllegalArgumentException("feature names must not be empty");
+        throw new InvalidInputException("feature names must not be empty");
       }
     }
     this.signature = new ModelSignature(
         List.of(TensorSpec.of(INPUT, DataType.FP64, TensorSpec.DYNAMIC, coefficients.length)),
         List.of(TensorSpec.of(OUTPUT, DataType.FP64, TensorSpec.DYNAMIC)));
-    this.predictor = new AffinePredictor(signature, intercept, coefficients);
   }
 
   /**
    * A model with the given intercept and coefficients (copied) and feature names.
    *
-   * @throws IllegalArgumentException if a value is not finite, or the names are not as many as
+   * @throws InvalidInputException if a value is not finite, or the names are not as many as
    *     the coefficients, distinct and non-empty
    */
   public static LinearRegressionModel of(double intercept, double[] coefficients, List<String> featureNames) {
@@ -134,114 +137,70 @@ public final class LinearRegressionModel implements AffineModel {
   }
 
   @Override
-  public Predictor predictor() {
-    ensureOpen();
-    return predictor;
+  protected Map<String, Tensor> prepareInputs(Map<String, Tensor> inputs) {
+    Tensor x = inputs.get(INPUT);
+    if (x == null || x.dataType() != DataType.FP32) {
+      return inputs;
+    }
+    // FP32 widens to FP64 exactly, after which the signature check applies as to FP64.
+    Map<String, Tensor> widened = new HashMap<>(inputs);
+    widened.put(INPUT, Tensor.wrap(DataType.FP64, x.toDoubleArray(), x.shape()));
+    return widened;
   }
 
   @Override
-  public void close() {
-    predictor.closed = true;
+  protected Map<String, Tensor> compute(Map<String, Tensor> inputs, Set<String> outputs) {
+    Tensor x = inputs.get(INPUT);
+    int rows = (int) x.dim(0);
+    int p = coefficients.length;
+    double[] out = new double[rows];
+    for (int i = 0; i < rows; i++) {
+      double s = intercept;
+      int base = i * p;
+      for (int j = 0; j < p; j++) {
+        s += coefficients[j] * x.getDouble(base + j);
+      }
+      out[i] = s;
+    }
+    return Map.of(OUTPUT, Tensor.wrap(DataType.FP64, out, rows));
   }
 
-  private void ensureOpen() {
-    predictor.ensureOpen();
+  @Override
+  protected double[] computeRows(double[][] rows) {
+    for (int i = 0; i < rows.length; i++) {
+      checkRow(rows[i], i);
+    }
+    double[] out = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = dot(rows[i]);
+    }
+    return out;
+  }
+
+  @Override
+  protected double computeRow(double[] row) {
+    checkRow(row, 0);
+    return dot(row);
+  }
+
+  private double dot(double[] row) {
+    double s = intercept;
+    for (int j = 0; j < coefficients.length; j++) {
+      s += coefficients[j] * row[j];
+    }
+    return s;
+  }
+
+  private void checkRow(double[] row, int index) {
+    if (row.length != coefficients.length) {
+      throw new InvalidInputException("input '" + INPUT + "': row " + index + " has " + row.length
+          + " columns, expected " + coefficients.length, null, MaasException.Context.ofInput(INPUT));
+    }
   }
 
   @Override
   public String toString() {
     return "LinearRegressionModel[intercept=" + intercept + ", coefficients=" + Arrays.toString(coefficients)
         + ", features=" + featureNames + "]";
-  }
-
-  /** The predictor; it owns the closed flag so that the hot path reads only its own fields. */
-  private static final class AffinePredictor implements Predictor {
-    private final ModelSignature signature;
-    private final double intercept;
-    private final double[] coefficients;
-    volatile boolean closed;
-
-    AffinePredictor(ModelSignature signature, double intercept, double[] coefficients) {
-      this.signature = signature;
-      this.intercept = intercept;
-      this.coefficients = coefficients;
-    }
-
-    void ensureOpen() {
-      if (closed) {
-        throw new IllegalStateException("the linear regression model is closed");
-      }
-    }
-
-    private double dot(double[] row) {
-      double s = intercept;
-      for (int j = 0; j < coefficients.length; j++) {
-        s += coefficients[j] * row[j];
-      }
-      return s;
-    }
-
-    @Override
-    public ModelSignature signature() {
-      return signature;
-    }
-
-    @Override
-    public Map<String, Tensor> predict(Map<String, Tensor> inputs, Set<String> outputs) {
-      Objects.requireNonNull(inputs, "inputs");
-      Objects.requireNonNull(outputs, "outputs");
-      ensureOpen();
-      Tensor x = inputs.get(INPUT);
-      if (x != null && x.dataType() == DataType.FP32) {
-        // FP32 widens to FP64 exactly, after which the signature check applies as to FP64.
-        x = Tensor.wrap(DataType.FP64, x.toDoubleArray(), x.shape());
-        Map<String, Tensor> widened = new java.util.HashMap<>(inputs);
-        widened.put(INPUT, x);
-        inputs = widened;
-      }
-      signature.validateInputs(inputs);
-      signature.validateOutputNames(outputs);
-      int rows = (int) x.dim(0);
-      int p = coefficients.length;
-      double[] out = new double[rows];
-      for (int i = 0; i < rows; i++) {
-        double s = intercept;
-        int base = i * p;
-        for (int j = 0; j < p; j++) {
-          s += coefficients[j] * x.getDouble(base + j);
-        }
-        out[i] = s;
-      }
-      return Map.of(OUTPUT, Tensor.wrap(DataType.FP64, out, rows));
-    }
-
-    @Override
-    public double[] predictRows(double[][] rows) {
-      Objects.requireNonNull(rows, "rows");
-      ensureOpen();
-      for (int i = 0; i < rows.length; i++) {
-        checkRow(rows[i], i);
-      }
-      double[] out = new double[rows.length];
-      for (int i = 0; i < rows.length; i++) {
-        out[i] = dot(rows[i]);
-      }
-      return out;
-    }
-
-    @Override
-    public double predictRow(double[] row) {
-      Objects.requireNonNull(row, "row");
-      ensureOpen();
-      checkRow(row, 0);
-      return dot(row);
-    }
-
-    private void checkRow(double[] row, int index) {
-      if (row.length != coefficients.length) {
-        throw new InvalidInputException("input '" + INPUT + "': row " + index + " has " + row.length
-            + " columns, expected " + coefficients.length);
-      }
-    }
   }
 }

@@ -1,9 +1,9 @@
 package dev.maas.linear;
 
 import dev.maas.InvalidInputException;
+import dev.maas.MaasException;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,7 +181,7 @@ public final class LinearRegressionTrainer {
    *
    * @throws InvalidInputException naming the line and column of a cell that is not a number, a
    *     line with the wrong number of cells, a missing column, or as {@link #fit(double[][], double[])}
-   * @throws UncheckedIOException if the file cannot be read
+   * @throws InvalidInputException if the file cannot be read
    */
   public LinearRegressionModel fitCsv(Path csv, String target) {
     Objects.requireNonNull(csv, "csv");
@@ -235,7 +235,8 @@ public final class LinearRegressionTrainer {
       Design design = new Design(features, intercept, ridge, standardize);
       return fitCsvRows(reader, header, slots, design, csv);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + csv + ": " + e.getMessage(), e);
+      throw new InvalidInputException("cannot read " + csv + ": " + e.getMessage(), e,
+          MaasException.Context.ofFile(csv));
     }
   }
 

@@ -43,8 +43,9 @@ class LinearFormatTest {
       assertThat(version.format()).isEqualTo("linear");
       assertThat(version.metrics()).containsEntry("r_squared", report.rSquared()).containsEntry("n", 82.0);
       assertThat(version.parameters()).containsEntry("ridge", "0.0").containsEntry("intercept", "true");
-      try (Model opened = store.open("filip:1")) {
-        LinearRegressionModel back = (LinearRegressionModel) opened;
+      try (dev.maas.StoredModel opened = store.open("filip:1")) {
+        assertThat(opened.version()).isEqualTo(version);
+        LinearRegressionModel back = (LinearRegressionModel) opened.model();
         assertThat(Double.doubleToRawLongBits(back.intercept())).isEqualTo(Double.doubleToRawLongBits(model.intercept()));
         for (int j = 0; j < model.featureCount(); j++) {
           assertThat(Double.doubleToRawLongBits(back.coefficient(j)))

@@ -39,9 +39,9 @@ class LinearRegressionModelTest {
   @Test
   void of_mismatchedNames_throwsIllegalArgument() {
     assertThatThrownBy(() -> LinearRegressionModel.of(0, new double[] {1}, List.of("a", "b")))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> LinearRegressionModel.of(Double.NaN, new double[] {1}, List.of("a")))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Test

@@ -12,19 +12,18 @@ import java.nio.ByteOrder;
 /**
  * How one model input becomes an ONNX Runtime tensor: fixed-size types from a direct,
  * native-order buffer (the tensor's own when it is buffer-backed, so no copy; otherwise one copy into
- * a per-thread scratch buffer or, for large inputs, a new direct buffer), strings as a {@code String[]}.
+ * a scratch buffer borrowed from the model's {@link ScratchBuffers} or, for large inputs, a new
+ * direct buffer), strings as a {@code String[]}.
  *
- * <p>Thread-safe: the scratch buffers are per thread.
+ * <p>Immutable and thread-safe.
  */
 final class InputBinding {
-  /** Above this size an array-backed input gets a fresh direct buffer instead of the thread's scratch buffer. */
+  /** Above this size an array-backed input gets a fresh direct buffer instead of a scratch buffer. */
   static final int MAX_SCRATCH_BYTES = 1 << 20;
 
   private final String name;
   private final DataType dataType;
   private final OnnxJavaType javaType;
-  /** Per-thread direct buffer for array-backed inputs: allocating one per call costs more than the run. */
-  private final ThreadLocal<ByteBuffer[]> scratch = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
 
   InputBinding(String name, DataType dataType) {
     this.name = name;
@@ -37,11 +36,12 @@ final class InputBinding {
   }
 
   /**
-   * A new ONNX Runtime tensor over {@code tensor}'s elements; the caller closes it before this
-   * thread calls again (array-backed inputs up to {@value #MAX_SCRATCH_BYTES} bytes are copied into
-   * a per-thread direct buffer that the next call reuses).
+   * A new ONNX Runtime tensor over {@code tensor}'s elements. Array-backed inputs up to {@value
+   * #MAX_SCRATCH_BYTES} bytes are copied into a buffer borrowed from {@code scratch} and stored in
+   * {@code borrowed[slot]}; the caller closes the tensor and then gives the buffer back.
    */
-  OnnxTensor toOrt(OrtEnvironment env, Tensor tensor) throws OrtException {
+  OnnxTensor toOrt(OrtEnvironment env, Tensor tensor, ScratchBuffers scratch, ByteBuffer[] borrowed, int slot)
+      throws OrtException {
     long[] shape = tensor.shape();
     if (dataType == DataType.BYTES) {
       return OnnxTensor.createTensor(env, tensor.toStringArray(), shape);
@@ -50,12 +50,8 @@ final class InputBinding {
     if (tensor.isBufferBacked() || bytes > MAX_SCRATCH_BYTES) {
       return OnnxTensor.createTensor(env, tensor.asDirectBuffer(), shape, javaType);
     }
-    ByteBuffer[] holder = scratch.get();
-    ByteBuffer buffer = holder[0];
-    if (buffer == null || buffer.capacity() < bytes) {
-      buffer = ByteBuffer.allocateDirect(Math.max(bytes, 256)).order(ByteOrder.nativeOrder());
-      holder[0] = buffer;
-    }
+    ByteBuffer buffer = scratch.take(bytes);
+    borrowed[slot] = buffer;
     ByteBuffer view = buffer.duplicate().order(ByteOrder.nativeOrder());
     view.clear().limit(bytes);
     view = view.slice().order(ByteOrder.nativeOrder());

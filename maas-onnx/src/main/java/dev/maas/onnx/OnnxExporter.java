@@ -1,5 +1,6 @@
 package dev.maas.onnx;
 
+import dev.maas.InvalidInputException;
 import dev.maas.DataType;
 import dev.maas.ModelSignature;
 import dev.maas.Tensor;
@@ -44,7 +45,7 @@ public final class OnnxExporter {
    * named as the model's output, {@code [batch]} or {@code [batch, 1]} as the model's signature
    * declares it.
    *
-   * @throws IllegalArgumentException if the model's signature is not one input {@code [-1, p]}
+   * @throws InvalidInputException if the model's signature is not one input {@code [-1, p]}
    *     matching its coefficients and one output with one value per row
    */
   public static OnnxGraph export(AffineModel model, Precision precision) {
@@ -54,16 +55,16 @@ public final class OnnxExporter {
     double[] coefficients = model.coefficients();
     int p = coefficients.length;
     if (signature.inputs().size() != 1 || signature.outputs().size() != 1) {
-      throw new IllegalArgumentException("an affine model needs one input and one output, got " + signature);
+      throw new InvalidInputException("an affine model needs one input and one output, got " + signature);
     }
     TensorSpec in = signature.inputs().get(0);
     TensorSpec out = signature.outputs().get(0);
     if (in.rank() != 2 || (in.shape().get(1) != TensorSpec.DYNAMIC && in.shape().get(1) != p)) {
-      throw new IllegalArgumentException("input '" + in.name() + "' must be [-1, " + p + "], got " + in.shape());
+      throw new InvalidInputException("input '" + in.name() + "' must be [-1, " + p + "], got " + in.shape());
     }
     boolean rowVector = out.rank() == 1;
     if (!rowVector && !(out.rank() == 2 && out.shape().get(1) == 1)) {
-      throw new IllegalArgumentException("output '" + out.name() + "' must be [-1] or [-1, 1], got " + out.shape());
+      throw new InvalidInputException("output '" + out.name() + "' must be [-1] or [-1, 1], got " + out.shape());
     }
     DataType type = precision.dataType();
     String gemmOut = rowVector ? out.name() + "__2d" : out.name();

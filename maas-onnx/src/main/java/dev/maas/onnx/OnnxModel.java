@@ -14,14 +14,15 @@ import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import dev.maas.DataType;
-import dev.maas.InvalidInputException;
-import dev.maas.Model;
+import dev.maas.MaasException;
 import dev.maas.ModelLoadException;
 import dev.maas.ModelSignature;
-import dev.maas.Predictor;
+import dev.maas.PredictionException;
 import dev.maas.Tensor;
 import dev.maas.TensorSpec;
+import dev.maas.spi.AbstractModel;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An ONNX model running in-process on ONNX Runtime: a {@link Model} whose signature is read from
@@ -44,11 +43,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * buffers and copies each output once into a {@link Tensor}. Open one with {@link #open(Path)} or {@link #fromBytes(byte[])}
  * (or from a {@link dev.maas.ModelStore}, through {@link OnnxModelFormat}) and close it when done.
  *
- * <p>Thread-safe: one model serves many threads at once. {@link #close()} refuses new calls, waits
- * for the calls in flight, and only then frees the native session; any use after close throws
- * {@link IllegalStateException}.
+ * <p>Thread-safe: one model serves many threads at once. {@link #close()} refuses new calls at once
+ * ({@link dev.maas.ModelClosedException}), lets the calls in flight finish, and then frees the
+ * native session and the model's input buffers, without blocking the closing thread (see {@link
+ * dev.maas.Model}).
  */
-public final class OnnxModel implements Model {
+public final class OnnxModel extends AbstractModel {
   static final String MAAS_VERSION = Optional.ofNullable(OnnxModel.class.getPackage().getImplementationVersion())
       .orElse("development");
 
@@ -60,17 +60,14 @@ public final class OnnxModel implements Model {
   private final Map<String, String> metadata;
   private final List<InputBinding> inputs;
   private final List<OutputBinding> outputs;
-  private final Predictor predictor;
+  private final ScratchBuffers scratch = new ScratchBuffers();
   private final byte[] bytes;
   private final Path file;
   private final List<String> externalFiles;
   private final String location;
 
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private final Object drained = new Object();
-
   private OnnxModel(Loaded l) {
+    super(l.file != null ? "ONNX model '" + l.file.getFileName() + "'" : "ONNX model (" + l.bytes.length + " bytes)");
     this.env = l.env;
     this.session = l.session;
     this.sessionOptions = l.sessionOptions;
@@ -83,7 +80,6 @@ public final class OnnxModel implements Model {
     this.file = l.file;
     this.externalFiles = l.artifact.externalFiles();
     this.location = l.location;
-    this.predictor = new SessionPredictor();
   }
 
   /**
@@ -105,10 +101,15 @@ public final class OnnxModel implements Model {
     try {
       content = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new ModelLoadException("cannot read ONNX model " + file + ": " + e, e);
+      throw new ModelLoadException("cannot read ONNX model " + file + ": " + e, e, MaasException.Context.ofFile(file));
     }
     Path absolute = file.toAbsolutePath();
-    return load(content, absolute, options, absolute.toString());
+    try {
+      return load(content, absolute, options, absolute.toString());
+    } catch (ModelLoadException e) {
+      throw e.context().file().isPresent() ? e
+          : new ModelLoadException(e.getMessage(), e, MaasException.Context.ofFile(absolute));
+    }
   }
 
   /**
@@ -354,43 +355,15 @@ public final class OnnxModel implements Model {
     return metadata;
   }
 
-  @Override
-  public Predictor predictor() {
-    if (closing.get()) {
-      throw new IllegalStateException("ONNX model " + location + " is closed");
-    }
-    return predictor;
-  }
-
   /** The options the session was created with. */
   public OnnxOptions options() {
     return options;
   }
 
-  /** Whether {@link #close()} has been called. */
-  public boolean isClosed() {
-    return closing.get();
-  }
-
-  /**
-   * Refuses new predictions, waits for those in flight, then frees the native session. Idempotent;
-   * a second call returns at once.
-   */
+  /** Frees the native session and this model's input buffers; runs once, after the last call in flight. */
   @Override
-  public void close() {
-    if (!closing.compareAndSet(false, true)) {
-      return;
-    }
-    boolean interrupted = false;
-    synchronized (drained) {
-      while (inFlight.get() > 0) {
-        try {
-          drained.wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
+  protected void release() {
+    scratch.clear();
     try {
       session.close();
     } catch (OrtException e) {
@@ -398,15 +371,12 @@ public final class OnnxModel implements Model {
           "closing the ONNX Runtime session of " + location + " failed", e);
     } finally {
       sessionOptions.close();
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
   @Override
   public String toString() {
-    return "OnnxModel[" + location + ", " + signature + (closing.get() ? ", closed" : "") + "]";
+    return "OnnxModel[" + location + ", " + signature + (isClosed() ? ", closed" : "") + "]";
   }
 
   // ---- what OnnxModelFormat copies into a store ----
@@ -428,84 +398,56 @@ public final class OnnxModel implements Model {
 
   // ---- the hot path ----
 
-  private void enter() {
-    inFlight.incrementAndGet();
-    if (closing.get()) {
-      exit();
-      throw new IllegalStateException("ONNX model " + location + " is closed");
-    }
-  }
-
-  private void exit() {
-    if (inFlight.decrementAndGet() == 0 && closing.get()) {
-      synchronized (drained) {
-        drained.notifyAll();
+  @Override
+  protected Map<String, Tensor> compute(Map<String, Tensor> request, Set<String> wanted) {
+    OnnxTensor[] created = new OnnxTensor[inputs.size()];
+    ByteBuffer[] borrowed = new ByteBuffer[created.length];
+    try {
+      Map<String, OnnxTensor> ortInputs;
+      if (created.length == 1) {
+        InputBinding in = inputs.get(0);
+        created[0] = in.toOrt(env, request.get(in.name()), scratch, borrowed, 0);
+        ortInputs = Map.of(in.name(), created[0]);
+      } else {
+        ortInputs = new HashMap<>(created.length * 2);
+        for (int i = 0; i < created.length; i++) {
+          InputBinding in = inputs.get(i);
+          created[i] = in.toOrt(env, request.get(in.name()), scratch, borrowed, i);
+          ortInputs.put(in.name(), created[i]);
+        }
       }
-    }
-  }
-
-  private final class SessionPredictor implements Predictor {
-    @Override
-    public ModelSignature signature() {
-      return signature;
-    }
-
-    @Override
-    public Map<String, Tensor> predict(Map<String, Tensor> request, Set<String> wanted) {
-      Objects.requireNonNull(request, "inputs");
-      Objects.requireNonNull(wanted, "outputs");
-      signature.validateInputs(request);
-      if (!wanted.isEmpty()) {
-        signature.validateOutputNames(wanted);
-      }
-      enter();
-      try {
-        OnnxTensor[] created = new OnnxTensor[inputs.size()];
-        try {
-          Map<String, OnnxTensor> ortInputs;
-          if (created.length == 1) {
-            InputBinding in = inputs.get(0);
-            created[0] = in.toOrt(env, request.get(in.name()));
-            ortInputs = Map.of(in.name(), created[0]);
-          } else {
-            ortInputs = new HashMap<>(created.length * 2);
-            for (int i = 0; i < created.length; i++) {
-              InputBinding in = inputs.get(i);
-              created[i] = in.toOrt(env, request.get(in.name()));
-              ortInputs.put(in.name(), created[i]);
-            }
-          }
-          try (OrtSession.Result result = wanted.isEmpty() ? session.run(ortInputs) : session.run(ortInputs, wanted)) {
-            if (outputs.size() == 1) {
-              OutputBinding o = outputs.get(0);
-              return Map.of(o.name(), o.fromOrt(value(result, o)));
-            }
-            Map<String, Tensor> out = new LinkedHashMap<>(outputs.size() * 2);
-            for (OutputBinding o : outputs) {
-              if (wanted.isEmpty() || wanted.contains(o.name())) {
-                out.put(o.name(), o.fromOrt(value(result, o)));
-              }
-            }
-            return out;
-          }
-        } catch (OrtException e) {
-          throw new InvalidInputException("ONNX Runtime rejected the request: " + e.getMessage(), e);
-        } finally {
-          for (OnnxTensor t : created) {
-            if (t != null) {
-              t.close();
-            }
+      try (OrtSession.Result result = wanted.isEmpty() ? session.run(ortInputs) : session.run(ortInputs, wanted)) {
+        if (outputs.size() == 1) {
+          OutputBinding o = outputs.get(0);
+          return Map.of(o.name(), o.fromOrt(value(result, o)));
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>(outputs.size() * 2);
+        for (OutputBinding o : outputs) {
+          if (wanted.isEmpty() || wanted.contains(o.name())) {
+            out.put(o.name(), o.fromOrt(value(result, o)));
           }
         }
-      } finally {
-        exit();
+        return out;
+      }
+    } catch (OrtException e) {
+      throw new PredictionException("ONNX Runtime failed on the request: " + e.getMessage(), e);
+    } finally {
+      for (OnnxTensor t : created) {
+        if (t != null) {
+          t.close();
+        }
+      }
+      for (ByteBuffer b : borrowed) {
+        if (b != null) {
+          scratch.give(b);
+        }
       }
     }
   }
 
   private static OnnxValue value(OrtSession.Result result, OutputBinding output) {
     return result.get(output.name()).orElseThrow(() ->
-        new IllegalStateException("ONNX Runtime returned no value for output '" + output.name() + "'"));
+        new PredictionException("ONNX Runtime returned no value for output '" + output.name() + "'"));
   }
 
   /** What a model is made of while it loads. */

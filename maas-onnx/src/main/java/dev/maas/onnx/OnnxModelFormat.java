@@ -1,5 +1,6 @@
 package dev.maas.onnx;
 
+import dev.maas.InvalidInputException;
 import dev.maas.Model;
 import dev.maas.spi.ArtifactReader;
 import dev.maas.spi.ArtifactWriter;
@@ -55,7 +56,7 @@ public final class OnnxModelFormat implements ModelFormat {
   @Override
   public void write(Model model, ArtifactWriter out) throws IOException {
     if (!canWrite(model)) {
-      throw new IllegalArgumentException("the onnx format cannot write a " + model.getClass().getName());
+      throw new InvalidInputException("the onnx format cannot write a " + model.getClass().getName());
     }
     OnnxModel onnx = (OnnxModel) model;
     try (OutputStream stream = out.create(MODEL_FILE)) {

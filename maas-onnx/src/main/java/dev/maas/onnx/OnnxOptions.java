@@ -1,5 +1,6 @@
 package dev.maas.onnx;
 
+import dev.maas.InvalidInputException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -197,7 +198,7 @@ public final class OnnxOptions {
     /** Sets the device ordinal the provider uses. */
     public Builder deviceId(int deviceId) {
       if (deviceId < 0) {
-        throw new IllegalArgumentException("deviceId must be >= 0, got " + deviceId);
+        throw new InvalidInputException("deviceId must be >= 0, got " + deviceId);
       }
       this.deviceId = deviceId;
       return this;
@@ -212,23 +213,23 @@ public final class OnnxOptions {
     /**
      * The options.
      *
-     * @throws IllegalStateException if shared pools are combined with per-session thread counts, or
+     * @throws InvalidInputException if shared pools are combined with per-session thread counts, or
      *     a device is chosen for the CPU provider
      */
     public OnnxOptions build() {
       if (threadPools == ThreadPools.SHARED && (intraOpThreads != 0 || interOpThreads != 0)) {
-        throw new IllegalStateException("shared thread pools take no per-session thread counts; intraOpThreads="
+        throw new InvalidInputException("shared thread pools take no per-session thread counts; intraOpThreads="
             + intraOpThreads + ", interOpThreads=" + interOpThreads);
       }
       if (executionProvider == ExecutionProvider.CPU && deviceId != 0) {
-        throw new IllegalStateException("deviceId " + deviceId + " needs a device provider such as CUDA");
+        throw new InvalidInputException("deviceId " + deviceId + " needs a device provider such as CUDA");
       }
       return new OnnxOptions(this);
     }
 
     private static int requireThreads(int threads, String what) {
       if (threads < 0) {
-        throw new IllegalArgumentException(what + " must be >= 0, got " + threads);
+        throw new InvalidInputException(what + " must be >= 0, got " + threads);
       }
       return threads;
     }

@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import dev.maas.DataType;
+import dev.maas.PredictionException;
 import dev.maas.Tensor;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
@@ -78,7 +79,7 @@ final class OutputBinding {
       return fromSequence((OnnxSequence) value);
     }
     if (!(value instanceof OnnxTensor tensor)) {
-      throw new IllegalStateException("output '" + name + "' is not a tensor but " + value.getType());
+      throw new PredictionException("output '" + name + "' is not a tensor but " + value.getType());
     }
     long[] shape = tensor.getInfo().getShape();
     int n = Tensor.elementCount(shape);
@@ -109,13 +110,13 @@ final class OutputBinding {
           values = new double[rows * keys.size()];
         }
         if (map.size() != keys.size()) {
-          throw new IllegalStateException("output '" + name + "': map " + r + " has " + map.size()
+          throw new PredictionException("output '" + name + "': map " + r + " has " + map.size()
               + " keys, map 0 has " + keys.size());
         }
         for (int k = 0; k < keys.size(); k++) {
           Object v = map.get(keys.get(k));
           if (v == null) {
-            throw new IllegalStateException("output '" + name + "': map " + r + " lacks key " + keys.get(k));
+            throw new PredictionException("output '" + name + "': map " + r + " lacks key " + keys.get(k));
           }
           values[r * keys.size() + k] = ((Number) v).doubleValue();
         }
@@ -213,7 +214,7 @@ final class OutputBinding {
     int[] next = {0};
     flatten(value, out, next);
     if (next[0] != n) {
-      throw new IllegalStateException("string output held " + next[0] + " elements, expected " + n);
+      throw new PredictionException("string output held " + next[0] + " elements, expected " + n);
     }
     return out;
   }

@@ -1,12 +1,15 @@
 package dev.maas.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.maas.ModelClosedException;
 import dev.maas.Predictor;
 import dev.maas.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,29 +67,32 @@ class OnnxConcurrencyTest {
   }
 
   @Test
-  void close_whileCallsInFlight_drainsThemAndRefusesNewOnes() throws Exception {
+  void close_underLoad_drainsCallsInFlightRefusesNewOnesThenFreesTheSession() throws Exception {
     TestGraphs.Mlp mlp = new TestGraphs.Mlp(22);
     Tensor x = Tensor.ofFloats(TestGraphs.randomFloats(64 * TestGraphs.MLP_IN, 1), 64, TestGraphs.MLP_IN);
-    for (int round = 0; round < 20; round++) {
+    for (int round = 0; round < 5; round++) {
       OnnxModel model = OnnxModel.fromBytes(mlp.graph());
       Predictor predictor = model.predictor();
       Tensor expected = predictor.predict(Map.of("x", x)).get("y");
-      AtomicInteger succeeded = new AtomicInteger();
       AtomicInteger refused = new AtomicInteger();
       List<Throwable> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
-      CountDownLatch started = new CountDownLatch(4);
+      int loopers = 3;
+      CountDownLatch answeredOnce = new CountDownLatch(loopers);
       List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
+      for (int t = 0; t < loopers; t++) {
         Thread thread = new Thread(() -> {
-          started.countDown();
+          boolean first = true;
           while (true) {
             try {
               Tensor y = predictor.predict(Map.of("x", x)).get("y");
               if (!y.equals(expected)) {
                 unexpected.add(new AssertionError("wrong answer " + y));
               }
-              succeeded.incrementAndGet();
-            } catch (IllegalStateException e) {
+              if (first) {
+                answeredOnce.countDown();
+                first = false;
+              }
+            } catch (ModelClosedException e) {
               refused.incrementAndGet();
               return;
             } catch (Throwable e) {
@@ -98,15 +104,47 @@ class OnnxConcurrencyTest {
         thread.start();
         threads.add(thread);
       }
-      started.await();
-      Thread.sleep(5);
-      model.close();
+      // One more call is held in flight: its request map blocks on the backend's first read.
+      CountDownLatch entered = new CountDownLatch(1);
+      CountDownLatch proceed = new CountDownLatch(1);
+      Map<String, Tensor> holding = new java.util.AbstractMap<>() {
+        private final java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        @Override
+        public Tensor get(Object key) {
+          if (first.compareAndSet(true, false)) {
+            entered.countDown();
+            try {
+              proceed.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return "x".equals(key) ? x : null;
+        }
+
+        @Override
+        public java.util.Set<Entry<String, Tensor>> entrySet() {
+          return Map.of("x", x).entrySet();
+        }
+      };
+      CompletableFuture<Tensor> held = CompletableFuture.supplyAsync(() -> predictor.predict(holding).get("y"));
+      assertThat(entered.await(60, TimeUnit.SECONDS)).as("the held call is in flight").isTrue();
+      assertThat(answeredOnce.await(60, TimeUnit.SECONDS)).as("every thread answered under load").isTrue();
+
+      CompletableFuture<Void> released = model.closeAsync();
+      assertThat(released).as("the session stays while a call is in flight").isNotDone();
+      proceed.countDown();
+      assertThat(held.get(60, TimeUnit.SECONDS)).as("the call in flight at close").isEqualTo(expected);
       for (Thread thread : threads) {
         thread.join(60_000);
+        assertThat(thread.isAlive()).as("a thread still calling after close").isFalse();
       }
+      released.get(60, TimeUnit.SECONDS);
       assertThat(unexpected).isEmpty();
-      assertThat(refused.get()).isEqualTo(4);
+      assertThat(refused.get()).isEqualTo(loopers);
       assertThat(model.isClosed()).isTrue();
+      assertThatThrownBy(() -> predictor.predict(Map.of("x", x))).isInstanceOf(ModelClosedException.class);
     }
   }
 }

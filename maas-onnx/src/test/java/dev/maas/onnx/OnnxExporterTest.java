@@ -3,6 +3,7 @@ package dev.maas.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.maas.InvalidInputException;
 import dev.maas.DataType;
 import dev.maas.ModelSignature;
 import dev.maas.Tensor;
@@ -98,7 +99,7 @@ class OnnxExporterTest {
       }
     };
     assertThatThrownBy(() -> OnnxExporter.export(wrongWidth, OnnxExporter.Precision.FP64))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("features");
   }
 
   private static double[] toDoubles(float[] f) {

@@ -3,6 +3,7 @@ package dev.maas.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.maas.InvalidInputException;
 import dev.maas.DataType;
 import dev.maas.Model;
 import dev.maas.ModelStore;
@@ -70,7 +71,7 @@ class OnnxModelFormatTest {
     try (Model affine = new TestAffineModel(new double[] {1}, 0, false)) {
       assertThat(new OnnxModelFormat().canWrite(affine)).isFalse();
       assertThatThrownBy(() -> new OnnxModelFormat().write(affine, name -> null))
-          .isInstanceOf(IllegalArgumentException.class);
+          .isInstanceOf(InvalidInputException.class);
     }
   }
 }

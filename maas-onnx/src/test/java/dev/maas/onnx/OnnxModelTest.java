@@ -100,10 +100,32 @@ class OnnxModelTest {
     ByteBuffer buffer = ByteBuffer.allocateDirect(6 * 4).order(ByteOrder.nativeOrder());
     Tensor x = Tensor.wrap(DataType.FP32, buffer, 2, 3);
     InputBinding binding = new InputBinding("x", DataType.FP32);
-    try (OnnxTensor ort = binding.toOrt(OrtRuntime.environment(), x)) {
+    ByteBuffer[] borrowed = new ByteBuffer[1];
+    try (OnnxTensor ort = binding.toOrt(OrtRuntime.environment(), x, new ScratchBuffers(), borrowed, 0)) {
       assertThat(ort.ownsBuffer()).isFalse();
       assertThat(ort.getBufferRef()).isPresent();
     }
+    assertThat(borrowed[0]).as("no scratch buffer borrowed").isNull();
+  }
+
+  @Test
+  void toOrt_arrayBackedTensor_borrowsScratchThatReleaseDrops() throws Exception {
+    Tensor x = Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+    InputBinding binding = new InputBinding("x", DataType.FP32);
+    ScratchBuffers scratch = new ScratchBuffers();
+    ByteBuffer[] borrowed = new ByteBuffer[1];
+    try (OnnxTensor ort = binding.toOrt(OrtRuntime.environment(), x, scratch, borrowed, 0)) {
+      assertThat(ort.getFloatBuffer().array()).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+    assertThat(borrowed[0]).isNotNull();
+    scratch.give(borrowed[0]);
+    assertThat(scratch.pooledCount()).isEqualTo(1);
+    assertThat(scratch.take(24)).as("the pooled buffer is reused").isSameAs(borrowed[0]);
+    scratch.give(borrowed[0]);
+    scratch.clear();
+    assertThat(scratch.pooledCount()).isZero();
+    scratch.give(ByteBuffer.allocateDirect(8));
+    assertThat(scratch.pooledCount()).as("a cleared pool keeps nothing").isZero();
   }
 
   @ParameterizedTest
@@ -220,15 +242,15 @@ class OnnxModelTest {
   }
 
   @Test
-  void predict_afterClose_throwsIllegalState() {
+  void predict_afterClose_throwsModelClosedWithoutPath() {
     OnnxModel model = OnnxModel.fromBytes(TestGraphs.identity(DataType.FP32));
     Predictor predictor = model.predictor();
     model.close();
     model.close();
     assertThat(model.isClosed()).isTrue();
     assertThatThrownBy(() -> predictor.predict(Map.of("x", Tensor.ofFloats(new float[3], 1, 3))))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-    assertThatThrownBy(model::predictor).isInstanceOf(IllegalStateException.class);
+        .isInstanceOf(dev.maas.ModelClosedException.class).hasMessageContaining("closed");
+    assertThatThrownBy(model::predictor).isInstanceOf(dev.maas.ModelClosedException.class);
   }
 
   @Test

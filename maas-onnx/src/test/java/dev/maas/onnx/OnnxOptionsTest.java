@@ -3,6 +3,7 @@ package dev.maas.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.maas.InvalidInputException;
 import dev.maas.DataType;
 import dev.maas.ModelLoadException;
 import dev.maas.Tensor;
@@ -77,18 +78,18 @@ class OnnxOptionsTest {
 
   @Test
   void builder_invalidValues_failAtOnce() {
-    assertThatThrownBy(() -> OnnxOptions.builder().intraOpThreads(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> OnnxOptions.builder().interOpThreads(-2)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> OnnxOptions.builder().deviceId(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OnnxOptions.builder().intraOpThreads(-1)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> OnnxOptions.builder().interOpThreads(-2)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> OnnxOptions.builder().deviceId(-1)).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> OnnxOptions.builder().optimizationLevel(null)).isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void build_contradictoryCombinations_throwIllegalState() {
     assertThatThrownBy(() -> OnnxOptions.builder().threadPools(OnnxOptions.ThreadPools.SHARED).intraOpThreads(2).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("shared");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("shared");
     assertThatThrownBy(() -> OnnxOptions.builder().deviceId(1).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("deviceId");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("deviceId");
   }
 
   @Test

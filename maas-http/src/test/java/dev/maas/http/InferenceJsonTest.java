@@ -51,7 +51,7 @@ class InferenceJsonTest {
   void readRequest_everyDatatype_readsElementsExactly() {
     String json = """
         {"inputs":[
-          {"name":"b","shape":[2],"datatype":"BOOL","data":[true,0]},
+          {"name":"b","shape":[2],"datatype":"BOOL","data":[true,false]},
           {"name":"u8","shape":[2],"datatype":"UINT8","data":[0,255]},
           {"name":"u16","shape":[1],"datatype":"UINT16","data":[65535]},
           {"name":"u32","shape":[1],"datatype":"UINT32","data":[4294967295]},
@@ -61,8 +61,8 @@ class InferenceJsonTest {
           {"name":"i32","shape":[1],"datatype":"INT32","data":[-2147483648]},
           {"name":"i64","shape":[1],"datatype":"INT64","data":[-9223372036854775808]},
           {"name":"f16","shape":[1],"datatype":"FP16","data":[1.5]},
-          {"name":"f32","shape":[2],"datatype":"FP32","data":[0.1,"NaN"]},
-          {"name":"f64","shape":[2],"datatype":"FP64","data":[0.1,"-Infinity"]},
+          {"name":"f32","shape":[2],"datatype":"FP32","data":[0.1,-3.4e38]},
+          {"name":"f64","shape":[2],"datatype":"FP64","data":[0.1,-1.5e308]},
           {"name":"s","shape":[],"datatype":"BYTES","data":["héllo"]}
         ]}""";
     Map<String, Tensor> t = InferenceJson.readRequest(json).inputTensors();
@@ -77,9 +77,9 @@ class InferenceJsonTest {
     assertThat(t.get("i64").getLong(0)).isEqualTo(Long.MIN_VALUE);
     assertThat(t.get("f16").getFloat(0)).isEqualTo(1.5f);
     assertThat(t.get("f32").getFloat(0)).isEqualTo(0.1f);
-    assertThat(t.get("f32").getFloat(1)).isNaN();
+    assertThat(t.get("f32").getFloat(1)).isEqualTo(-3.4e38f);
     assertThat(t.get("f64").getDouble(0)).isEqualTo(0.1);
-    assertThat(t.get("f64").getDouble(1)).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(t.get("f64").getDouble(1)).isEqualTo(-1.5e308);
     assertThat(t.get("s").shape()).isEmpty();
     assertThat(t.get("s").getString(0)).isEqualTo("héllo");
   }
@@ -110,7 +110,7 @@ class InferenceJsonTest {
     assertThatThrownBy(() -> InferenceJson.readRequest(
         "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1,\"abc\"]}]}"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("input 'x'").hasMessageContaining("element 1")
-        .hasMessageContaining("abc");
+        .hasMessageContaining("\"abc\"");
     assertThatThrownBy(() -> InferenceJson.readRequest(
         "{\"inputs\":[{\"name\":\"k\",\"shape\":[1],\"datatype\":\"UINT8\",\"data\":[256]}]}"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("input 'k'").hasMessageContaining("outside the range");
@@ -175,5 +175,156 @@ class InferenceJsonTest {
   @Test
   void errorJson_escapesMessage() {
     assertThat(InferenceJson.errorJson("input 'x': \"bad\"")).isEqualTo("{\"error\":\"input 'x': \\\"bad\\\"\"}");
+  }
+  private static String fp(String type, String shape, String data) {
+    return "{\"inputs\":[{\"name\":\"x\",\"shape\":" + shape + ",\"datatype\":\"" + type + "\",\"data\":" + data + "}]}";
+  }
+
+  @Test
+  void readRequest_nonFiniteOrOverflowingNumbers_throwInsteadOfGuessing() {
+    assertThatThrownBy(() -> InferenceJson.readRequest(fp("FP64", "[1]", "[1e999]")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("1e999").hasMessageContaining("outside the range of FP64");
+    assertThatThrownBy(() -> InferenceJson.readRequest(fp("FP32", "[1]", "[1.5e308]")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("outside the range of FP32");
+    assertThatThrownBy(() -> InferenceJson.readRequest(fp("FP16", "[1]", "[70000]")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("outside the range of FP16");
+    assertThatThrownBy(() -> InferenceJson.readRequest(fp("FP64", "[1]", "[\"NaN\"]")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("finite numbers only");
+    assertThatThrownBy(() -> InferenceJson.readRequest(fp("FP64", "[1]", "[NaN]")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("malformed JSON");
+  }
+
+  @Test
+  void readRequest_fp16_roundsToNearestHalf() {
+    Tensor t = InferenceJson.readRequest(fp("FP16", "[3]", "[1.0009765625, 65504, -0.0000001]")).inputTensors().get("x");
+    assertThat(t.getFloat(0)).isEqualTo(1.0009765625f);
+    assertThat(t.getFloat(1)).isEqualTo(65504f);
+    assertThat(t.getFloat(2)).isEqualTo(-1.1920929e-7f);
+  }
+
+  @Test
+  void half_fromFloat_roundTripsEveryFiniteHalf() {
+    for (int bits = 0; bits < 0x10000; bits++) {
+      if ((bits & 0x7C00) == 0x7C00) {
+        continue;
+      }
+      float value = Tensor.ofFloat16Bits(new short[] {(short) bits}, 1).getFloat(0);
+      assertThat(Half.fromFloat(value) & 0xFFFF).as("bits %x", bits).isEqualTo(bits);
+    }
+  }
+
+  @Test
+  void readRequest_trailingContent_throws() {
+    String one = fp("FP32", "[1]", "[1]");
+    assertThatThrownBy(() -> InferenceJson.readRequest(one + " {}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("exactly one JSON object");
+    assertThatThrownBy(() -> InferenceJson.readRequest(one + one))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("exactly one JSON object");
+    assertThatThrownBy(() -> InferenceJson.readRequest(one + "garbage"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("malformed JSON");
+    assertThat(InferenceJson.readRequest(one + " \n ").inputs()).hasSize(1);
+  }
+
+  @Test
+  void readRequest_duplicateField_throws() {
+    assertThatThrownBy(() -> InferenceJson.readRequest("{\"id\":\"a\",\"id\":\"b\",\"inputs\":[]}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("Duplicate field 'id'");
+  }
+
+  @Test
+  void readRequest_nestingThatDoesNotMatchShape_throws() {
+    for (String bad : List.of(fp("FP32", "[2,2]", "[[1,2,3],[4]]"), fp("FP32", "[2,2]", "[[1,2],[3,4],[5,6]]"),
+        fp("FP32", "[2,2]", "[[1,2],3,4]"), fp("FP32", "[4]", "[[1,2],[3,4]]"), fp("FP32", "[2,2]", "[[[1,2]],[[3,4]]]"),
+        fp("FP32", "[1,4]", "[[1,2],[3,4]]"), fp("FP32", "[2,2,1]", "[[1,2],[3,4]]"))) {
+      assertThatThrownBy(() -> InferenceJson.readRequest(bad)).as(bad).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("input 'x'");
+    }
+    assertThat(InferenceJson.readRequest(fp("FP32", "[2,1,2]", "[[[1,2]],[[3,4]]]")).inputTensors().get("x"))
+        .isEqualTo(Tensor.ofFloats(new float[] {1, 2, 3, 4}, 2, 1, 2));
+  }
+
+  @Test
+  void readRequest_hugeShape_throwsBeforeAllocating() {
+    assertThatThrownBy(() -> InferenceJson.readRequest(fp("FP64", "[4294967296,4294967296,4294967296]", "[1]")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("elements, the limit");
+    assertThatThrownBy(() -> InferenceJson.readRequest(fp("FP64", "[16000000]", "[1,2]")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("needs 16000000 elements");
+  }
+
+  @Test
+  void readRequest_deepNesting_throws() {
+    String deep = "[".repeat(200) + "]".repeat(200);
+    assertThatThrownBy(() -> InferenceJson.readRequest("{\"x\":" + deep + ",\"inputs\":[]}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("nesting depth");
+  }
+
+  @Test
+  void readRequest_boundedStream_refusesEndlessInput() {
+    java.io.InputStream zeros = new java.io.InputStream() {
+      @Override
+      public int read() {
+        return 0;
+      }
+    };
+    assertThatThrownBy(() -> InferenceJson.readRequest(zeros, 1 << 20))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("larger than 1 MiB");
+  }
+
+  @Test
+  void readRequest_hugeNonNumericElement_isClippedInMessage() {
+    String huge = "a".repeat(5_000_000);
+    assertThatThrownBy(() -> InferenceJson.readRequest(fp("FP32", "[1]", "[\"" + huge + "\"]")))
+        .isInstanceOf(InvalidInputException.class)
+        .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(300));
+  }
+
+  @Test
+  void binary_requestRoundTrip_everyFixedTypeAndBytes() {
+    Map<String, Tensor> inputs = new java.util.LinkedHashMap<>();
+    inputs.put("f32", Tensor.ofFloats(new float[] {1.5f, Float.NaN, Float.NEGATIVE_INFINITY}, 3));
+    inputs.put("f16", Tensor.ofFloat16Bits(new short[] {0x3C00, 0x7E00}, 2));
+    inputs.put("f64", Tensor.ofDoubles(new double[] {Math.E}, 1, 1));
+    inputs.put("b", Tensor.ofBooleans(new boolean[] {true, false}, 2));
+    inputs.put("u32", Tensor.wrap(DataType.UINT32, new int[] {-1, 7}, 2));
+    inputs.put("i64", Tensor.ofLongs(new long[] {Long.MIN_VALUE}, 1));
+    inputs.put("s", Tensor.ofStrings(new String[] {"ab", "", "ü"}, 3));
+    InferenceRequest request = InferenceRequest.of(inputs);
+    Codec.Encoded encoded = Codec.DEFAULT.encodeRequest(request, true);
+    byte[] body = encoded.toBytes();
+    assertThat(body).hasSize((int) encoded.length());
+    InferenceRequest back = Codec.DEFAULT.readRequest(body, body.length, encoded.json().length);
+    assertThat(back.inputTensors()).isEqualTo(inputs);
+  }
+
+  @Test
+  void binary_sizesThatDoNotAddUp_throw() {
+    InferenceRequest request = InferenceRequest.of(Map.of("x", Tensor.ofFloats(new float[] {1, 2}, 2)));
+    byte[] body = Codec.DEFAULT.encodeRequest(request, true).toBytes();
+    int json = Codec.DEFAULT.encodeRequest(request, true).json().length;
+    assertThatThrownBy(() -> Codec.DEFAULT.readRequest(body, body.length - 1, json))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("exceeds");
+    byte[] longer = java.util.Arrays.copyOf(body, body.length + 3);
+    assertThatThrownBy(() -> Codec.DEFAULT.readRequest(longer, longer.length, json))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("3 bytes after");
+    assertThatThrownBy(() -> Codec.DEFAULT.readRequest(body, body.length, body.length + 1))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("Inference-Header-Content-Length");
+    String wrongSize = "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":4}}]}";
+    byte[] b = (wrongSize + "abcd").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> Codec.DEFAULT.readRequest(b, b.length, b.length - 4))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("needs 8 bytes");
+  }
+
+  @Test
+  void binary_response_writesSizeParameterAndData() {
+    InferenceResponse response = new InferenceResponse("m", Optional.of("1"), Optional.empty(), Map.of(),
+        List.of(InferenceTensor.of("y", Tensor.ofFloats(new float[] {1, 2}, 2, 1)),
+            InferenceTensor.of("z", Tensor.ofLongs(new long[] {5}, 1))));
+    Codec.Encoded encoded = Codec.DEFAULT.encodeResponse(response, "y"::equals);
+    assertThat(new String(encoded.json(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"parameters\":{\"binary_data_size\":8}").contains("\"data\":[5]");
+    byte[] body = encoded.toBytes();
+    assertThat(java.nio.ByteBuffer.wrap(body, encoded.json().length, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat())
+        .isEqualTo(1f);
+    assertThat(Codec.DEFAULT.readResponse(body, body.length, encoded.json().length)).isEqualTo(response);
   }
 }

@@ -1,0 +1,496 @@
+package dev.maas.http;
+
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.maas.MaasException;
+import dev.maas.Model;
+import dev.maas.ModelReference;
+import dev.maas.ModelStore;
+import dev.maas.Predictor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An Open Inference Protocol (KServe V2 REST) server on the JDK's {@code com.sun.net.httpserver}:
+ * serves the models of a {@link ModelStore}, or models the application opened, with hot swaps,
+ * load shedding, optional bearer-token auth and TLS, and Prometheus metrics. Built with {@link
+ * #builder()}:
+ *
+ * <pre>{@code
+ * try (InferenceServer server = InferenceServer.builder().store(store).port(8080).build().start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Endpoints, status codes and operations are described in {@code docs/http-api.md}. {@link
+ * #close()} stops accepting connections, lets requests in flight finish (up to the shutdown
+ * timeout) and closes every model the server opened; models given with {@link Builder#model} stay
+ * open, owned by the application.
+ *
+ * <p>Thread-safe: {@link #start()} and {@link #close()} may be called from any thread.
+ */
+public final class InferenceServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("dev.maas.http");
+
+  private final Builder options;
+  private final ModelRegistry registry;
+  private final OipHandler handler;
+  private final ServerMetrics metrics;
+  private final HttpServer server;
+  private final ExecutorService ownedExecutor;
+  private final Object lifecycle = new Object();
+  private boolean started;
+  private boolean closed;
+
+  private InferenceServer(Builder b) {
+    this.options = b;
+    ModelRegistry[] self = new ModelRegistry[1];
+    this.metrics = new ServerMetrics(() -> self[0] == null ? 0 : self[0].openModels());
+    this.registry = new ModelRegistry(Optional.ofNullable(b.store), b.models, b.servingAlias, b.pollInterval,
+        b.idleUnload, b.decorator, metrics);
+    self[0] = registry;
+    this.handler = new OipHandler(registry, Optional.ofNullable(b.store),
+        new Codec(new JsonLimits(b.maxNestingDepth, b.maxTensorElements)), new BearerAuth(b.tokens),
+        b.healthRequiresAuth, b.maxBodyBytes, b.maxInFlight, b.maxInFlightPerModel, metrics, version());
+    applyJdkSettings(b.readTimeout);
+    try {
+      InetSocketAddress address = new InetSocketAddress(b.host, b.port);
+      if (b.tlsContext != null) {
+        HttpsServer https = HttpsServer.create(address, b.backlog);
+        https.setHttpsConfigurator(new HttpsConfigurator(b.tlsContext));
+        server = https;
+      } else {
+        server = HttpServer.create(address, b.backlog);
+      }
+    } catch (IOException e) {
+      throw new ServerStartException("cannot listen on " + b.host + ":" + b.port + ": " + e.getMessage(), e);
+    }
+    server.createContext("/", handler);
+    if (b.executor != null) {
+      ownedExecutor = null;
+      server.setExecutor(b.executor);
+    } else {
+      ownedExecutor = defaultExecutor(b.maxInFlight);
+      server.setExecutor(new SheddingExecutor(ownedExecutor));
+    }
+  }
+
+  /** A builder with the defaults: 127.0.0.1:8080, 64 MiB bodies, alias {@code production}, no auth, no TLS. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads the models (a model that fails to load is logged and reported by the repository index;
+   * the others serve) and starts answering.
+   *
+   * @return this server
+   * @throws IllegalStateException if the server was started or closed already
+   */
+  public InferenceServer start() {
+    synchronized (lifecycle) {
+      if (started || closed) {
+        throw new IllegalStateException(closed ? "server is closed" : "server is started already");
+      }
+      started = true;
+      registry.start();
+      server.start();
+      LOG.log(Level.INFO, "serving on " + uri());
+      return this;
+    }
+  }
+
+  /** The port the server listens on: the one asked for, or the one the system chose for port 0. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** The base URI, such as {@code http://127.0.0.1:8080}. */
+  public URI uri() {
+    String host = server.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" : options.host;
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create((options.tlsContext != null ? "https" : "http") + "://" + host + ":" + port());
+  }
+
+  /** The version each model is served at now, by model name ("" for models without versions). */
+  public Map<String, String> servingVersions() {
+    return Map.copyOf(registry.serving());
+  }
+
+  /** Model versions the server opened from its store and has not closed yet (for operations and tests). */
+  int openModels() {
+    return registry.openModels();
+  }
+
+  /** Registers a per-model POST action at {@code /v2/models/{name}[/versions/{v}]/{action}}. */
+  void addAction(String name, OipHandler.ModelAction action) {
+    handler.addAction(name, action);
+  }
+
+  ModelRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Stops accepting, answers the requests in flight (up to the shutdown timeout) and closes every
+   * model the server opened. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      handler.stopping();
+      if (started) {
+        long deadline = System.nanoTime() + options.shutdownTimeout.toNanos();
+        try {
+          if (!handler.awaitIdle(options.shutdownTimeout.toNanos())) {
+            LOG.log(Level.WARNING, "requests still running after " + options.shutdownTimeout + "; stopping anyway");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        server.stop(0);
+        long left = Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime());
+        registry.close(Duration.ofNanos(left));
+      } else {
+        server.stop(0);
+        registry.close(Duration.ofSeconds(1));
+      }
+      if (ownedExecutor != null) {
+        ownedExecutor.shutdown();
+      }
+      LOG.log(Level.INFO, "stopped serving on port " + port());
+    }
+  }
+
+  private static String version() {
+    String v = InferenceServer.class.getPackage().getImplementationVersion();
+    return v != null ? v : "0.1.0-SNAPSHOT";
+  }
+
+  /**
+   * The JDK server's JVM-wide settings, read once when its first server is created: TCP_NODELAY
+   * (without it, Nagle's algorithm and delayed ACKs add about 40 ms to each keep-alive request) and
+   * the time a request may take to arrive. Values the JVM was started with are kept.
+   */
+  private static void applyJdkSettings(Duration readTimeout) {
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(Math.max(1, readTimeout.toSeconds())));
+    }
+  }
+
+  private static ExecutorService defaultExecutor(int maxInFlight) {
+    try {
+      return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+    } catch (ReflectiveOperationException e) {
+      // JDK 17–20: a bounded pool; requests beyond the queue are shed (see SheddingExecutor)
+      int threads = maxInFlight + 16;
+      AtomicInteger n = new AtomicInteger();
+      return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4 * threads),
+          r -> {
+            Thread t = new Thread(r, "maas-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          }, new ThreadPoolExecutor.AbortPolicy());
+    }
+  }
+
+  /**
+   * Runs exchanges on a bounded pool; when its queue is full, runs the exchange on the calling
+   * dispatcher thread marked as overflow, where the handler answers 503 at once instead of
+   * working, so the queue never grows without bound and no connection is left hanging.
+   */
+  private static final class SheddingExecutor implements Executor {
+    private final ExecutorService pool;
+
+    SheddingExecutor(ExecutorService pool) {
+      this.pool = pool;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      try {
+        pool.execute(task);
+      } catch (RejectedExecutionException e) {
+        OipHandler.OVERFLOW.set(Boolean.TRUE);
+        try {
+          task.run();
+        } finally {
+          OipHandler.OVERFLOW.remove();
+        }
+      }
+    }
+  }
+
+  /**
+   * Options for an {@link InferenceServer}; each setter checks its value at once. Not thread-safe:
+   * configure on one thread, then {@link #build()}.
+   */
+  public static final class Builder {
+    private ModelStore store;
+    private final Map<String, Model> models = new LinkedHashMap<>();
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private Executor executor;
+    private long maxBodyBytes = InferenceJson.DEFAULT_MAX_BODY_BYTES;
+    private int maxTensorElements = JsonLimits.DEFAULTS.maxTensorElements();
+    private int maxNestingDepth = JsonLimits.DEFAULTS.maxNestingDepth();
+    private Duration readTimeout = Duration.ofSeconds(30);
+    private int maxInFlight = 256;
+    private int maxInFlightPerModel = 128;
+    private final List<String> tokens = new ArrayList<>();
+    private boolean healthRequiresAuth;
+    private SSLContext tlsContext;
+    private String servingAlias = "production";
+    private Duration pollInterval = Duration.ofSeconds(2);
+    private Duration idleUnload = Duration.ofMinutes(5);
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private int backlog = 4096;
+    private BiFunction<String, Predictor, Predictor> decorator = (name, predictor) -> predictor;
+
+    private Builder() {}
+
+    /** Serves every model of {@code store} (the server does not close the store). */
+    public Builder store(ModelStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Serves {@code model}, opened by the application, as {@code name} (without versions). The
+     * server never closes it.
+     */
+    public Builder model(String name, Model model) {
+      ModelReference.requireValidName(name, "model name");
+      if (models.putIfAbsent(name, Objects.requireNonNull(model, "model")) != null) {
+        throw new IllegalArgumentException("model '" + name + "' is given twice");
+      }
+      return this;
+    }
+
+    /** The address to bind; default {@code 127.0.0.1} (loopback only). */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The port; 0 picks a free one, readable from {@link InferenceServer#port()}. Default 8080. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * The executor that runs requests; default: virtual threads on JDK 21+, else a pool of {@code
+     * maxInFlight + 16} threads with a bounded queue. The server does not shut a given executor down.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The largest request body; default 64 MiB. Larger bodies get 413, decided before reading when declared. */
+    public Builder maxBodyBytes(long bytes) {
+      if (bytes < 1024 || bytes > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("maxBodyBytes must be in [1 KiB, 2 GiB), got " + bytes);
+      }
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** The most elements one tensor of a request may hold; default 16 Mi. */
+    public Builder maxTensorElements(int elements) {
+      if (elements < 1) {
+        throw new IllegalArgumentException("maxTensorElements must be positive, got " + elements);
+      }
+      this.maxTensorElements = elements;
+      return this;
+    }
+
+    /** The deepest JSON nesting accepted in a request; default 64. */
+    public Builder maxNestingDepth(int depth) {
+      if (depth < 8 || depth > 1000) {
+        throw new IllegalArgumentException("maxNestingDepth must be in [8, 1000], got " + depth);
+      }
+      this.maxNestingDepth = depth;
+      return this;
+    }
+
+    /**
+     * How long a request (headers and body) may take to arrive before the connection is closed;
+     * default 30 s. The JDK server reads this JVM-wide, when its first server is created.
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = positive(timeout, "readTimeout");
+      return this;
+    }
+
+    /** Requests in flight across all models; beyond it, 503 with Retry-After. Default 256. */
+    public Builder maxInFlight(int requests) {
+      if (requests < 1) {
+        throw new IllegalArgumentException("maxInFlight must be positive, got " + requests);
+      }
+      this.maxInFlight = requests;
+      return this;
+    }
+
+    /** Requests in flight for one model; beyond it, 429 with Retry-After. Default 128. */
+    public Builder maxInFlightPerModel(int requests) {
+      if (requests < 1) {
+        throw new IllegalArgumentException("maxInFlightPerModel must be positive, got " + requests);
+      }
+      this.maxInFlightPerModel = requests;
+      return this;
+    }
+
+    /** Requires {@code Authorization: Bearer T} with one of {@code tokens} on every request but health checks. */
+    public Builder bearerTokens(Collection<String> tokens) {
+      for (String t : tokens) {
+        if (Objects.requireNonNull(t, "token").isBlank() || !t.equals(t.strip())) {
+          throw new IllegalArgumentException("a bearer token must be non-blank without surrounding spaces");
+        }
+      }
+      this.tokens.addAll(tokens);
+      return this;
+    }
+
+    /** Reads bearer tokens from {@code file}: one a line; blank lines and lines starting with # are skipped. */
+    public Builder bearerTokensFile(Path file) {
+      List<String> read = new ArrayList<>();
+      try {
+        for (String line : Files.readAllLines(file)) {
+          String t = line.strip();
+          if (!t.isEmpty() && !t.startsWith("#")) {
+            read.add(t);
+          }
+        }
+      } catch (IOException e) {
+        throw new ServerStartException("cannot read the token file " + file + ": " + e.getMessage(), e);
+      }
+      if (read.isEmpty()) {
+        throw new ServerStartException("the token file " + file + " holds no token", null);
+      }
+      return bearerTokens(read);
+    }
+
+    /** Whether health endpoints need a token too when tokens are set; default false (open for probes). */
+    public Builder healthRequiresAuth(boolean required) {
+      this.healthRequiresAuth = required;
+      return this;
+    }
+
+    /** Serves HTTPS with the key and certificate in a PKCS#12 keystore. */
+    public Builder tls(Path keystore, char[] password) {
+      Objects.requireNonNull(keystore, "keystore");
+      Objects.requireNonNull(password, "password");
+      try (InputStream in = Files.newInputStream(keystore)) {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(in, password);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        this.tlsContext = context;
+      } catch (IOException | GeneralSecurityException e) {
+        throw new ServerStartException("cannot use the keystore " + keystore + ": " + e.getMessage(), e);
+      }
+      return this;
+    }
+
+    /** The alias a model is served at when a request names no version; default {@code production}. */
+    public Builder servingAlias(String alias) {
+      this.servingAlias = ModelReference.requireValidName(alias, "alias");
+      return this;
+    }
+
+    /** How often the store is re-read for new versions and moved aliases; default 2 s. */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = positive(interval, "pollInterval");
+      return this;
+    }
+
+    /** How long an explicitly requested version stays loaded without requests; default 5 min. */
+    public Builder idleUnload(Duration idle) {
+      this.idleUnload = positive(idle, "idleUnload");
+      return this;
+    }
+
+    /** How long {@link InferenceServer#close()} waits for requests in flight; default 10 s. */
+    public Builder shutdownTimeout(Duration timeout) {
+      this.shutdownTimeout = positive(timeout, "shutdownTimeout");
+      return this;
+    }
+
+    /** The TCP accept backlog (connections waiting to be accepted); default 4096. */
+    public Builder backlog(int backlog) {
+      if (backlog < 1) {
+        throw new IllegalArgumentException("backlog must be positive, got " + backlog);
+      }
+      this.backlog = backlog;
+      return this;
+    }
+
+    Builder decorator(BiFunction<String, Predictor, Predictor> decorator) {
+      this.decorator = decorator;
+      return this;
+    }
+
+    /**
+     * Binds the port and returns the server, not yet started.
+     *
+     * @throws IllegalStateException if neither a store nor a model was given
+     * @throws ServerStartException if the port cannot be bound
+     */
+    public InferenceServer build() {
+      if (store == null && models.isEmpty()) {
+        throw new IllegalStateException("give a store or at least one model");
+      }
+      return new InferenceServer(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (Objects.requireNonNull(d, what).isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,535 @@
+package dev.maas.http;
+
+import dev.maas.DataType;
+import dev.maas.Model;
+import dev.maas.ModelNotFoundException;
+import dev.maas.ModelReference;
+import dev.maas.ModelStore;
+import dev.maas.ModelVersion;
+import dev.maas.Predictor;
+import dev.maas.StoreListener;
+import dev.maas.Tensor;
+import dev.maas.TensorSpec;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+
+/**
+ * The models the server answers with, and how they change. For a store, a reconciler re-resolves
+ * each model's serving target (its serving alias, else its latest version) every poll interval,
+ * and at once when the store reports a change; a new target is loaded and warmed (one request
+ * synthesised from its signature) before it is installed, and the version it replaces is retired:
+ * closed when its in-flight requests finish. A version that fails to load leaves the previous one
+ * serving and is recorded with its reason. Explicitly requested versions are loaded on demand and
+ * unloaded when idle. Models the application opened are served as given and never closed here.
+ * Thread-safe.
+ */
+final class ModelRegistry implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("dev.maas.http");
+  private static final Pattern PATH = Pattern.compile("(?:[A-Za-z]:)?(?:[/\\\\][^/\\\\\\s'\":,]+){2,}[/\\\\]?");
+  private static final long RETRY_FAILED_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /** One model name's state. */
+  static final class Slot {
+    final String name;
+    volatile ServedModel serving;
+    final Map<Integer, CompletableFuture<ServedModel>> pinned = new ConcurrentHashMap<>();
+    volatile boolean unloaded;
+    volatile String failure;
+    volatile int failedVersion = -1;
+    volatile long failedAtNanos;
+
+    Slot(String name) {
+      this.name = name;
+    }
+  }
+
+  /** One line of the repository index. */
+  record IndexEntry(String name, Optional<String> version, String state, Optional<String> reason) {}
+
+  private final Optional<ModelStore> store;
+  private final String servingAlias;
+  private final Duration pollInterval;
+  private final Duration idleUnload;
+  private final BiFunction<String, Predictor, Predictor> decorator;
+  private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  private final Map<String, Model> fixed;
+  private final ExecutorService closer;
+  private final ScheduledExecutorService reconciler;
+  private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+  private final AtomicInteger opened = new AtomicInteger();
+  private final AtomicInteger closed = new AtomicInteger();
+  private final StoreListener listener = event -> reconcileSoon();
+  private final ServerMetrics metrics;
+  private volatile boolean closing;
+
+  ModelRegistry(Optional<ModelStore> store, Map<String, Model> fixed, String servingAlias, Duration pollInterval,
+      Duration idleUnload, BiFunction<String, Predictor, Predictor> decorator, ServerMetrics metrics) {
+    this.store = store;
+    this.fixed = Map.copyOf(fixed);
+    this.servingAlias = servingAlias;
+    this.pollInterval = pollInterval;
+    this.idleUnload = idleUnload;
+    this.decorator = decorator;
+    this.metrics = metrics;
+    this.closer = Executors.newSingleThreadExecutor(daemon("maas-http-closer"));
+    this.reconciler = Executors.newSingleThreadScheduledExecutor(daemon("maas-http-reconciler"));
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Loads every model once (failures recorded), then keeps reconciling in the background. */
+  void start() {
+    for (Map.Entry<String, Model> e : fixed.entrySet()) {
+      Slot slot = slots.computeIfAbsent(e.getKey(), Slot::new);
+      install(slot, serve(e.getKey(), OptionalInt.empty(), e.getValue(), false));
+    }
+    reconcile();
+    store.ifPresent(s -> s.addListener(listener));
+    if (store.isPresent()) {
+      reconciler.scheduleWithFixedDelay(this::reconcileQuietly, pollInterval.toNanos(), pollInterval.toNanos(),
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Asks for a reconcile as soon as possible; requests made meanwhile coalesce. */
+  void reconcileSoon() {
+    if (!closing && reconcileQueued.compareAndSet(false, true)) {
+      try {
+        reconciler.execute(() -> {
+          reconcileQueued.set(false);
+          reconcileQuietly();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        reconcileQueued.set(false);
+      }
+    }
+  }
+
+  private void reconcileQuietly() {
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "reconciling the model store failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** One pass: brings every model to its serving target; runs one at a time. */
+  synchronized void reconcile() {
+    if (closing || store.isEmpty()) {
+      return;
+    }
+    ModelStore s = store.get();
+    Set<String> names = new TreeSet<>(s.models());
+    for (String name : names) {
+      Slot slot = slots.computeIfAbsent(name, Slot::new);
+      try {
+        reconcile(s, slot);
+      } catch (RuntimeException e) {
+        recordFailure(slot, -1, e);
+      }
+    }
+    for (Slot slot : slots.values()) {
+      if (!names.contains(slot.name) && !fixed.containsKey(slot.name)) {
+        slots.remove(slot.name);
+        retireAll(slot);
+        LOG.log(Level.INFO, "model '" + slot.name + "' left the store; no longer served");
+      }
+    }
+    unloadIdle();
+  }
+
+  private void reconcile(ModelStore s, Slot slot) {
+    if (slot.unloaded) {
+      return;
+    }
+    OptionalInt target = target(s, slot.name);
+    if (target.isEmpty()) {
+      return;
+    }
+    int version = target.getAsInt();
+    ServedModel current = slot.serving;
+    if (current != null && current.version().equals(target)) {
+      return;
+    }
+    if (version == slot.failedVersion && System.nanoTime() - slot.failedAtNanos < RETRY_FAILED_NANOS) {
+      return;
+    }
+    ServedModel loaded;
+    try {
+      loaded = load(s, slot.name, version);
+    } catch (RuntimeException e) {
+      recordFailure(slot, version, e);
+      return;
+    }
+    install(slot, loaded);
+    slot.failure = null;
+    slot.failedVersion = -1;
+    LOG.log(Level.INFO, "serving " + slot.name + " version " + version
+        + (current == null ? "" : " (was version " + current.versionText() + ")"));
+  }
+
+  private OptionalInt target(ModelStore s, String name) {
+    Integer aliased = s.aliases(name).get(servingAlias);
+    if (aliased != null) {
+      return OptionalInt.of(aliased);
+    }
+    return s.versions(name).stream().mapToInt(ModelVersion::version).max();
+  }
+
+  private void recordFailure(Slot slot, int version, RuntimeException e) {
+    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    slot.failure = (version > 0 ? "version " + version + ": " : "") + reason;
+    slot.failedVersion = version;
+    slot.failedAtNanos = System.nanoTime();
+    metrics.loadFailed(slot.name);
+    LOG.log(Level.WARNING, "model '" + slot.name + "'" + (version > 0 ? " version " + version : "")
+        + " failed to load; " + (slot.serving == null ? "not served" : "version " + slot.serving.versionText()
+        + " keeps serving") + ": " + reason);
+  }
+
+  private ServedModel load(ModelStore s, String name, int version) {
+    Model model = s.open(ModelReference.ofVersion(name, version));
+    try {
+      ServedModel served = serve(name, OptionalInt.of(version), model, true);
+      warm(served.predictor());
+      return served;
+    } catch (RuntimeException e) {
+      model.close();
+      closed.incrementAndGet();
+      throw e;
+    }
+  }
+
+  private ServedModel serve(String name, OptionalInt version, Model model, boolean owned) {
+    if (owned) {
+      opened.incrementAndGet();
+    }
+    Predictor predictor = decorator.apply(name, model.predictor());
+    return new ServedModel(name, version, model, predictor, owned, closer, () -> {
+      if (owned) {
+        closed.incrementAndGet();
+      }
+      if (predictor instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.log(Level.WARNING, "closing the batcher of '" + name + "' failed: " + e.getMessage());
+        }
+      }
+    });
+  }
+
+  /** Runs one request synthesised from the signature: dynamic dimensions 1, every element zero. */
+  static void warm(Predictor predictor) {
+    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    for (TensorSpec spec : predictor.signature().inputs()) {
+      long[] dims = spec.dims();
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = dims[i] == TensorSpec.DYNAMIC ? 1 : dims[i];
+      }
+      int n = Tensor.elementCount(dims);
+      inputs.put(spec.name(), zeros(spec.dataType(), n, dims));
+    }
+    predictor.predict(inputs);
+  }
+
+  private static Tensor zeros(DataType type, int n, long[] dims) {
+    Object data = switch (type) {
+      case BOOL -> new boolean[n];
+      case INT8, UINT8 -> new byte[n];
+      case INT16, UINT16, FP16 -> new short[n];
+      case INT32, UINT32 -> new int[n];
+      case INT64, UINT64 -> new long[n];
+      case FP32 -> new float[n];
+      case FP64 -> new double[n];
+      case BYTES -> {
+        byte[][] empty = new byte[n][];
+        java.util.Arrays.fill(empty, new byte[0]);
+        yield empty;
+      }
+    };
+    return Tensor.wrap(type, data, dims);
+  }
+
+  private void install(Slot slot, ServedModel served) {
+    ServedModel old = slot.serving;
+    slot.serving = served;
+    if (old != null) {
+      old.retire();
+    }
+  }
+
+  private void retireAll(Slot slot) {
+    ServedModel old = slot.serving;
+    slot.serving = null;
+    if (old != null) {
+      old.retire();
+    }
+    for (Integer v : List.copyOf(slot.pinned.keySet())) {
+      CompletableFuture<ServedModel> f = slot.pinned.remove(v);
+      if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+        f.join().retire();
+      }
+    }
+  }
+
+  private void unloadIdle() {
+    long now = System.nanoTime();
+    for (Slot slot : slots.values()) {
+      for (Map.Entry<Integer, CompletableFuture<ServedModel>> e : slot.pinned.entrySet()) {
+        CompletableFuture<ServedModel> f = e.getValue();
+        if (f.isDone() && !f.isCompletedExceptionally() && now - f.join().lastUsedNanos() > idleUnload.toNanos()
+            && slot.pinned.remove(e.getKey(), f)) {
+          f.join().retire();
+          LOG.log(Level.INFO, "unloaded idle " + slot.name + " version " + e.getKey());
+        }
+      }
+    }
+  }
+
+  // ---- request side ----
+
+  /**
+   * A lease on the version that answers for {@code name} (its serving target, or {@code version}
+   * when given); the caller releases it.
+   *
+   * @throws HttpError 404 for an unknown model or version, 503 for one that is not loaded
+   */
+  ServedModel acquire(String name, OptionalInt version) {
+    Slot slot = slots.get(name);
+    if (slot == null) {
+      throw HttpError.notFound("unknown model '" + Json.clip(name) + "'");
+    }
+    if (slot.unloaded) {
+      throw new HttpError(503, "model '" + name + "' is unloaded");
+    }
+    for (;;) {
+      ServedModel served = slot.serving;
+      if (version.isPresent() && (served == null || !served.version().equals(version))) {
+        served = pinned(slot, version.getAsInt());
+      }
+      if (served == null) {
+        throw new HttpError(503, "model '" + name + "' is not loaded" + (slot.failure == null ? "" : "; it failed to load"));
+      }
+      if (served.acquire()) {
+        return served;
+      }
+      // retired between the read and the lease: the replacement is installed already
+    }
+  }
+
+  private ServedModel pinned(Slot slot, int version) {
+    if (store.isEmpty()) {
+      throw HttpError.notFound("model '" + slot.name + "' has no version " + version);
+    }
+    CompletableFuture<ServedModel> mine = new CompletableFuture<>();
+    CompletableFuture<ServedModel> existing = slot.pinned.putIfAbsent(version, mine);
+    if (existing == null) {
+      try {
+        store.get().find(ModelReference.ofVersion(slot.name, version))
+            .orElseThrow(() -> new ModelNotFoundException("model '" + slot.name + "' has no version " + version));
+        mine.complete(load(store.get(), slot.name, version));
+        LOG.log(Level.INFO, "loaded " + slot.name + " version " + version + " on demand");
+      } catch (RuntimeException e) {
+        slot.pinned.remove(version, mine);
+        mine.completeExceptionally(e);
+      }
+      existing = mine;
+    }
+    try {
+      ServedModel served = existing.join();
+      if (served.isRetired()) {
+        slot.pinned.remove(version, existing);
+      }
+      return served;
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ModelNotFoundException nf) {
+        throw HttpError.notFound(nf.getMessage());
+      }
+      LOG.log(Level.WARNING, "version " + version + " of '" + slot.name + "' failed to load: " + cause.getMessage());
+      throw new HttpError(503, "version " + version + " of model '" + slot.name + "' failed to load");
+    }
+  }
+
+  /** The versions a model has, oldest first; just the served one for application models. */
+  List<String> versions(String name) {
+    if (fixed.containsKey(name) || store.isEmpty()) {
+      return List.of();
+    }
+    return store.get().versions(name).stream().map(v -> Integer.toString(v.version())).toList();
+  }
+
+  /** Whether {@code name} (at {@code version}, when given) can answer now, without loading anything. */
+  boolean isReady(String name, OptionalInt version) {
+    Slot slot = slots.get(name);
+    if (slot == null || slot.unloaded) {
+      return false;
+    }
+    ServedModel served = slot.serving;
+    if (version.isEmpty() || (served != null && served.version().equals(version))) {
+      return served != null;
+    }
+    CompletableFuture<ServedModel> f = slot.pinned.get(version.getAsInt());
+    if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+      return true;
+    }
+    if (store.isEmpty() || store.get().find(ModelReference.ofVersion(name, version.getAsInt())).isEmpty()) {
+      throw HttpError.notFound("model '" + name + "' has no version " + version.getAsInt());
+    }
+    return true;
+  }
+
+  boolean knows(String name) {
+    return slots.containsKey(name);
+  }
+
+  /** Every model is serving, except those unloaded on purpose. */
+  boolean allReady() {
+    for (Slot slot : slots.values()) {
+      if (!slot.unloaded && slot.serving == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  List<IndexEntry> index() {
+    Map<String, Slot> all = new java.util.TreeMap<>(slots);
+    if (store.isPresent()) {
+      for (String name : store.get().models()) {
+        all.putIfAbsent(name, new Slot(name));
+      }
+    }
+    List<IndexEntry> entries = new ArrayList<>();
+    for (Slot slot : all.values()) {
+      ServedModel served = slot.serving;
+      Optional<String> version = served == null || served.version().isEmpty() ? Optional.empty()
+          : Optional.of(served.versionText());
+      String state = slot.unloaded ? "UNAVAILABLE" : served != null ? "READY" : "UNAVAILABLE";
+      Optional<String> reason = slot.unloaded ? Optional.of("unloaded")
+          : Optional.ofNullable(slot.failure).map(ModelRegistry::withoutPaths);
+      entries.add(new IndexEntry(slot.name, version, state, reason));
+    }
+    return entries;
+  }
+
+  /** {@code message} with file system paths replaced, fit to show a remote caller. */
+  static String withoutPaths(String message) {
+    return PATH.matcher(message).replaceAll("<path>");
+  }
+
+  /** Loads (or reloads) {@code name} now. */
+  void load(String name) {
+    Slot slot = slots.get(name);
+    boolean inStore = store.isPresent() && store.get().models().contains(name);
+    if (slot == null && !inStore) {
+      throw HttpError.notFound("unknown model '" + Json.clip(name) + "'");
+    }
+    if (slot == null) {
+      slot = slots.computeIfAbsent(name, Slot::new);
+    }
+    slot.unloaded = false;
+    if (fixed.containsKey(name)) {
+      if (slot.serving == null) {
+        install(slot, serve(name, OptionalInt.empty(), fixed.get(name), false));
+      }
+      return;
+    }
+    synchronized (this) {
+      slot.failedVersion = -1;
+      reconcile(store.get(), slot);
+    }
+    if (slot.serving == null) {
+      throw HttpError.badRequest("failed to load model '" + name + "'"
+          + (slot.failure == null ? "" : ": " + withoutPaths(slot.failure)));
+    }
+  }
+
+  /** Stops serving {@code name} until it is loaded again; in-flight requests finish. */
+  void unload(String name) {
+    Slot slot = slots.get(name);
+    if (slot == null) {
+      throw HttpError.notFound("unknown model '" + Json.clip(name) + "'");
+    }
+    synchronized (this) {
+      slot.unloaded = true;
+      retireAll(slot);
+    }
+  }
+
+  /** Models the registry opened and has not closed yet. */
+  int openModels() {
+    return opened.get() - closed.get();
+  }
+
+  /** Serving versions by model, for metadata listings and logs. */
+  Map<String, String> serving() {
+    Map<String, String> map = new HashMap<>();
+    for (Slot slot : slots.values()) {
+      ServedModel s = slot.serving;
+      if (s != null) {
+        map.put(slot.name, s.versionText());
+      }
+    }
+    return map;
+  }
+
+  /**
+   * Stops reconciling, retires every version and waits up to {@code timeout} for them to close.
+   */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+
+  void close(Duration timeout) {
+    closing = true;
+    store.ifPresent(s -> s.removeListener(listener));
+    reconciler.shutdownNow();
+    try {
+      reconciler.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      for (Slot slot : slots.values()) {
+        retireAll(slot);
+      }
+    }
+    closer.shutdown();
+    try {
+      if (!closer.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.log(Level.WARNING, openModels() + " models still busy after " + timeout + "; closing anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

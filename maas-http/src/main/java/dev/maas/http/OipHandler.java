@@ -1,0 +1,554 @@
+package dev.maas.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.maas.InvalidInputException;
+import dev.maas.ModelSignature;
+import dev.maas.ModelStore;
+import dev.maas.Tensor;
+import dev.maas.TensorSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Routes and answers every request of the Open Inference Protocol's REST API, the repository
+ * extension and {@code /metrics}. Failures become {@code {"error": ...}} bodies through {@link
+ * HttpError#of}; nothing escapes to the JDK server. Per-model POST actions ({@code infer}, and any
+ * other registered in {@link #actions}) share admission, leases, body limits and metrics.
+ * Thread-safe.
+ */
+final class OipHandler implements HttpHandler {
+  private static final System.Logger LOG = System.getLogger("dev.maas.http");
+  static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+  private static final String JSON = "application/json";
+  private static final String OCTETS = "application/octet-stream";
+
+  /** A POST action on one model version, such as {@code infer}. */
+  interface ModelAction {
+    /** Answers {@code body} with {@code model}; runs under the request's lease and admission. */
+    Reply run(ServedModel model, byte[] body, int length, HttpExchange exchange);
+  }
+
+  /** A successful answer: status, content type, body (JSON and binary parts) and its header length. */
+  record Reply(int status, String contentType, Codec.Encoded body) {}
+
+  private final ModelRegistry registry;
+  private final Optional<ModelStore> store;
+  private final Codec codec;
+  private final BearerAuth auth;
+  private final boolean healthRequiresAuth;
+  private final long maxBodyBytes;
+  private final int maxInFlight;
+  private final int maxInFlightPerModel;
+  private final ServerMetrics metrics;
+  private final String serverVersion;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger active = new AtomicInteger();
+  private final Map<String, AtomicInteger> inFlightByModel = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, ModelAction> actions = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean stopping;
+
+  /** Set while an exchange runs on the dispatcher because the pool's queue is full: shed it. */
+  static final ThreadLocal<Boolean> OVERFLOW = new ThreadLocal<>();
+
+  OipHandler(ModelRegistry registry, Optional<ModelStore> store, Codec codec, BearerAuth auth,
+      boolean healthRequiresAuth, long maxBodyBytes, int maxInFlight, int maxInFlightPerModel, ServerMetrics metrics,
+      String serverVersion) {
+    this.registry = registry;
+    this.store = store;
+    this.codec = codec;
+    this.auth = auth;
+    this.healthRequiresAuth = healthRequiresAuth;
+    this.maxBodyBytes = maxBodyBytes;
+    this.maxInFlight = maxInFlight;
+    this.maxInFlightPerModel = maxInFlightPerModel;
+    this.metrics = metrics;
+    this.serverVersion = serverVersion;
+    actions.put("infer", this::infer);
+  }
+
+  /** Registers a per-model POST action at {@code /v2/models/{name}[/versions/{v}]/{action}}. */
+  void addAction(String name, ModelAction action) {
+    if (name.equals("ready") || name.equals("versions")) {
+      throw new IllegalArgumentException("'" + name + "' is a reserved path segment");
+    }
+    actions.put(name, action);
+  }
+
+  void stopping() {
+    stopping = true;
+  }
+
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Waits until no exchange is being handled, up to {@code nanos}; true if none is. */
+  boolean awaitIdle(long nanos) throws InterruptedException {
+    long deadline = System.nanoTime() + nanos;
+    synchronized (active) {
+      while (active.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(active, left);
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) {
+    active.incrementAndGet();
+    try {
+      if (OVERFLOW.get() != null) {
+        throw HttpError.overloaded(503, "the server is at its limit of queued requests");
+      }
+      route(exchange);
+    } catch (RuntimeException e) {
+      HttpError error = HttpError.of(e);
+      if (error.isServerFault()) {
+        LOG.log(Level.ERROR, exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath() + " failed", e);
+      }
+      sendError(exchange, error);
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "client went away: " + e.getMessage());
+    } finally {
+      exchange.close();
+      if (active.decrementAndGet() == 0 && stopping) {
+        synchronized (active) {
+          active.notifyAll();
+        }
+      }
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    String method = exchange.getRequestMethod();
+    List<String> s = List.of(path.length() > 1 && path.endsWith("/") ? path.substring(1, path.length() - 1).split("/", -1)
+        : path.substring(1).split("/", -1));
+    boolean health = s.size() == 3 && s.get(0).equals("v2") && s.get(1).equals("health");
+    if ((!health || healthRequiresAuth) && !auth.permits(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"maas\"");
+      throw new HttpError(401, "missing or invalid bearer token");
+    }
+    if (s.size() == 1 && s.get(0).equals("metrics")) {
+      allow(method, "GET");
+      ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
+      metrics.write(out);
+      send(exchange, 200, metrics.contentType(), out.toByteArray());
+      return;
+    }
+    if (s.isEmpty() || !s.get(0).equals("v2")) {
+      throw HttpError.notFound("no such path; the API lives under /v2");
+    }
+    if (s.size() == 1) {
+      allow(method, "GET");
+      send(exchange, 200, JSON, serverMetadata());
+      return;
+    }
+    switch (s.get(1)) {
+      case "health" -> {
+        if (s.size() == 3 && (s.get(2).equals("live") || s.get(2).equals("ready"))) {
+          allow(method, "GET");
+          boolean ok = s.get(2).equals("live") ? !stopping : !stopping && registry.allReady();
+          send(exchange, ok ? 200 : 503, JSON, new byte[0]);
+          return;
+        }
+      }
+      case "models" -> {
+        if (s.size() >= 3) {
+          model(exchange, method, s.get(2), s.subList(3, s.size()));
+          return;
+        }
+      }
+      case "repository" -> {
+        if (s.size() == 3 && s.get(2).equals("index")) {
+          allow(method, "POST");
+          drain(exchange);
+          send(exchange, 200, JSON, index());
+          return;
+        }
+        if (s.size() == 5 && s.get(2).equals("models") && (s.get(4).equals("load") || s.get(4).equals("unload"))) {
+          allow(method, "POST");
+          drain(exchange);
+          if (s.get(4).equals("load")) {
+            registry.load(s.get(3));
+          } else {
+            registry.unload(s.get(3));
+          }
+          send(exchange, 200, JSON, new byte[0]);
+          return;
+        }
+      }
+      default -> {
+        // reported below
+      }
+    }
+    throw HttpError.notFound("no such path");
+  }
+
+  private void model(HttpExchange exchange, String method, String name, List<String> rest) throws IOException {
+    OptionalInt version = OptionalInt.empty();
+    if (rest.size() >= 2 && rest.get(0).equals("versions")) {
+      version = OptionalInt.of(parseVersion(name, rest.get(1)));
+      rest = rest.subList(2, rest.size());
+    }
+    if (rest.isEmpty()) {
+      allow(method, "GET");
+      send(exchange, 200, JSON, modelMetadata(name, version));
+      return;
+    }
+    if (rest.size() == 1 && rest.get(0).equals("ready")) {
+      allow(method, "GET");
+      if (!registry.knows(name)) {
+        throw HttpError.notFound("unknown model '" + Json.clip(name) + "'");
+      }
+      send(exchange, registry.isReady(name, version) ? 200 : 503, JSON, new byte[0]);
+      return;
+    }
+    ModelAction action = rest.size() == 1 ? actions.get(rest.get(0)) : null;
+    if (action == null) {
+      throw HttpError.notFound("no such path");
+    }
+    allow(method, "POST");
+    runAction(exchange, name, version, action);
+  }
+
+  private static int parseVersion(String name, String text) {
+    try {
+      int v = Integer.parseInt(text);
+      if (v >= 1) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw HttpError.notFound("model '" + Json.clip(name) + "' has no version '" + Json.clip(text) + "'");
+  }
+
+  private static void allow(String method, String allowed) {
+    if (!method.equals(allowed)) {
+      throw new HttpError(405, "method " + Json.clip(method) + " is not allowed here; use " + allowed);
+    }
+  }
+
+  // ---- per-model actions: admission, lease, body, metrics ----
+
+  private void runAction(HttpExchange exchange, String name, OptionalInt version, ModelAction action)
+      throws IOException {
+    long start = System.nanoTime();
+    ServedModel model = registry.acquire(name, version);
+    String versionText = model.versionText();
+    int status = 500;
+    String outcome = "error";
+    AtomicInteger perModel = inFlightByModel.computeIfAbsent(name, n -> new AtomicInteger());
+    boolean admitted = false;
+    try {
+      if (stopping) {
+        throw HttpError.overloaded(503, "the server is shutting down");
+      }
+      if (inFlight.incrementAndGet() > maxInFlight) {
+        inFlight.decrementAndGet();
+        throw HttpError.overloaded(503, "the server is at its limit of " + maxInFlight + " requests in flight");
+      }
+      if (perModel.incrementAndGet() > maxInFlightPerModel) {
+        perModel.decrementAndGet();
+        inFlight.decrementAndGet();
+        throw HttpError.overloaded(429, "model '" + name + "' is at its limit of " + maxInFlightPerModel
+            + " requests in flight");
+      }
+      admitted = true;
+      metrics.inFlight(name, 1);
+      Body body = readBody(exchange);
+      Reply reply = action.run(model, body.bytes(), body.length(), exchange);
+      status = reply.status();
+      outcome = "ok";
+      sendReply(exchange, reply);
+    } catch (RuntimeException e) {
+      HttpError error = HttpError.of(e);
+      status = error.status();
+      outcome = error.retryAfterSeconds().isPresent() ? "overloaded" : status < 500 ? "client_error" : "model_error";
+      if (error.isServerFault()) {
+        LOG.log(Level.ERROR, "model '" + name + "' version " + versionText + " failed", e);
+      }
+      throw error;
+    } finally {
+      if (admitted) {
+        perModel.decrementAndGet();
+        inFlight.decrementAndGet();
+        metrics.inFlight(name, -1);
+      }
+      model.release();
+      metrics.request(name, versionText, status, outcome);
+      metrics.requestTime(name, versionText, System.nanoTime() - start);
+    }
+  }
+
+  /** A request body: {@code bytes[0, length)}. */
+  private record Body(byte[] bytes, int length) {}
+
+  /** Reads the body, refusing one over the limit from its Content-Length before reading, or while reading. */
+  private Body readBody(HttpExchange exchange) throws IOException {
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (!hasBody(exchange)) {
+      return new Body(new byte[0], 0);
+    }
+    InputStream in = exchange.getRequestBody();
+    if (declared != null) {
+      long n;
+      try {
+        n = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        throw HttpError.badRequest("Content-Length must be a byte count");
+      }
+      if (n > maxBodyBytes) {
+        throw new HttpError(413, "request body of " + n + " bytes is larger than the limit of "
+            + Sizes.format(maxBodyBytes));
+      }
+      byte[] bytes = in.readNBytes((int) n);
+      if (bytes.length < n) {
+        throw HttpError.badRequest("request body ended after " + bytes.length + " of its " + n + " bytes");
+      }
+      return new Body(bytes, bytes.length);
+    }
+    byte[] buffer = new byte[8192];
+    int length = 0;
+    for (;;) {
+      if (length == buffer.length) {
+        buffer = Arrays.copyOf(buffer, (int) Math.min(buffer.length * 2L, maxBodyBytes + 1));
+      }
+      int read = in.read(buffer, length, buffer.length - length);
+      if (read < 0) {
+        return new Body(buffer, length);
+      }
+      length += read;
+      if (length > maxBodyBytes) {
+        throw new HttpError(413, "request body is larger than the limit of " + Sizes.format(maxBodyBytes));
+      }
+    }
+  }
+
+  private Reply infer(ServedModel model, byte[] body, int length, HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst(HEADER_LENGTH);
+    int jsonLength = length;
+    if (header != null) {
+      try {
+        jsonLength = Integer.parseInt(header.trim());
+      } catch (NumberFormatException e) {
+        throw HttpError.badRequest(HEADER_LENGTH + " must be a byte count, got '" + Json.clip(header) + "'");
+      }
+      if (jsonLength == 0 && length > 0) {
+        throw HttpError.badRequest("raw binary requests (" + HEADER_LENGTH + ": 0) are not supported; "
+            + "send the JSON header before the binary data");
+      }
+    }
+    InferenceRequest request = codec.readRequest(body, length, jsonLength);
+    ModelSignature signature = model.signature();
+    Set<String> wanted = request.outputNames();
+    signature.validateOutputNames(wanted);
+    long computeStart = System.nanoTime();
+    String name = model.name();
+    String version = model.versionText();
+    Map<String, Tensor> outputs = model.predictor().predict(request.inputTensors(), wanted);
+    long rows = rows(request);
+    metrics.computed(name, version, System.nanoTime() - computeStart, rows);
+    metrics.execution(name, version, rows);
+    Map<String, Tensor> answered = new LinkedHashMap<>();
+    for (TensorSpec spec : signature.outputs()) {
+      Tensor t = outputs.get(spec.name());
+      if (t != null && (wanted.isEmpty() || wanted.contains(spec.name()))) {
+        answered.put(spec.name(), t);
+      }
+    }
+    InferenceResponse response = InferenceResponse.answering(request, name,
+        model.version().isPresent() ? Optional.of(version) : Optional.empty(), answered);
+    Set<String> binary = binaryOutputs(request, answered.keySet());
+    Codec.Encoded encoded = codec.encodeResponse(response, binary::contains);
+    return new Reply(200, encoded.hasBinary() ? OCTETS : JSON, encoded);
+  }
+
+  private static long rows(InferenceRequest request) {
+    for (InferenceTensor t : request.inputs()) {
+      return t.tensor().rank() == 0 ? 1 : t.tensor().dim(0);
+    }
+    return 0;
+  }
+
+  private static Set<String> binaryOutputs(InferenceRequest request, Set<String> names) {
+    boolean all = flag(request.parameters().get(Codec.BINARY_DATA_OUTPUT), Codec.BINARY_DATA_OUTPUT);
+    Set<String> binary = new LinkedHashSet<>();
+    for (String n : names) {
+      boolean b = all;
+      for (RequestedOutput o : request.outputs()) {
+        if (o.name().equals(n) && o.parameters().containsKey(Codec.BINARY_DATA)) {
+          b = flag(o.parameters().get(Codec.BINARY_DATA), Codec.BINARY_DATA);
+        }
+      }
+      if (b) {
+        binary.add(n);
+      }
+    }
+    return binary;
+  }
+
+  private static boolean flag(Object value, String parameter) {
+    if (value == null) {
+      return false;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    throw new InvalidInputException("parameter \"" + parameter + "\" must be a boolean");
+  }
+
+  // ---- metadata ----
+
+  private byte[] serverMetadata() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try (JsonGenerator g = codec.generator(out)) {
+      g.writeStartObject();
+      g.writeStringField("name", "maas");
+      g.writeStringField("version", serverVersion);
+      g.writeArrayFieldStart("extensions");
+      g.writeString("binary_tensor_data");
+      g.writeString("model_repository");
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    return out.toByteArray();
+  }
+
+  private byte[] modelMetadata(String name, OptionalInt version) throws IOException {
+    ServedModel model = registry.acquire(name, version);
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+      try (JsonGenerator g = codec.generator(out)) {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeArrayFieldStart("versions");
+        for (String v : registry.versions(name)) {
+          g.writeString(v);
+        }
+        g.writeEndArray();
+        g.writeStringField("platform", platform(model));
+        writeSpecs(g, "inputs", model.signature().inputs());
+        writeSpecs(g, "outputs", model.signature().outputs());
+        g.writeEndObject();
+      }
+      return out.toByteArray();
+    } finally {
+      model.release();
+    }
+  }
+
+  private String platform(ServedModel model) {
+    if (store.isPresent() && model.version().isPresent()) {
+      return store.get().find(dev.maas.ModelReference.ofVersion(model.name(), model.version().getAsInt()))
+          .map(v -> "maas_" + v.format()).orElse("maas");
+    }
+    return "maas";
+  }
+
+  private static void writeSpecs(JsonGenerator g, String field, List<TensorSpec> specs) throws IOException {
+    g.writeArrayFieldStart(field);
+    for (TensorSpec spec : specs) {
+      g.writeStartObject();
+      g.writeStringField("name", spec.name());
+      g.writeStringField("datatype", spec.dataType().protocolName());
+      g.writeArrayFieldStart("shape");
+      for (long d : spec.dims()) {
+        g.writeNumber(d);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private byte[] index() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = codec.generator(out)) {
+      g.writeStartArray();
+      for (ModelRegistry.IndexEntry e : registry.index()) {
+        g.writeStartObject();
+        g.writeStringField("name", e.name());
+        if (e.version().isPresent()) {
+          g.writeStringField("version", e.version().get());
+        }
+        g.writeStringField("state", e.state());
+        if (e.reason().isPresent()) {
+          g.writeStringField("reason", e.reason().get());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    return out.toByteArray();
+  }
+
+  // ---- wire ----
+
+  /** Skips a small body that the endpoint ignores; bodies without Content-Length or chunking are empty. */
+  private static void drain(HttpExchange exchange) throws IOException {
+    if (hasBody(exchange)) {
+      try (InputStream in = exchange.getRequestBody()) {
+        in.readNBytes(1 << 16); // not skip(): the JDK's fixed-length stream passes skip() to the socket
+      }
+    }
+  }
+
+  private static boolean hasBody(HttpExchange exchange) {
+    return exchange.getRequestHeaders().containsKey("Content-Length")
+        || exchange.getRequestHeaders().containsKey("Transfer-Encoding");
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  private static void sendReply(HttpExchange exchange, Reply reply) throws IOException {
+    Codec.Encoded body = reply.body();
+    exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+    if (body.hasBinary()) {
+      exchange.getResponseHeaders().set(HEADER_LENGTH, Integer.toString(body.json().length));
+    }
+    exchange.sendResponseHeaders(reply.status(), body.length());
+    try (OutputStream out = exchange.getResponseBody()) {
+      body.writeTo(out);
+    }
+  }
+
+  private void sendError(HttpExchange exchange, HttpError error) {
+    try {
+      error.retryAfterSeconds().ifPresent(s -> exchange.getResponseHeaders().set("Retry-After", Integer.toString(s)));
+      if (error.status() == 405) {
+        exchange.getResponseHeaders().set("Allow", error.getMessage().substring(error.getMessage().lastIndexOf(' ') + 1));
+      }
+      send(exchange, error.status(), JSON, codec.error(error.getMessage()));
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "could not send the error answer: " + e.getMessage());
+    }
+  }
+}
