@@ -8,6 +8,7 @@ module dev.maas.cli {
   requires info.picocli;
   requires java.logging;
   requires me.tongfei.progressbar;
+  requires java.net.http;
 
   opens dev.maas.cli to info.picocli;
 }

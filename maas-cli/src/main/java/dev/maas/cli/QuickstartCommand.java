@@ -2,13 +2,10 @@ package dev.maas.cli;
 
 import dev.maas.FileSystemModelStore;
 import dev.maas.Lineage;
-import dev.maas.Model;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
-import dev.maas.Tensor;
-import dev.maas.http.InferenceJson;
-import dev.maas.http.InferenceRequest;
-import dev.maas.http.InferenceResponse;
+import dev.maas.http.InferenceServer;
+import dev.maas.http.ServerStartException;
 import dev.maas.linear.FitReport;
 import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;
@@ -17,15 +14,20 @@ import dev.maas.onnx.OnnxModel;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,13 +36,14 @@ import picocli.CommandLine.Spec;
  * {@code maas quickstart}: the main job in one command. Writes a seeded demo data set (house
  * prices) as CSV files the user can open, trains a linear model and prints its fit report,
  * publishes it as {@code demo} with alias {@code production}, exports it to ONNX and publishes the
- * graph as the next version, then answers an Open Inference Protocol request with each version and
- * prints request and response. Re-running adds new versions and moves the alias.
+ * graph as the next version, starts the HTTP server on the store, sends it a real Open Inference
+ * Protocol request for each version and prints request and response, then serves until Ctrl-C
+ * ({@code --exit} stops after the self-test). Re-running adds new versions and moves the alias.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-    description = "Train, publish, export and query a demo model end to end, on the embedded store.",
+    description = "Train, publish, export and serve a demo model end to end: the main job in one command.",
     footerHeading = "%nExamples:%n",
-    footer = {"  maas quickstart", "  maas quickstart --store /tmp/maas-store --exit"})
+    footer = {"  maas quickstart", "  maas quickstart --store /tmp/maas-store --port 9090 --exit"})
 final class QuickstartCommand implements Callable<Integer> {
   static final String MODEL = "demo";
   static final List<String> FEATURES = List.of("area_m2", "bedrooms", "age_years", "distance_km");
@@ -54,7 +57,11 @@ final class QuickstartCommand implements Callable<Integer> {
           + "written beside it.")
   Path store;
 
-  @Option(names = "--exit", description = "Stop after the self-test instead of staying up (exit 0 when it passed).")
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+      description = "The HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(names = "--exit", description = "Stop after the self-test instead of serving (exit 0 when it passed).")
   boolean exit;
 
   @Override
@@ -67,6 +74,7 @@ final class QuickstartCommand implements Callable<Integer> {
     Path holdout = home.resolve("demo-houses-holdout.csv");
     Path onnx = home.resolve("demo.onnx");
 
+    checkPortFree();
     step(out, 1, "demo data");
     writeHouses(train, 2_000, SEED);
     writeHouses(holdout, 500, SEED + 1);
@@ -106,16 +114,98 @@ final class QuickstartCommand implements Callable<Integer> {
       }
       out.printf("  wrote %s and published it as %s%n", home.relativize(onnx), graph.reference());
 
-      step(out, 5, "self-test: an Open Inference Protocol request to each version");
-      String request = "{\"inputs\": [{\"name\": \"features\", \"shape\": [2, 4], \"datatype\": \"FP32\", "
-          + "\"data\": [85, 3, 20, 4.5, 120, 4, 5, 12]}]}";
-      for (ModelVersion version : List.of(linear, graph)) {
-        String response = inferInProcess(s, version, request);
-        out.printf("  %s (%s)%n", version.reference(), version.format());
-        out.println("    request:  " + request);
-        out.println("    response: " + response);
+      step(out, 5, "serve over HTTP (Open Inference Protocol)");
+      InferenceServer server = startServer(s);
+      try {
+        out.printf("  serving every model of %s on %s (%s at its alias production)%n", store, server.uri(), MODEL);
+
+        step(out, 6, "self-test: a real request to each version");
+        String request = "{\"inputs\": [{\"name\": \"features\", \"shape\": [2, 4], \"datatype\": \"FP32\", "
+            + "\"data\": [85, 3, 20, 4.5, 120, 4, 5, 12]}]}";
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        for (ModelVersion version : List.of(linear, graph)) {
+          URI uri = server.uri().resolve("/v2/models/" + MODEL + "/versions/" + version.version() + "/infer");
+          HttpResponse<String> response = post(client, uri, request);
+          out.printf("  %s (%s): POST %s%n", version.reference(), version.format(), uri);
+          out.println("    request:  " + request);
+          out.println("    response: " + response.statusCode() + " " + response.body());
+          if (response.statusCode() != 200) {
+            throw new Failures.CommandFailedException("self-test failed: " + uri + " answered " + response.statusCode()
+                + " " + Failures.oneLine(response.body()));
+          }
+        }
+        out.println();
+        out.println("Try it yourself:");
+        out.printf("  curl -s %s -H 'Content-Type: application/json' -d '%s'%n",
+            server.uri().resolve("/v2/models/" + MODEL + "/infer"), request);
+        printNext(out, home, holdout);
+        if (exit) {
+          out.println("self-test passed; stopping (--exit)");
+          out.flush();
+          return 0;
+        }
+        out.printf("%nserving on %s until Ctrl-C%n", server.uri());
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          server.close();
+          stopped.countDown();
+        }, "maas-quickstart-shutdown"));
+        try {
+          stopped.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return 0;
+      } finally {
+        server.close();
       }
     }
+  }
+
+  /** Fails before anything is trained or published when the port is taken (the server binds it again later). */
+  private void checkPortFree() throws IOException {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
+    }
+    if (port == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+    } catch (BindException e) {
+      throw portInUse();
+    }
+  }
+
+  private Failures.CommandFailedException portInUse() {
+    return new Failures.CommandFailedException("port " + port + " on 127.0.0.1 is in use; choose another with --port "
+        + "(for example --port " + (port == 65535 ? 8081 : port + 1) + ", or --port 0 for any free port)");
+  }
+
+  private InferenceServer startServer(FileSystemModelStore s) {
+    try {
+      return InferenceServer.builder().store(s).host("127.0.0.1").port(port).build().start();
+    } catch (ServerStartException e) {
+      if (e.getCause() instanceof BindException) {
+        throw portInUse();
+      }
+      throw e;
+    }
+  }
+
+  private static HttpResponse<String> post(HttpClient client, URI uri, String body) throws IOException {
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for " + uri, e);
+    }
+  }
+
+  private void printNext(PrintWriter out, Path home, Path holdout) {
     out.println();
     out.println("Next: score a file, measure the model, look at the store:");
     out.printf("  ./maas predict %s@production --store %s --input %s --output scores.csv%n", MODEL, store,
@@ -123,21 +213,10 @@ final class QuickstartCommand implements Callable<Integer> {
     out.printf("  ./maas evaluate %s@production --store %s --data %s --target %s%n", MODEL, store,
         home.relativize(holdout), TARGET);
     out.printf("  ./maas models list --store %s%n", store);
-    out.flush();
-    return 0;
-  }
-
-  private static String inferInProcess(FileSystemModelStore s, ModelVersion version, String body) {
-    InferenceRequest request = InferenceJson.readRequest(body);
-    try (Model model = s.open(version.reference())) {
-      Map<String, Tensor> outputs = model.predictor().predict(request.inputTensors(), request.outputNames());
-      return InferenceJson.toJson(InferenceResponse.answering(request, version.name(),
-          Optional.of(Integer.toString(version.version())), outputs));
-    }
   }
 
   private static void step(PrintWriter out, int n, String title) {
-    out.printf("%n[%d/5] %s%n", n, title);
+    out.printf("%n[%d/6] %s%n", n, title);
   }
 
   private static String indent(String text) {
