@@ -121,7 +121,8 @@ final class PredictCommand implements Callable<Integer> {
         Table.Format format = Table.Format.of(output);
         Path temp = Files.createTempFile(output.toAbsolutePath().getParent(), ".maas-predict-", ".tmp");
         try {
-          try (BufferedWriter writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+          try (BufferedWriter writer = new BufferedWriter(new java.io.OutputStreamWriter(Files.newOutputStream(temp),
+              StandardCharsets.UTF_8), 1 << 20)) {
             if (format == Table.Format.CSV) {
               List<String> head = new ArrayList<>(kept);
               head.add(out.name());

@@ -69,6 +69,10 @@ final class Table implements AutoCloseable {
 
   private int[] wantedIndex;
   private int[] keptIndex;
+  /** For each CSV column: its place among the wanted values, or -1. */
+  private int[] wantedAt;
+  /** For each CSV column: its place among the kept values, or -1. */
+  private int[] keptAt;
   private List<String> wanted;
   private List<String> keptNames;
 
@@ -139,9 +143,23 @@ final class Table implements AutoCloseable {
   void select(List<String> wanted, List<String> kept) {
     this.wanted = List.copyOf(wanted);
     this.keptNames = List.copyOf(kept);
+    Set<String> distinct = new HashSet<>(wanted);
+    if (distinct.size() != wanted.size()) {
+      throw new IllegalArgumentException("a feature column is named twice: " + String.join(", ", wanted));
+    }
     if (format == Format.CSV) {
       wantedIndex = indexes(wanted);
       keptIndex = indexes(kept);
+      wantedAt = new int[header.size()];
+      keptAt = new int[header.size()];
+      java.util.Arrays.fill(wantedAt, -1);
+      java.util.Arrays.fill(keptAt, -1);
+      for (int i = 0; i < wantedIndex.length; i++) {
+        wantedAt[wantedIndex[i]] = i;
+      }
+      for (int i = 0; i < keptIndex.length; i++) {
+        keptAt[keptIndex[i]] = i; // a column kept twice is copied once, to its last place
+      }
     }
   }
 
@@ -217,6 +235,9 @@ final class Table implements AutoCloseable {
   }
 
   private Row parseCsv(String line, long lineNumber) {
+    if (line.indexOf('"') < 0) {
+      return parsePlainCsv(line, lineNumber);
+    }
     List<String> cells = splitCsv(line, lineNumber);
     if (cells.size() != header.size()) {
       throw new RowException(lineNumber, "has " + cells.size() + " cells, the header has " + header.size());
@@ -228,6 +249,38 @@ final class Table implements AutoCloseable {
     Object[] kept = new Object[keptIndex.length];
     for (int i = 0; i < kept.length; i++) {
       kept[i] = cells.get(keptIndex[i]);
+    }
+    return new Row(values, kept);
+  }
+
+  /** A line without quotes: cells are found and numbers parsed in place, without splitting the line. */
+  private Row parsePlainCsv(String line, long lineNumber) {
+    double[] values = new double[wantedIndex.length];
+    Object[] kept = new Object[keptIndex.length];
+    int columns = header.size();
+    int cell = 0;
+    int start = 0;
+    while (true) {
+      int comma = line.indexOf(',', start);
+      int end = comma < 0 ? line.length() : comma;
+      if (cell < columns) {
+        int w = wantedAt[cell];
+        if (w >= 0) {
+          values[w] = number(line, start, end, lineNumber, header.get(cell));
+        }
+        int k = keptAt[cell];
+        if (k >= 0) {
+          kept[k] = line.substring(start, end).strip();
+        }
+      }
+      cell++;
+      if (comma < 0) {
+        break;
+      }
+      start = comma + 1;
+    }
+    if (cell != columns) {
+      throw new RowException(lineNumber, "has " + cell + " cells, the header has " + columns);
     }
     return new Row(values, kept);
   }
@@ -304,8 +357,13 @@ final class Table implements AutoCloseable {
    * other characters (control characters, hex floats, type suffixes, NaN, Infinity) are not.
    */
   static double number(String text, long lineNumber, String column) {
-    int start = 0;
-    int end = text.length();
+    return number(text, 0, text.length(), lineNumber, column);
+  }
+
+  /** {@link #number(String, long, String)} of {@code text.substring(from, to)}, without making the substring. */
+  static double number(String text, int from, int to, long lineNumber, String column) {
+    int start = from;
+    int end = to;
     while (start < end && (text.charAt(start) == ' ' || text.charAt(start) == '\t')) {
       start++;
     }
@@ -321,23 +379,108 @@ final class Table implements AutoCloseable {
       if (c >= '0' && c <= '9') {
         digit = true;
       } else if (c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
-        throw notANumber(text, lineNumber, column);
+        throw notANumber(text.substring(from, to), lineNumber, column);
       }
     }
     if (!digit) {
-      throw notANumber(text, lineNumber, column);
+      throw notANumber(text.substring(from, to), lineNumber, column);
     }
-    double value;
-    try {
-      value = Double.parseDouble(text.substring(start, end));
-    } catch (NumberFormatException e) {
-      throw notANumber(text, lineNumber, column);
+    double value = fastDecimal(text, start, end);
+    if (Double.isNaN(value)) {
+      try {
+        value = Double.parseDouble(text.substring(start, end));
+      } catch (NumberFormatException e) {
+        throw notANumber(text.substring(from, to), lineNumber, column);
+      }
     }
     if (Double.isInfinite(value)) {
-      throw new RowException(lineNumber, "column '" + quote(column) + "': " + quote(text)
+      throw new RowException(lineNumber, "column '" + quote(column) + "': " + quote(text.substring(from, to))
           + " is out of the range of a double");
     }
     return value;
+  }
+
+  private static final double[] POWERS_OF_TEN = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+    1e20, 1e21, 1e22,
+  };
+
+  /**
+   * The value of a plain decimal {@code [+-]digits[.digits][(e|E)[+-]digits]} with at most 15
+   * significant digits and a decimal exponent within ±22, or NaN when the text is outside that
+   * (then {@link Double#parseDouble} decides). In that range the significand and the power of ten
+   * are exact doubles, so one multiplication or division rounds correctly (Clinger's fast path):
+   * the result is the same double as {@code Double.parseDouble} gives.
+   */
+  static double fastDecimal(String text, int start, int end) {
+    int i = start;
+    boolean negative = false;
+    if (i < end && (text.charAt(i) == '-' || text.charAt(i) == '+')) {
+      negative = text.charAt(i) == '-';
+      i++;
+    }
+    long significand = 0;
+    int digits = 0;
+    int scale = 0;
+    boolean any = false;
+    boolean point = false;
+    for (; i < end; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        any = true;
+        if (significand != 0 || c != '0') {
+          if (++digits > 15) {
+            return Double.NaN;
+          }
+          significand = significand * 10 + (c - '0');
+        }
+        if (point) {
+          scale--;
+        }
+      } else if (c == '.' && !point) {
+        point = true;
+      } else {
+        break;
+      }
+    }
+    if (!any) {
+      return Double.NaN;
+    }
+    if (i < end) {
+      char c = text.charAt(i);
+      if (c != 'e' && c != 'E') {
+        return Double.NaN;
+      }
+      i++;
+      boolean negativeExponent = false;
+      if (i < end && (text.charAt(i) == '-' || text.charAt(i) == '+')) {
+        negativeExponent = text.charAt(i) == '-';
+        i++;
+      }
+      if (i == end || end - i > 3) {
+        return Double.NaN;
+      }
+      int exponent = 0;
+      for (; i < end; i++) {
+        char d = text.charAt(i);
+        if (d < '0' || d > '9') {
+          return Double.NaN;
+        }
+        exponent = exponent * 10 + (d - '0');
+      }
+      scale += negativeExponent ? -exponent : exponent;
+    }
+    double value;
+    if (significand == 0) {
+      value = 0;
+    } else if (scale >= 0 && scale <= 22) {
+      value = significand * POWERS_OF_TEN[scale];
+    } else if (scale < 0 && scale >= -22) {
+      value = significand / POWERS_OF_TEN[-scale];
+    } else {
+      return Double.NaN;
+    }
+    return negative ? -value : value;
   }
 
   private static RowException notANumber(String text, long lineNumber, String column) {
