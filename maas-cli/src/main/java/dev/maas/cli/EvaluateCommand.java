@@ -32,7 +32,6 @@ final class EvaluateCommand implements Callable<Integer> {
   /** The residual quantiles reported, as R's summary(lm) does plus the 5% and 95% points. */
   static final double[] QUANTILES = {0, 0.05, 0.25, 0.5, 0.75, 0.95, 1};
   private static final String[] QUANTILE_NAMES = {"min", "p05", "p25", "median", "p75", "p95", "max"};
-  private static final int CHUNK = 4096;
 
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -88,7 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
     double[] predicted = new double[1024];
     int n = 0;
     Table.Chunk chunk;
-    while ((chunk = table.next(CHUNK)) != null) {
+    while ((chunk = table.next()) != null) {
       List<double[]> rows = new ArrayList<>(chunk.lines().size());
       List<Double> targets = new ArrayList<>(chunk.lines().size());
       for (int i = 0; i < chunk.lines().size(); i++) {

@@ -1,6 +1,6 @@
 package dev.maas.cli;
 
-import dev.maas.Model;
+import dev.maas.StoredModel;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.TensorSpec;
@@ -66,8 +66,8 @@ final class ExportCommand implements Callable<Integer> {
     double[] probe;
     try (ModelStore s = store.open()) {
       version = s.get(reference);
-      try (Model model = s.open(version.reference())) {
-        if (!(model instanceof AffineModel affine)) {
+      try (StoredModel model = s.open(version.reference())) {
+        if (!(model.model() instanceof AffineModel affine)) {
           throw new IllegalArgumentException(version.reference() + " is a '" + version.format() + "' model; "
               + (version.format().equals("onnx") ? "it is ONNX already: 'maas models show " + version.reference()
                   + "' names its file" : "only models that are affine functions (linear) can be exported"));

@@ -58,7 +58,6 @@ import picocli.CommandLine.Spec;
 final class PredictCommand implements Callable<Integer> {
   /** Exit status when the output is complete but some rows could not be scored. */
   static final int SOME_ROWS_REJECTED = 5;
-  private static final int CHUNK = 8192;
   private static final int MAX_REPORTED = 20;
 
   @Mixin StoreOptions store;
@@ -211,7 +210,7 @@ final class PredictCommand implements Callable<Integer> {
     writerThread.start();
     try {
       Table.Chunk chunk;
-      while (failure.get() == null && (chunk = table.next(CHUNK)) != null) {
+      while (failure.get() == null && (chunk = table.next()) != null) {
         Table.Chunk work = chunk;
         queue.put(pool.submit(() -> score(table, predictor, rowWriter, work)));
       }

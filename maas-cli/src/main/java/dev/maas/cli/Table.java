@@ -5,9 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -55,17 +54,93 @@ final class Table implements AutoCloseable {
     }
   }
 
-  /** Consecutive lines of the file, the first at {@code firstLine}. */
-  record Chunk(long firstLine, List<String> lines, long bytes) {}
+  /**
+   * Consecutive whole lines of the file as raw bytes, the first at {@code firstLine}. Decoding and
+   * splitting happen in {@link #lines()}, on the thread that parses, so the reading thread only
+   * moves bytes. Used by one thread at a time.
+   */
+  static final class Chunk {
+    private final long firstLine;
+    private final byte[] data;
+    private final int length;
+    private List<String> lines;
+
+    Chunk(long firstLine, byte[] data, int length) {
+      this.firstLine = firstLine;
+      this.data = data;
+      this.length = length;
+    }
+
+    long firstLine() {
+      return firstLine;
+    }
+
+    long bytes() {
+      return length;
+    }
+
+    /** The lines, without line terminators; a line that is not UTF-8 text is null. */
+    List<String> lines() {
+      if (lines == null) {
+        lines = split(data, 0, length);
+      }
+      return lines;
+    }
+
+    private static List<String> split(byte[] data, int from, int to) {
+      try {
+        String text = strictUtf8().decode(java.nio.ByteBuffer.wrap(data, from, to - from)).toString();
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        while (start < text.length()) {
+          int nl = text.indexOf('\n', start);
+          int end = nl < 0 ? text.length() : nl;
+          out.add(text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end));
+          start = end + 1;
+        }
+        return out;
+      } catch (java.nio.charset.CharacterCodingException e) {
+        List<String> out = new ArrayList<>(); // find the lines that are not UTF-8, one by one
+        int start = from;
+        while (start < to) {
+          int end = start;
+          while (end < to && data[end] != '\n') {
+            end++;
+          }
+          int stop = end > start && data[end - 1] == '\r' ? end - 1 : end;
+          try {
+            out.add(strictUtf8().decode(java.nio.ByteBuffer.wrap(data, start, stop - start)).toString());
+          } catch (java.nio.charset.CharacterCodingException bad) {
+            out.add(null);
+          }
+          start = end + 1;
+        }
+        return out;
+      }
+    }
+  }
+
+  private static CharsetDecoder strictUtf8() {
+    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+  }
+
+  /** The longest line read; longer ones are refused rather than filling the heap. */
+  private static final int MAX_LINE = 1 << 28;
+  /** How many bytes one chunk holds, about. */
+  static final int CHUNK_BYTES = 1 << 20;
 
   /** One parsed line: the values of the wanted columns, and of the kept columns as text. */
   record Row(double[] values, Object[] kept) {}
 
   private final Path file;
   private final Format format;
-  private final BufferedReader reader;
+  private final InputStream in;
   private final List<String> header;
   private long lineNumber;
+  private byte[] pending = new byte[0];
+  private int pendingLength;
+  private boolean eof;
 
   private int[] wantedIndex;
   private int[] keptIndex;
@@ -76,52 +151,95 @@ final class Table implements AutoCloseable {
   private List<String> wanted;
   private List<String> keptNames;
 
-  private Table(Path file, Format format, BufferedReader reader, List<String> header, long lineNumber) {
+  private Table(Path file, Format format, InputStream in) {
     this.file = file;
     this.format = format;
-    this.reader = reader;
-    this.header = header;
-    this.lineNumber = lineNumber;
+    this.in = in;
+    this.header = new ArrayList<>();
   }
 
   /** Opens {@code file} (UTF-8) and, for CSV, reads its header row. */
   static Table open(Path file, String option) throws IOException {
     InputFiles.requireReadable(file, option, "a CSV file with a header row, or a .jsonl file");
     Format format = Format.of(file);
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
-    BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16);
+    Table table = new Table(file, format, Files.newInputStream(file));
     try {
-      if (format == Format.JSONL) {
-        return new Table(file, format, reader, List.of(), 0);
+      if (format == Format.CSV) {
+        table.readHeader(option);
       }
-      String first = readLine(reader, 1, file);
-      if (first == null) {
-        throw new IllegalArgumentException(option + " '" + file + "' is empty: expected a header row");
-      }
-      if (!first.isEmpty() && first.charAt(0) == '\uFEFF') {
-        first = first.substring(1);
-      }
-      List<String> header = splitCsv(first, 1);
-      Set<String> seen = new HashSet<>();
-      for (String name : header) {
-        if (!seen.add(name)) {
-          throw new IllegalArgumentException(file + " line 1: column '" + quote(name) + "' appears twice in the header");
-        }
-      }
-      return new Table(file, format, reader, List.copyOf(header), 1);
+      return table;
     } catch (IOException | RuntimeException e) {
-      reader.close();
+      table.close();
       throw e;
     }
   }
 
-  private static String readLine(BufferedReader reader, long line, Path file) throws IOException {
+  private void readHeader(String option) throws IOException {
+    int newline = -1;
+    while (true) {
+      for (int i = 0; i < pendingLength; i++) {
+        if (pending[i] == '\n') {
+          newline = i;
+          break;
+        }
+      }
+      if (newline >= 0 || eof) {
+        break;
+      }
+      if (pendingLength >= MAX_LINE) {
+        throw new IllegalArgumentException(file + " line 1 is longer than " + (MAX_LINE >> 20) + " MiB; is it a text file?");
+      }
+      fill(Math.min(MAX_LINE, Math.max(CHUNK_BYTES, pendingLength * 2)));
+    }
+    int end = newline >= 0 ? newline : pendingLength;
+    if (end == 0 && pendingLength == 0) {
+      throw new IllegalArgumentException(option + " '" + file + "' is empty: expected a header row");
+    }
+    String first;
     try {
-      return reader.readLine();
+      first = strictUtf8().decode(java.nio.ByteBuffer.wrap(pending, 0, end > 0 && pending[end - 1] == '\r' ? end - 1
+          : end)).toString();
     } catch (java.nio.charset.CharacterCodingException e) {
-      throw new IllegalArgumentException(file + " near line " + line + " is not UTF-8 text (maybe Latin-1?); "
-          + "convert it, for example: iconv -f latin1 -t utf-8 " + file.getFileName() + " > utf8.csv");
+      throw notUtf8(1);
+    }
+    int rest = newline >= 0 ? newline + 1 : pendingLength;
+    System.arraycopy(pending, rest, pending, 0, pendingLength - rest);
+    pendingLength -= rest;
+    lineNumber = 1;
+    if (!first.isEmpty() && first.charAt(0) == '\uFEFF') {
+      first = first.substring(1);
+    }
+    List<String> names = splitCsv(first, 1);
+    Set<String> seen = new HashSet<>();
+    for (String name : names) {
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException(file + " line 1: column '" + quote(name) + "' appears twice in the header");
+      }
+    }
+    header.addAll(names);
+  }
+
+  private IllegalArgumentException notUtf8(long line) {
+    return new IllegalArgumentException(file + " line " + line + " is not UTF-8 text (maybe Latin-1?); convert it, "
+        + "for example: iconv -f latin1 -t utf-8 " + file.getFileName() + " > utf8" + suffix());
+  }
+
+  private String suffix() {
+    return format == Format.JSONL ? ".jsonl" : ".csv";
+  }
+
+  /** Reads more of the file into {@code pending}, growing it to hold at least {@code capacity} bytes. */
+  private void fill(int capacity) throws IOException {
+    if (pending.length < capacity) {
+      pending = java.util.Arrays.copyOf(pending, capacity);
+    }
+    while (pendingLength < pending.length) {
+      int n = in.read(pending, pendingLength, pending.length - pendingLength);
+      if (n < 0) {
+        eof = true;
+        return;
+      }
+      pendingLength += n;
     }
   }
 
@@ -131,7 +249,7 @@ final class Table implements AutoCloseable {
 
   /** The CSV header; empty for JSON Lines. */
   List<String> header() {
-    return header;
+    return java.util.Collections.unmodifiableList(header);
   }
 
   /**
@@ -180,30 +298,63 @@ final class Table implements AutoCloseable {
     return String.join(", ", shown) + (names.size() > 20 ? ", ... (" + names.size() + " in all)" : "");
   }
 
-  /** Reads up to {@code maxLines} further lines; null at the end of the file. */
-  Chunk next(int maxLines) throws IOException {
-    List<String> lines = new ArrayList<>(maxLines);
-    long first = lineNumber + 1;
-    long bytes = 0;
-    while (lines.size() < maxLines) {
-      String line = readLine(reader, lineNumber + 1, file);
-      if (line == null) {
-        break;
+  /**
+   * The next whole lines, about {@link #CHUNK_BYTES} of them (more when one line is longer); null
+   * at the end of the file.
+   */
+  Chunk next() throws IOException {
+    while (true) {
+      int last = -1;
+      for (int i = pendingLength - 1; i >= 0; i--) {
+        if (pending[i] == '\n') {
+          last = i;
+          break;
+        }
       }
-      lineNumber++;
-      lines.add(line);
-      bytes += line.length() + 1;
+      boolean full = pendingLength == pending.length;
+      if ((last >= 0 && (full || eof)) || (eof && pendingLength > 0)) {
+        int end = last >= 0 ? last + 1 : pendingLength;
+        if (eof && last >= 0 && last + 1 < pendingLength) {
+          end = pendingLength; // the last line has no line break
+        }
+        byte[] data = java.util.Arrays.copyOf(pending, end);
+        long lines = 0;
+        for (int i = 0; i < end; i++) {
+          if (data[i] == '\n') {
+            lines++;
+          }
+        }
+        if (end > 0 && data[end - 1] != '\n') {
+          lines++;
+        }
+        Chunk chunk = new Chunk(lineNumber + 1, data, end);
+        lineNumber += lines;
+        System.arraycopy(pending, end, pending, 0, pendingLength - end);
+        pendingLength -= end;
+        return chunk;
+      }
+      if (eof) {
+        return null;
+      }
+      if (full && last < 0 && pending.length >= MAX_LINE) {
+        throw new IllegalArgumentException(file + " line " + (lineNumber + 1) + " is longer than " + (MAX_LINE >> 20)
+            + " MiB; is it a text file?");
+      }
+      fill(full && last < 0 ? Math.min(MAX_LINE, Math.max(CHUNK_BYTES, pending.length * 2))
+          : Math.max(CHUNK_BYTES, pending.length));
     }
-    return lines.isEmpty() ? null : new Chunk(first, lines, bytes);
   }
 
   /** Whether {@code line} holds no data (blank lines are skipped, not errors). */
   static boolean blank(String line) {
-    return line.isBlank();
+    return line != null && line.isBlank();
   }
 
   /** Parses line {@code lineNumber}. */
   Row parse(String line, long lineNumber) {
+    if (line == null) {
+      throw new RowException(lineNumber, "is not UTF-8 text (maybe Latin-1?); convert the file, for example with iconv");
+    }
     return format == Format.CSV ? parseCsv(line, lineNumber) : parseJson(line, lineNumber, false);
   }
 
@@ -553,6 +704,6 @@ final class Table implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    reader.close();
+    in.close();
   }
 }

@@ -90,7 +90,7 @@ class ErrorMessagesTest {
   void everyCommand_helpShowsAnExample() {
     for (String[] command : new String[][] {{"--help"}, {"train", "--help"}, {"evaluate", "--help"},
         {"predict", "--help"}, {"export", "--help"}, {"import", "--help"}, {"infer", "--help"},
-        {"optimize", "--help"}, {"models", "--help"}, {"models", "list", "--help"}, {"models", "show", "--help"},
+        {"optimize", "--help"}, {"quickstart", "--help"}, {"models", "--help"}, {"models", "list", "--help"}, {"models", "show", "--help"},
         {"models", "alias", "--help"}, {"models", "unalias", "--help"}, {"models", "delete", "--help"}}) {
       CliProcess.Result r = CliProcess.run(dir, command);
       assertThat(r.exitCode()).as(String.join(" ", command)).isZero();

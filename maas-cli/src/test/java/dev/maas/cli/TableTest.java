@@ -8,6 +8,47 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TableTest {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
+  @Test
+  void next_chunksOfAFileLargerThanOneChunk_keepLineNumbersAndContent() throws Exception {
+    StringBuilder text = new StringBuilder("a,b\r\n");
+    int rows = 150_000;
+    for (int i = 0; i < rows; i++) {
+      text.append(i).append(',').append(i % 7 == 0 ? "\u00e9" : "x").append(i == rows - 1 ? "" : "\r\n");
+    }
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("big.csv"), text);
+    try (Table table = Table.open(file, "--input")) {
+      assertThat(table.header()).containsExactly("a", "b");
+      long expectedLine = 2;
+      int chunks = 0;
+      Table.Chunk chunk;
+      while ((chunk = table.next()) != null) {
+        chunks++;
+        assertThat(chunk.firstLine()).isEqualTo(expectedLine);
+        for (int i = 0; i < chunk.lines().size(); i++) {
+          int row = (int) (chunk.firstLine() + i - 2);
+          assertThat(chunk.lines().get(i)).isEqualTo(row + "," + (row % 7 == 0 ? "\u00e9" : "x"));
+        }
+        expectedLine += chunk.lines().size();
+      }
+      assertThat(chunks).isGreaterThan(1);
+      assertThat(expectedLine).isEqualTo(rows + 2);
+    }
+  }
+
+  @Test
+  void next_latin1Line_isNullSoThatParsingNamesItsLine() throws Exception {
+    java.nio.file.Path file = dir.resolve("latin1.csv");
+    java.nio.file.Files.write(file, "a\n1\n\u00e9\n3\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    try (Table table = Table.open(file, "--input")) {
+      table.select(java.util.List.of("a"), java.util.List.of());
+      Table.Chunk chunk = table.next();
+      assertThat(chunk.lines()).containsExactly("1", null, "3");
+      assertThatThrownBy(() -> table.parse(chunk.lines().get(1), 3)).hasMessageStartingWith("line 3: is not UTF-8");
+    }
+  }
+
   @Test
   void number_agreesWithParseDoubleBitForBit() {
     Random random = new Random(11);
