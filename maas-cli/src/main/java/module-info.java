@@ -9,6 +9,9 @@ module dev.maas.cli {
   requires com.fasterxml.jackson.core;
   requires org.jfree.jfreechart;
   requires java.desktop;
+  requires java.logging;
+  requires me.tongfei.progressbar;
+  requires java.net.http;
 
   opens dev.maas.cli to info.picocli;
 }

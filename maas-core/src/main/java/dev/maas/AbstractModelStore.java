@@ -129,7 +129,13 @@ abstract class AbstractModelStore implements ModelStore {
     ModelReference.requireValidName(name, "model name");
     List<ModelVersion> out = new ArrayList<>();
     for (int number : existingVersionNumbers(name)) {
-      readVersion(name, number).ifPresent(out::add);
+      try {
+        readVersion(name, number).ifPresent(out::add);
+      } catch (StoreException e) {
+        // One damaged record must not hide the model's other versions; damage() reports it.
+        System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
+            "leaving out damaged version " + name + ":" + number + ": " + e.getMessage());
+      }
     }
     return List.copyOf(out);
   }

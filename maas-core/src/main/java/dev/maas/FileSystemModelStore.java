@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -696,6 +697,50 @@ public final class FileSystemModelStore extends AbstractModelStore {
     }
   }
 
+  /**
+   * A part of the store that cannot be read: a version whose record ({@code maas-version.json}) is
+   * missing or malformed, or a model's damaged alias table. The rest of the store keeps working.
+   *
+   * <p>Instances are immutable and safe to share between threads.
+   *
+   * @param model the model the damaged part belongs to
+   * @param version the damaged version, or empty when the model's alias table is damaged
+   * @param reason what is wrong, naming the file
+   */
+  public record Damage(String model, OptionalInt version, String reason) {
+    /** Validates the components. */
+    public Damage {
+      Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * Every damaged part of the store, by model and then version (the alias table after the
+   * versions); empty when the store is healthy. Only reads: repairing is left to the user, since
+   * the right repair (restore from a backup, delete the version) depends on what happened.
+   */
+  public List<Damage> damage() {
+    ensureOpen();
+    List<Damage> found = new ArrayList<>();
+    for (String name : models()) {
+      for (int number : versionNumbers(name)) {
+        try {
+          readVersion(name, number);
+        } catch (StoreException e) {
+          found.add(new Damage(name, OptionalInt.of(number), e.getMessage()));
+        }
+      }
+      try {
+        readAliases(name);
+      } catch (StoreException e) {
+        found.add(new Damage(name, OptionalInt.empty(), e.getMessage()));
+      }
+    }
+    return List.copyOf(found);
+  }
+
   @Override
   ArtifactReader reader(ModelVersion version) {
     Path dir = versionDir(version.name(), version.version());
@@ -732,6 +777,9 @@ public final class FileSystemModelStore extends AbstractModelStore {
 
   @Override
   void writeAlias(String name, String alias, int version) {
+    if (!Files.isDirectory(versionDir(name, version))) {
+      throw noVersion(name, version); // checked first, so that no lock file is left for a model that is not there
+    }
     locked(name, modelDir -> {
       if (readVersion(name, version).isEmpty()) {
         throw noVersion(name, version);

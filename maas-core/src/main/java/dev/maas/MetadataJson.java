@@ -141,7 +141,7 @@ final class MetadataJson {
     } catch (IntegrityException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw malformed(source, e.getMessage());
+      throw malformed(source, detail(e));
     }
   }
 
@@ -162,7 +162,7 @@ final class MetadataJson {
     } catch (IntegrityException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw malformed(source, e.getMessage());
+      throw malformed(source, detail(e));
     }
   }
 
@@ -172,6 +172,15 @@ final class MetadataJson {
       throw malformed(source, "expected a JSON object");
     }
     return (Map<String, Object>) map;
+  }
+
+  /** What the parser said, with the line and column but without Jackson's "Source: REDACTED" text. */
+  private static String detail(Exception e) {
+    if (e instanceof JsonProcessingException j && j.getLocation() != null) {
+      String said = j.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source: [^\\]]*\\]\\)", "");
+      return said + " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+    }
+    return e.getMessage();
   }
 
   private static IntegrityException malformed(String source, String detail) {

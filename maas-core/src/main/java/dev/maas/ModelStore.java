@@ -63,7 +63,9 @@ public interface ModelStore extends AutoCloseable {
   List<String> models();
 
   /**
-   * Every version of model {@code name}, oldest first.
+   * Every readable version of model {@code name}, oldest first. A version whose record is damaged
+   * is left out rather than hiding the others ({@link FileSystemModelStore#damage()} lists it), and
+   * opening it still fails with the reason.
    *
    * @throws ModelNotFoundException if the store holds no version of that model
    */

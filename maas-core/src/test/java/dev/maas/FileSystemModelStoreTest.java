@@ -98,7 +98,9 @@ class FileSystemModelStoreTest {
     Files.write(file, java.util.Arrays.copyOf(json, json.length / 2));
     assertThatThrownBy(() -> store.get("m:1")).isInstanceOf(IntegrityException.class)
         .hasMessageContaining("maas-version.json").hasMessageContaining("malformed");
-    assertThatThrownBy(() -> store.versions("m")).isInstanceOf(IntegrityException.class);
+    assertThat(store.versions("m")).isEmpty();
+    assertThat(store.damage()).extracting(FileSystemModelStore.Damage::reason).singleElement().asString()
+        .contains("malformed");
   }
 
   @Test
@@ -148,6 +150,53 @@ class FileSystemModelStoreTest {
       assertThat(reopened.models()).containsExactly("healthy", "m");
       assertThatThrownBy(() -> reopened.aliases("m")).isInstanceOf(IntegrityException.class);
     }
+  }
+
+  @Test
+  void versions_oneGarbageRecord_listsTheOthersAndDamageNamesIt() throws IOException {
+    publish(2);
+    publish(3);
+    publish(4);
+    try (Model model = new ScaleModel(5)) {
+      store.publish("n", model);
+    }
+    Files.writeString(root.resolve("m/2/maas-version.json"), "garbage");
+    assertThat(store.versions("m")).extracting(ModelVersion::version).containsExactly(1, 3);
+    assertThat(store.models()).containsExactly("m", "n");
+    assertThat(store.versions("n")).hasSize(1);
+    assertThatThrownBy(() -> store.open("m:2")).isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("maas-version.json");
+    try (Model model = store.open("m:3")) {
+      assertThat(model.signature()).isEqualTo(ScaleModel.SIGNATURE);
+    }
+    assertThat(store.damage()).singleElement().satisfies(d -> {
+      assertThat(d.model()).isEqualTo("m");
+      assertThat(d.version()).hasValue(2);
+      assertThat(d.reason()).contains("maas-version.json");
+    });
+  }
+
+  @Test
+  void damage_corruptAliasTable_reportedWithoutVersion() throws IOException {
+    publish(2);
+    Files.writeString(root.resolve("m/aliases.json"), "{");
+    assertThat(store.damage()).singleElement().satisfies(d -> {
+      assertThat(d.version()).isEmpty();
+      assertThat(d.reason()).contains("aliases.json");
+    });
+  }
+
+  @Test
+  void damage_healthyStore_isEmpty() {
+    publish(2);
+    store.setAlias("m", "production", 1);
+    assertThat(store.damage()).isEmpty();
+  }
+
+  @Test
+  void setAlias_unknownModel_leavesNoDirectoryBehind() {
+    assertThatThrownBy(() -> store.setAlias("ghost", "production", 1)).isInstanceOf(ModelNotFoundException.class);
+    assertThat(root.resolve("ghost")).doesNotExist();
   }
 
   @Test

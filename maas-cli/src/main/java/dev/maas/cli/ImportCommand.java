@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * version of a model in the store and prints its reference and signature.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = "Publish an ONNX model file as a new version of a model in the store.")
+    description = "Publish an ONNX model file as a new version of a model in the store.",
+    footerHeading = "%nExample:%n", footer = "  maas import demo.onnx --store maas-store --name demo")
 final class ImportCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -42,7 +43,8 @@ final class ImportCommand implements Callable<Integer> {
         .parameter("source", file.getFileName().toString())
         .format("onnx")
         .build();
-    try (OnnxModel model = OnnxModel.open(file); ModelStore s = store.open()) {
+    InputFiles.requireReadable(file, "FILE", "an .onnx model file");
+    try (OnnxModel model = OnnxModel.open(file); ModelStore s = store.openOrCreate()) {
       ModelVersion version = s.publish(name, model, options);
       out.println(version.reference());
       print(out, "inputs", version.signature().inputs());

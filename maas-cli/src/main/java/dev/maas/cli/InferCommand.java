@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * inference request against a stored model and prints the inference response JSON.
  */
 @Command(name = "infer", mixinStandardHelpOptions = true,
-    description = "Run an Open Inference Protocol request (JSON) on a stored model; print the response JSON.")
+    description = "Run an Open Inference Protocol request (JSON) on a stored model; print the response JSON.",
+    footerHeading = "%nExample:%n", footer = "  maas infer demo@production --store maas-store --request request.json")
 final class InferCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -41,7 +42,8 @@ final class InferCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     InferenceRequest inference;
-    try (InputStream body = request.toString().equals("-") ? System.in : Files.newInputStream(request)) {
+    try (InputStream body = request.toString().equals("-") ? System.in
+        : Files.newInputStream(InputFiles.requireReadable(request, "--request", "an inference request JSON file"))) {
       inference = InferenceJson.readRequest(body);
     }
     try (ModelStore s = store.open()) {

@@ -1,9 +1,16 @@
 package dev.maas.cli;
 
-import dev.maas.MaasException;
+import java.io.PrintWriter;
+import java.util.Arrays;
 import picocli.CommandLine;
 
-/** Entry point of the {@code maas} command line; each run builds its own command objects, so runs share no state. */
+/**
+ * Entry point of the {@code maas} command line. Each run builds its own command objects, so runs
+ * share no state; {@link #main} may be called from one thread at a time.
+ *
+ * <p>No failure prints a stack trace unless {@code --verbose} is given: every error is one line on
+ * stderr and a non-zero exit status ({@link Failures}).
+ */
 public final class Main {
   private Main() {}
 
@@ -13,19 +20,37 @@ public final class Main {
   }
 
   /**
-   * Runs the command line and returns its exit status: 0 on success, 1 when the command failed
-   * (the reason is on stderr), 2 for a usage error.
+   * Runs the command line and returns its exit status: 0 on success, 1 when the command failed (the
+   * reason is on stderr), 2 for a usage error, 3 for an internal error, 4 when out of memory.
    */
   static int run(String... args) {
-    CommandLine cli = new CommandLine(new MaasCommand());
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof MaasException || e instanceof IllegalArgumentException || e instanceof java.io.IOException
-          || e instanceof java.io.UncheckedIOException) {
-        commandLine.getErr().println("maas: " + e.getMessage());
-        return 1;
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    ConsoleLogging.install(System.err, verbose);
+    CommandLine cli;
+    try {
+      cli = new CommandLine(new MaasCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    } catch (RuntimeException | Error e) {
+      return report(new PrintWriter(System.err, true), e, verbose);
+    }
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(commandLine.getErr(), e, verbose));
+    try {
+      return cli.execute(args);
+    } catch (RuntimeException | Error e) {
+      return report(cli.getErr(), e, verbose);
+    }
+  }
+
+  private static int report(PrintWriter err, Throwable e, boolean verbose) {
+    Throwable failure = e instanceof CommandLine.ExecutionException && e.getCause() != null ? e.getCause() : e;
+    try {
+      err.println("maas: " + Failures.message(failure));
+      if (verbose) {
+        failure.printStackTrace(err);
       }
-      throw e;
-    });
-    return cli.execute(args);
+      err.flush();
+    } catch (OutOfMemoryError again) {
+      System.err.println("maas: out of memory");
+    }
+    return Failures.exitCode(failure);
   }
 }

@@ -1,12 +1,18 @@
 package dev.maas.cli;
 
-import dev.maas.ModelStore;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.maas.FileSystemModelStore;
+import dev.maas.Lineage;
+import dev.maas.ModelNotFoundException;
+import dev.maas.ModelReference;
 import dev.maas.ModelVersion;
+import dev.maas.StoreException;
 import dev.maas.TensorSpec;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +26,8 @@ import picocli.CommandLine.Spec;
     name = "models",
     description = "List, inspect, alias and delete stored models.",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExamples:%n",
+    footer = {"  maas models list --store maas-store", "  maas models show demo@production --store maas-store --json"},
     subcommands = {
       ModelsCommand.ListModels.class,
       ModelsCommand.Show.class,
@@ -35,62 +43,148 @@ final class ModelsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "list", description = "List every model with its versions and aliases.", mixinStandardHelpOptions = true)
-  static final class ListModels implements Callable<Integer> {
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List every model with its versions and aliases; damaged versions and alias tables are listed "
+          + "with the reason, and the rest of the store stays usable.",
+      footerHeading = "%nExample:%n", footer = "  maas models list --store maas-store --json")
+  static final class ListModels implements java.util.concurrent.Callable<Integer> {
     @Mixin StoreOptions store;
     @Spec CommandSpec spec;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    /** What the listing found for one model. */
+    private record Row(String name, List<Integer> versions, Map<String, Integer> aliases, String aliasDamage) {}
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (ModelStore s = store.open()) {
-        List<String> models = s.models();
-        if (models.isEmpty()) {
-          out.println("no models in " + store.directory);
-          return 0;
+      List<Row> rows = new ArrayList<>();
+      List<FileSystemModelStore.Damage> damage;
+      try (FileSystemModelStore s = store.open()) {
+        for (String name : s.models()) {
+          List<Integer> versions = s.versions(name).stream().map(ModelVersion::version).toList();
+          Map<String, Integer> aliases = Map.of();
+          String aliasDamage = null;
+          try {
+            aliases = s.aliases(name);
+          } catch (StoreException e) {
+            aliasDamage = e.getMessage();
+          }
+          rows.add(new Row(name, versions, aliases, aliasDamage));
         }
-        out.printf("%-24s %8s %8s  %s%n", "MODEL", "VERSIONS", "LATEST", "ALIASES");
-        for (String name : models) {
-          List<ModelVersion> versions = s.versions(name);
-          out.printf("%-24s %8d %8d  %s%n", name, versions.size(), versions.get(versions.size() - 1).version(),
-              aliases(s.aliases(name)));
+        damage = s.damage();
+      }
+      if (json) {
+        out.println(JsonOutput.write(j -> {
+          j.writeStartObject();
+          j.writeStringField("store", store.directory.toString());
+          j.writeArrayFieldStart("models");
+          for (Row row : rows) {
+            j.writeStartObject();
+            j.writeStringField("name", row.name());
+            j.writeArrayFieldStart("versions");
+            for (int v : row.versions()) {
+              j.writeNumber(v);
+            }
+            j.writeEndArray();
+            if (!row.versions().isEmpty()) {
+              j.writeNumberField("latest", row.versions().get(row.versions().size() - 1));
+            }
+            j.writeObjectFieldStart("aliases");
+            for (Map.Entry<String, Integer> e : row.aliases().entrySet()) {
+              j.writeNumberField(e.getKey(), e.getValue());
+            }
+            j.writeEndObject();
+            j.writeEndObject();
+          }
+          j.writeEndArray();
+          j.writeArrayFieldStart("damaged");
+          for (FileSystemModelStore.Damage d : damage) {
+            j.writeStartObject();
+            j.writeStringField("model", d.model());
+            if (d.version().isPresent()) {
+              j.writeNumberField("version", d.version().getAsInt());
+            }
+            j.writeStringField("reason", d.reason());
+            j.writeEndObject();
+          }
+          j.writeEndArray();
+          j.writeEndObject();
+        }));
+        return 0;
+      }
+      if (rows.isEmpty()) {
+        out.println("no models in " + store.directory);
+        return 0;
+      }
+      out.printf("%-24s %8s %8s  %s%n", "MODEL", "VERSIONS", "LATEST", "ALIASES");
+      for (Row row : rows) {
+        String latest = row.versions().isEmpty() ? "-" : row.versions().get(row.versions().size() - 1).toString();
+        String aliases = row.aliasDamage() != null ? "(damaged)" : aliases(row.aliases());
+        out.printf("%-24s %8d %8s  %s%n", row.name(), row.versions().size(), latest, aliases);
+      }
+      if (!damage.isEmpty()) {
+        out.println();
+        out.println("DAMAGED (the rest of the store works; restore these files or delete the versions)");
+        for (FileSystemModelStore.Damage d : damage) {
+          String what = d.version().isPresent() ? d.model() + ":" + d.version().getAsInt() : d.model() + " aliases";
+          out.printf("  %-22s %s%n", what, Failures.oneLine(d.reason()));
         }
       }
       return 0;
     }
   }
 
-  @Command(name = "show", description = "Show what the store records about a version.", mixinStandardHelpOptions = true)
-  static final class Show implements Callable<Integer> {
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show what the store records about a version.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  maas models show demo --store maas-store", "  maas models show demo:2 --store maas-store --json"})
+  static final class Show implements java.util.concurrent.Callable<Integer> {
     @Mixin StoreOptions store;
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "REF", description = "name, name:VERSION or name@ALIAS")
     String reference;
 
+    @Option(names = "--json", description = "Print the record as one JSON object.")
+    boolean json;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (ModelStore s = store.open()) {
-        ModelVersion v = s.get(reference);
-        Map<String, Integer> aliases = s.aliases(v.name());
-        out.println(v.reference());
-        row(out, "format", v.format());
-        row(out, "created", v.createdAt().toString());
-        row(out, "description", v.description());
-        row(out, "inputs", specs(v.signature().inputs()));
-        row(out, "outputs", specs(v.signature().outputs()));
-        row(out, "files", v.files().entrySet().stream().map(e -> e.getKey() + " sha256:" + e.getValue())
-            .collect(Collectors.joining(", ")));
-        row(out, "metrics", join(v.metrics()));
-        row(out, "parameters", join(v.parameters()));
-        row(out, "tags", join(v.tags()));
-        row(out, "lineage", v.lineage().dataSource() + " " + v.lineage().dataFingerprint()
-            + (v.lineage().rowCount() >= 0 ? ", " + v.lineage().rowCount() + " rows" : "")
-            + ", maas " + v.lineage().libraryVersion());
-        row(out, "aliases", aliases.entrySet().stream().filter(e -> e.getValue() == v.version())
-            .map(Map.Entry::getKey).collect(Collectors.joining(", ")));
+      ModelVersion v;
+      Map<String, Integer> aliases;
+      String aliasDamage = null;
+      try (FileSystemModelStore s = store.open()) {
+        v = s.get(reference);
+        Map<String, Integer> found = Map.of();
+        try {
+          found = s.aliases(v.name());
+        } catch (StoreException e) {
+          aliasDamage = e.getMessage();
+        }
+        aliases = found;
       }
+      List<String> pointing = aliases.entrySet().stream().filter(e -> e.getValue() == v.version())
+          .map(Map.Entry::getKey).toList();
+      if (json) {
+        out.println(JsonOutput.write(j -> writeVersion(j, v, pointing)));
+        return 0;
+      }
+      out.println(v.reference());
+      row(out, "format", v.format());
+      row(out, "created", v.createdAt().toString());
+      row(out, "description", v.description());
+      row(out, "inputs", specs(v.signature().inputs()));
+      row(out, "outputs", specs(v.signature().outputs()));
+      row(out, "files", v.files().entrySet().stream().map(e -> e.getKey() + " sha256:" + e.getValue())
+          .collect(Collectors.joining(", ")));
+      row(out, "metrics", join(v.metrics()));
+      row(out, "parameters", join(v.parameters()));
+      row(out, "tags", join(v.tags()));
+      row(out, "lineage", lineage(v.lineage()));
+      row(out, "aliases", aliasDamage != null ? "(damaged: " + aliasDamage + ")" : String.join(", ", pointing));
       return 0;
     }
 
@@ -107,9 +201,91 @@ final class ModelsCommand implements Runnable {
     }
   }
 
-  @Command(name = "alias", description = "Point an alias of a model at a version (creating or moving it).",
-      mixinStandardHelpOptions = true)
-  static final class SetAlias implements Callable<Integer> {
+  /** The lineage in words, leaving out what was not recorded (an imported model has no training data). */
+  static String lineage(Lineage lineage) {
+    List<String> parts = new ArrayList<>();
+    String data = (lineage.dataSource() + " " + lineage.dataFingerprint()).strip();
+    if (!data.isEmpty()) {
+      parts.add(data);
+    }
+    if (lineage.rowCount() >= 0) {
+      parts.add(lineage.rowCount() + " rows");
+    }
+    if (!lineage.libraryVersion().isBlank()) {
+      parts.add("maas " + lineage.libraryVersion());
+    }
+    return String.join(", ", parts);
+  }
+
+  static void writeVersion(JsonGenerator j, ModelVersion v, List<String> aliases) throws IOException {
+    j.writeStartObject();
+    j.writeStringField("reference", v.reference().toString());
+    j.writeStringField("name", v.name());
+    j.writeNumberField("version", v.version());
+    j.writeStringField("format", v.format());
+    j.writeStringField("created", v.createdAt().toString());
+    j.writeStringField("description", v.description());
+    j.writeFieldName("inputs");
+    specs(j, v.signature().inputs());
+    j.writeFieldName("outputs");
+    specs(j, v.signature().outputs());
+    j.writeObjectFieldStart("files");
+    for (Map.Entry<String, String> e : v.files().entrySet()) {
+      j.writeStringField(e.getKey(), e.getValue());
+    }
+    j.writeEndObject();
+    j.writeObjectFieldStart("metrics");
+    for (Map.Entry<String, Double> e : v.metrics().entrySet()) {
+      j.writeFieldName(e.getKey());
+      JsonOutput.number(j, e.getValue());
+    }
+    j.writeEndObject();
+    strings(j, "parameters", v.parameters());
+    strings(j, "tags", v.tags());
+    j.writeObjectFieldStart("lineage");
+    j.writeStringField("data_source", v.lineage().dataSource());
+    j.writeStringField("data_fingerprint", v.lineage().dataFingerprint());
+    if (v.lineage().rowCount() >= 0) {
+      j.writeNumberField("row_count", v.lineage().rowCount());
+    }
+    j.writeStringField("library_version", v.lineage().libraryVersion());
+    j.writeEndObject();
+    j.writeArrayFieldStart("aliases");
+    for (String alias : aliases) {
+      j.writeString(alias);
+    }
+    j.writeEndArray();
+    j.writeEndObject();
+  }
+
+  private static void specs(JsonGenerator j, List<TensorSpec> specs) throws IOException {
+    j.writeStartArray();
+    for (TensorSpec t : specs) {
+      j.writeStartObject();
+      j.writeStringField("name", t.name());
+      j.writeStringField("datatype", t.dataType().name());
+      j.writeArrayFieldStart("shape");
+      for (long d : t.shape()) {
+        j.writeNumber(d);
+      }
+      j.writeEndArray();
+      j.writeEndObject();
+    }
+    j.writeEndArray();
+  }
+
+  private static void strings(JsonGenerator j, String field, Map<String, String> map) throws IOException {
+    j.writeObjectFieldStart(field);
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      j.writeStringField(e.getKey(), e.getValue());
+    }
+    j.writeEndObject();
+  }
+
+  @Command(name = "alias", mixinStandardHelpOptions = true,
+      description = "Point an alias of a model at a version (creating or moving it).",
+      footerHeading = "%nExample:%n", footer = "  maas models alias demo production 2 --store maas-store")
+  static final class SetAlias implements java.util.concurrent.Callable<Integer> {
     @Mixin StoreOptions store;
     @Spec CommandSpec spec;
 
@@ -122,18 +298,47 @@ final class ModelsCommand implements Runnable {
     @Parameters(index = "2", paramLabel = "VERSION", description = "the version number")
     int version;
 
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
     @Override
     public Integer call() {
-      try (ModelStore s = store.open()) {
+      Integer previous;
+      try (FileSystemModelStore s = store.open()) {
+        previous = s.versions(name).isEmpty() ? null : aliasTarget(s, name, alias);
         s.setAlias(name, alias, version);
       }
-      spec.commandLine().getOut().println(name + "@" + alias + " -> " + name + ":" + version);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(JsonOutput.write(j -> {
+          j.writeStartObject();
+          j.writeStringField("model", name);
+          j.writeStringField("alias", alias);
+          j.writeNumberField("version", version);
+          if (previous != null) {
+            j.writeNumberField("previous_version", previous);
+          }
+          j.writeEndObject();
+        }));
+      } else {
+        out.println(name + "@" + alias + " -> " + name + ":" + version
+            + (previous != null && previous != version ? " (was " + name + ":" + previous + ")" : ""));
+      }
       return 0;
+    }
+
+    private static Integer aliasTarget(FileSystemModelStore s, String name, String alias) {
+      try {
+        return s.aliases(name).get(alias);
+      } catch (StoreException e) {
+        return null; // a damaged table is replaced by the write, which reports any failure itself
+      }
     }
   }
 
-  @Command(name = "unalias", description = "Remove an alias of a model.", mixinStandardHelpOptions = true)
-  static final class RemoveAlias implements Callable<Integer> {
+  @Command(name = "unalias", mixinStandardHelpOptions = true, description = "Remove an alias of a model.",
+      footerHeading = "%nExample:%n", footer = "  maas models unalias demo staging --store maas-store")
+  static final class RemoveAlias implements java.util.concurrent.Callable<Integer> {
     @Mixin StoreOptions store;
     @Spec CommandSpec spec;
 
@@ -143,23 +348,37 @@ final class ModelsCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "ALIAS", description = "the alias to remove")
     String alias;
 
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
     @Override
     public Integer call() {
       boolean removed;
-      try (ModelStore s = store.open()) {
+      try (FileSystemModelStore s = store.open()) {
+        s.versions(name); // a model that is not there is named as such, not as a missing alias
         removed = s.removeAlias(name, alias);
       }
       if (!removed) {
-        spec.commandLine().getErr().println("maas: model '" + name + "' has no alias '" + alias + "'");
-        return 1;
+        throw new Failures.CommandFailedException("model '" + name + "' has no alias '" + alias
+            + "'; 'maas models list --store " + store.directory + "' shows its aliases");
       }
-      spec.commandLine().getOut().println("removed " + name + "@" + alias);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(json ? JsonOutput.write(j -> {
+        j.writeStartObject();
+        j.writeStringField("model", name);
+        j.writeStringField("removed_alias", alias);
+        j.writeEndObject();
+      }) : "removed " + name + "@" + alias);
       return 0;
     }
   }
 
-  @Command(name = "delete", description = "Delete one version of a model.", mixinStandardHelpOptions = true)
-  static final class Delete implements Callable<Integer> {
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = "Delete one version of a model. A version an alias points at is kept unless --force is given, "
+          + "which removes those aliases too.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  maas models delete demo:1 --store maas-store", "  maas models delete demo:2 --force --store maas-store"})
+  static final class Delete implements java.util.concurrent.Callable<Integer> {
     @Mixin StoreOptions store;
     @Spec CommandSpec spec;
 
@@ -169,20 +388,58 @@ final class ModelsCommand implements Runnable {
     @Option(names = "--force", description = "Also remove the aliases that point at the version.")
     boolean force;
 
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
     @Override
     public Integer call() {
-      dev.maas.ModelReference ref = dev.maas.ModelReference.parse(reference);
+      ModelReference ref = ModelReference.parse(reference);
       if (ref.version().isEmpty()) {
-        throw new IllegalArgumentException("delete needs NAME:VERSION, got '" + reference + "'");
+        throw new IllegalArgumentException("delete needs NAME:VERSION (for example " + ref.name() + ":1), got '"
+            + reference + "'");
       }
-      try (ModelStore s = store.open()) {
-        if (force) {
-          s.forceDelete(ref.name(), ref.version().getAsInt());
-        } else {
-          s.delete(ref.name(), ref.version().getAsInt());
+      int version = ref.version().getAsInt();
+      List<String> removedAliases;
+      try (FileSystemModelStore s = store.open()) {
+        if (s.find(ref).isEmpty() && s.versions(ref.name()).stream().noneMatch(v -> v.version() == version)) {
+          s.versions(ref.name()); // names a missing model
+        }
+        Map<String, Integer> aliases = s.aliases(ref.name());
+        removedAliases = aliases.entrySet().stream().filter(e -> e.getValue() == version).map(Map.Entry::getKey)
+            .sorted().toList();
+        if (!removedAliases.isEmpty() && !force) {
+          throw new Failures.CommandFailedException("cannot delete " + ref + ": alias"
+              + (removedAliases.size() > 1 ? "es " : " ") + String.join(", ", removedAliases)
+              + (removedAliases.size() > 1 ? " point" : " points") + " at it; move "
+              + (removedAliases.size() > 1 ? "them" : "it") + " with 'maas models alias', or add --force to delete "
+              + "the version and remove " + (removedAliases.size() > 1 ? "them" : "it"));
+        }
+        try {
+          if (force) {
+            s.forceDelete(ref.name(), version);
+          } else {
+            s.delete(ref.name(), version);
+          }
+        } catch (ModelNotFoundException e) {
+          throw new ModelNotFoundException(e.getMessage() + "; 'maas models list --store " + store.directory
+              + "' shows what there is");
         }
       }
-      spec.commandLine().getOut().println("deleted " + ref);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(JsonOutput.write(j -> {
+          j.writeStartObject();
+          j.writeStringField("deleted", ref.toString());
+          j.writeArrayFieldStart("removed_aliases");
+          for (String a : removedAliases) {
+            j.writeString(a);
+          }
+          j.writeEndArray();
+          j.writeEndObject();
+        }));
+      } else {
+        out.println("deleted " + ref + (removedAliases.isEmpty() ? "" : " and its aliases " + removedAliases));
+      }
       return 0;
     }
   }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * load the optimised graph instead of optimising at every start.
  */
 @Command(name = "optimize", mixinStandardHelpOptions = true,
-    description = "Optimise a stored ONNX model's graph with ONNX Runtime and publish it as the next version.")
+    description = "Optimise a stored ONNX model's graph with ONNX Runtime and publish it as the next version.",
+    footerHeading = "%nExample:%n", footer = "  maas optimize mlp --store maas-store --level all")
 final class OptimizeCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -48,7 +49,7 @@ final class OptimizeCommand implements Callable<Integer> {
     try {
       Path optimized = work.resolve(OnnxModelFormat.MODEL_FILE);
       OnnxOptions options = OnnxOptions.builder().optimizationLevel(level).optimizedModelPath(optimized).build();
-      try (FileSystemModelStore s = FileSystemModelStore.open(store.directory, List.of(new OnnxModelFormat(options)))) {
+      try (FileSystemModelStore s = FileSystemModelStore.open(store.existing(), List.of(new OnnxModelFormat(options)))) {
         ModelVersion source = s.get(reference);
         if (!source.format().equals(OnnxModelFormat.NAME)) {
           throw new IllegalArgumentException(source.reference() + " is a '" + source.format()

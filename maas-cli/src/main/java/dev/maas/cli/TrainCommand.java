@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Train a linear regression on a CSV file (header row first) and publish it to a store.")
+    description = "Train a linear regression on a CSV file (header row first) and publish it to a store.",
+    footerHeading = "%nExample:%n",
+    footer = "  maas train --data sales.csv --target revenue --store maas-store --name sales --json")
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -101,7 +103,7 @@ final class TrainCommand implements Callable<Integer> {
       options.background(sampler.build());
     }
     ModelVersion version;
-    try (ModelStore modelStore = store.open()) {
+    try (ModelStore modelStore = store.openOrCreate()) {
       version = modelStore.publish(name, model, options.build());
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -38,6 +38,27 @@ class ImportCommandTest {
   }
 
   @Test
+  void show_importedGraphWithoutVersionOrData_printsNoLeadingCommaOrSentinel() throws Exception {
+    Path file = writeAddMul(dir.resolve("addmul.onnx"));
+    assertThat(CliProcess.run(dir, "import", file.toString(), "--store", "store", "--name", "addmul").exitCode())
+        .isZero();
+    CliProcess.Result shown = CliProcess.run(dir, "models", "show", "addmul", "--store", "store");
+    assertThat(shown.exitCode()).as(shown.stderr()).isZero();
+    assertThat(shown.stdout()).containsPattern("lineage\\s+maas ").doesNotContain("lineage      ,")
+        .doesNotContain(Long.toString(Long.MAX_VALUE));
+    try (dev.maas.onnx.OnnxModel model = dev.maas.onnx.OnnxModel.open(file)) {
+      assertThat(model.metadata()).doesNotContainKey("onnx.modelVersion");
+    }
+  }
+
+  @Test
+  void import_missingFile_namesItInOneLine() {
+    CliProcess.Result r = CliProcess.run(dir, "import", "nope.onnx", "--store", "store", "--name", "x");
+    ErrorMessagesTest.assertOneLine(r, 1, "nope.onnx", "no such file");
+    assertThat(dir.resolve("store")).doesNotExist();
+  }
+
+  @Test
   void import_notAnOnnxFile_exitsOneWithReason() throws Exception {
     Path junk = Files.writeString(dir.resolve("junk.onnx"), "definitely not a protobuf", StandardCharsets.UTF_8);
     CliProcess.Result result = CliProcess.run(dir, "import", junk.toString(), "--store", "store", "--name", "junk");

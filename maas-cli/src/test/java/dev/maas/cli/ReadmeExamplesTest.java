@@ -1,56 +1,76 @@
 package dev.maas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
-import dev.maas.Model;
-import dev.maas.ModelStore;
-import dev.maas.ModelVersion;
-import dev.maas.PublishOptions;
-import dev.maas.Tensor;
-import dev.maas.linear.LinearRegressionModel;
-import dev.maas.linear.LinearRegressionTrainer;
-import dev.maas.onnx.OnnxExporter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The code of README.md's "Basic use", run as written (paths under a temporary directory). */
+/**
+ * README.md's Java code, as a reader pastes it: every {@code ```java} block is compiled verbatim
+ * (imports included, with {@code -Xlint:all -Werror}) against the modules' jars, and each program
+ * is run in its own JVM in an empty directory.
+ */
 class ReadmeExamplesTest {
+  private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern CLASS_NAME = Pattern.compile("public\\s+(?:final\\s+)?class\\s+(\\w+)");
+
   @TempDir Path dir;
 
+  static List<String> javaBlocks() throws IOException {
+    Path readme = Path.of(System.getProperty("user.dir")).resolveSibling("README.md");
+    String text = Files.readString(readme, StandardCharsets.UTF_8);
+    List<String> blocks = new ArrayList<>();
+    Matcher m = JAVA_BLOCK.matcher(text);
+    while (m.find()) {
+      blocks.add(m.group(1));
+    }
+    return blocks;
+  }
+
   @Test
-  void basicUse_trainPublishAliasOpenPredict() throws IOException {
-    double[][] x = {{1, 2}, {2, 1}, {3, 5}, {4, 3}, {5, 8}};
-    double[] y = {5.1, 4.9, 13.2, 11.1, 21.0};
-    LinearRegressionModel trained = LinearRegressionTrainer.builder()
-        .featureNames(List.of("ads", "visits"))
-        .build()
-        .fit(x, y);
+  void readmeJavaBlocks_compileAsPastedAndRun() throws Exception {
+    List<String> blocks = javaBlocks();
+    assertThat(blocks).isNotEmpty();
+    Path sources = Files.createDirectories(dir.resolve("src"));
+    Path classes = Files.createDirectories(dir.resolve("classes"));
+    List<String> mains = new ArrayList<>();
+    List<String> files = new ArrayList<>();
+    for (String block : blocks) {
+      Matcher name = CLASS_NAME.matcher(block);
+      assertThat(name.find()).as("a README Java block declares a public class:%n%s", block).isTrue();
+      mains.add(name.group(1));
+      files.add(Files.writeString(sources.resolve(name.group(1) + ".java"), block).toString());
+    }
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    List<String> args = new ArrayList<>(List.of("-Xlint:all", "-Werror", "--release", "17", "-proc:none",
+        "-classpath", System.getProperty("java.class.path"), "-d", classes.toString()));
+    args.addAll(files);
+    int status = compiler.run(null, null, null, args.toArray(new String[0]));
+    assertThat(status).as("javac of the README's Java blocks (its messages are on stderr)").isZero();
 
-    double predicted;
-    try (ModelStore store = ModelStore.open(dir.resolve("models"))) {
-      ModelVersion v = store.publish("sales", trained,
-          PublishOptions.builder().description("first fit").metric("r2", trained.report().orElseThrow().rSquared()).build());
-      store.setAlias("sales", "production", v.version());
-
-      try (Model model = store.open("sales@production")) {
-        predicted = model.predictor().predictRow(new double[] {6, 4});
+    for (String main : mains) {
+      Path work = Files.createDirectories(dir.resolve("run-" + main));
+      Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", classes + java.io.File.pathSeparator + System.getProperty("java.class.path"), main)
+          .directory(work.toFile()).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as(output).isZero();
+      if (main.equals("QuickExample")) {
+        assertThat(output).contains("sales@production predicts", "sales.onnx predicts");
+        assertThat(work.resolve("sales.onnx")).isRegularFile();
       }
     }
-    assertThat(predicted).isCloseTo(trained.intercept() + 6 * trained.coefficient(0) + 4 * trained.coefficient(1),
-        within(1e-12));
-
-    OnnxExporter.export(trained, OnnxExporter.Precision.FP32).writeTo(dir.resolve("sales.onnx"));
-    float score;
-    try (Model model = Model.open(dir.resolve("sales.onnx"))) {
-      Map<String, Tensor> out = model.predictor().predict(
-          Map.of("features", Tensor.ofFloats(new float[] {6, 4}, 1, 2)));
-      score = out.get("prediction").getFloat(0);
-    }
-    assertThat((double) score).isCloseTo(predicted, within(1e-4 * Math.abs(predicted)));
   }
 }

@@ -83,6 +83,10 @@ public final class OnnxExporter {
     } else {
       graph.output(out.name(), type, "batch", "1");
     }
+    String features = model.metadata().get("features");
+    if (features != null && !features.isEmpty()) {
+      graph.metadata("features", features); // column names travel with the graph (onnx.custom.features once opened)
+    }
     return graph.build();
   }
 

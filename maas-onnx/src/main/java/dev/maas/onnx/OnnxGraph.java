@@ -72,9 +72,17 @@ public final class OnnxGraph {
     out.write(bytes);
   }
 
-  /** Writes the serialized model to file {@code file}, replacing it if it exists. */
-  public void writeTo(Path file) throws IOException {
-    Files.write(file, bytes);
+  /**
+   * Writes the serialized model to file {@code file}, replacing it if it exists.
+   *
+   * @throws dev.maas.MaasException if the file cannot be written (the message names it and why)
+   */
+  public void writeTo(Path file) {
+    try {
+      Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new dev.maas.MaasException("cannot write ONNX model to " + file + ": " + e, e);
+    }
   }
 
   /** The ONNX element type number (TensorProto.DataType) of a MaaS type. */

@@ -263,7 +263,9 @@ public final class OnnxModel extends AbstractModel {
     putIfPresent(meta, "onnx.graph", m.getGraphName());
     putIfPresent(meta, "onnx.domain", m.getDomain());
     putIfPresent(meta, "onnx.description", m.getDescription());
-    meta.put("onnx.modelVersion", Long.toString(m.getVersion()));
+    if (m.getVersion() != Long.MAX_VALUE) { // ONNX Runtime's answer for a graph that records no model version
+      meta.put("onnx.modelVersion", Long.toString(m.getVersion()));
+    }
     meta.put("onnx.runtime", OrtRuntime.version());
     m.getCustomMetadata().forEach((k, v) -> meta.put("onnx.custom." + k, v));
     l.metadata = meta;

@@ -1,0 +1,100 @@
+package dev.maas.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each failure a new user ran into is one clear line on stderr and a non-zero exit, never a stack trace. */
+class ErrorMessagesTest {
+  @TempDir Path dir;
+  private String store;
+  private Path csv;
+
+  @BeforeEach
+  void trainOne() throws IOException {
+    csv = Files.writeString(dir.resolve("data.csv"), "a,b,y\n1,2,5.1\n2,1,4.9\n3,5,13.2\n4,3,11.1\n5,8,21.0\n");
+    store = dir.resolve("store").toString();
+    CliProcess.Result r = CliProcess.run(dir, "train", "--data", csv.toString(), "--target", "y", "--store", store,
+        "--name", "sales");
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+  }
+
+  static void assertOneLine(CliProcess.Result r, int exitCode, String... fragments) {
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(exitCode);
+    assertThat(r.stderr()).startsWith("maas: ").doesNotContain("\tat ").doesNotContain("Exception");
+    assertThat(r.stderr().strip().lines()).hasSize(1);
+    assertThat(r.stderr()).contains(fragments);
+  }
+
+  @Test
+  void readCommand_misspelledStore_failsNamingPathAndCreatesNothing() {
+    CliProcess.Result r = CliProcess.run(dir, "models", "list", "--store", dir.resolve("modles").toString());
+    assertOneLine(r, 1, "modles", "--store");
+    assertThat(dir.resolve("modles")).doesNotExist();
+  }
+
+  @Test
+  void alias_unknownModel_failsAndLeavesNoLockFile() {
+    CliProcess.Result r = CliProcess.run(dir, "models", "alias", "ghost", "p", "1", "--store", store);
+    assertOneLine(r, 1, "ghost");
+    assertThat(dir.resolve("store/ghost")).doesNotExist();
+  }
+
+  @Test
+  void infer_missingRequestFile_saysNoSuchFileAndNamesOption() {
+    CliProcess.Result r = CliProcess.run(dir, "infer", "sales", "--store", store, "--request", "nope.json");
+    assertOneLine(r, 1, "--request", "nope.json", "no such file");
+  }
+
+  @Test
+  void infer_requestIsDirectory_saysSo() {
+    CliProcess.Result r = CliProcess.run(dir, "infer", "sales", "--store", store, "--request", dir.toString());
+    assertOneLine(r, 1, "--request", "is a directory");
+  }
+
+  @Test
+  void storeIsAFile_saysSoWithoutJavaNames() {
+    CliProcess.Result r = CliProcess.run(dir, "models", "list", "--store", csv.toString());
+    assertOneLine(r, 1, "is a file, not a model store directory");
+  }
+
+  @Test
+  void delete_aliasedVersion_namesTheForceFlag() {
+    CliProcess.run(dir, "models", "alias", "sales", "production", "1", "--store", store);
+    CliProcess.Result r = CliProcess.run(dir, "models", "delete", "sales:1", "--store", store);
+    assertOneLine(r, 1, "production", "--force");
+    assertThat(r.stderr()).doesNotContain("forceDelete");
+  }
+
+  @Test
+  void verbose_addsTheStackTrace() {
+    CliProcess.Result r = CliProcess.run(dir, "models", "show", "ghost", "--store", store, "--verbose");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).startsWith("maas: ").contains("\tat ");
+  }
+
+  @Test
+  void enumOption_isCaseInsensitive() {
+    CliProcess.Result lower = CliProcess.run(dir, "export", "sales", "--store", store, "--format", "onnx",
+        "--precision", "fp64", "--output", dir.resolve("s.onnx").toString());
+    assertThat(lower.exitCode()).as(lower.stderr()).isZero();
+    assertThat(lower.stdout()).contains("FP64");
+  }
+
+  @Test
+  void everyCommand_helpShowsAnExample() {
+    for (String[] command : new String[][] {{"--help"}, {"train", "--help"}, {"evaluate", "--help"},
+        {"predict", "--help"}, {"export", "--help"}, {"import", "--help"}, {"infer", "--help"},
+        {"optimize", "--help"}, {"quickstart", "--help"}, {"models", "--help"}, {"models", "list", "--help"}, {"models", "show", "--help"},
+        {"models", "alias", "--help"}, {"models", "unalias", "--help"}, {"models", "delete", "--help"}}) {
+      CliProcess.Result r = CliProcess.run(dir, command);
+      assertThat(r.exitCode()).as(String.join(" ", command)).isZero();
+      assertThat(r.stdout()).as(String.join(" ", command)).containsPattern("Examples?:\\s+maas ");
+    }
+  }
+}
