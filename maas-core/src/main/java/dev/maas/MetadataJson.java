@@ -2,6 +2,7 @@ package dev.maas;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.maas.internal.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
