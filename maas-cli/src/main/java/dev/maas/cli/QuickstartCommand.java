@@ -78,7 +78,7 @@ final class QuickstartCommand implements Callable<Integer> {
     step(out, 1, "demo data");
     writeHouses(train, 2_000, SEED);
     writeHouses(holdout, 500, SEED + 1);
-    out.printf("  wrote %s (2,000 houses) and %s (500 held out)%n", home.relativize(train), home.relativize(holdout));
+    out.printf("  wrote %s (2,000 houses) and %s (500 held out)%n", shown(train), shown(holdout));
     out.printf("  columns: %s -> %s%n", String.join(", ", FEATURES), TARGET);
 
     step(out, 2, "train a linear regression");
@@ -112,7 +112,7 @@ final class QuickstartCommand implements Callable<Integer> {
             .format("onnx")
             .build());
       }
-      out.printf("  wrote %s and published it as %s%n", home.relativize(onnx), graph.reference());
+      out.printf("  wrote %s and published it as %s%n", shown(onnx), graph.reference());
 
       step(out, 5, "serve over HTTP (Open Inference Protocol)");
       InferenceServer server = startServer(s);
@@ -209,10 +209,16 @@ final class QuickstartCommand implements Callable<Integer> {
     out.println();
     out.println("Next: score a file, measure the model, look at the store:");
     out.printf("  ./maas predict %s@production --store %s --input %s --output scores.csv%n", MODEL, store,
-        home.relativize(holdout));
+        shown(holdout));
     out.printf("  ./maas evaluate %s@production --store %s --data %s --target %s%n", MODEL, store,
-        home.relativize(holdout), TARGET);
+        shown(holdout), TARGET);
     out.printf("  ./maas models list --store %s%n", store);
+  }
+
+  /** {@code file} as the user can type it: relative to the working directory when inside it. */
+  private static Path shown(Path file) {
+    Path cwd = Path.of("").toAbsolutePath();
+    return file.startsWith(cwd) ? cwd.relativize(file) : file;
   }
 
   private static void step(PrintWriter out, int n, String title) {
