@@ -136,6 +136,7 @@ final class OipHandler implements HttpHandler {
     this.metrics = metrics;
     this.serverVersion = serverVersion;
     actions.put("infer", this::infer);
+    actions.put(ExplainAction.NAME, new ExplainAction(store));
   }
 
   /** Registers a per-model POST action at {@code /v2/models/{name}[/versions/{v}]/{action}}. */
@@ -496,6 +497,7 @@ final class OipHandler implements HttpHandler {
       g.writeArrayFieldStart("extensions");
       g.writeString("binary_tensor_data");
       g.writeString("model_repository");
+      g.writeString("explain");
       g.writeEndArray();
       g.writeEndObject();
     }
