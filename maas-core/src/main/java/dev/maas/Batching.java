@@ -204,10 +204,11 @@ public final class Batching implements Predictor, AutoCloseable {
   }
 
   private void expire(Request request, Duration timeout) {
-    if (request.future.completeExceptionally(new DeadlineExceededException(
-        "no answer within the deadline of " + timeout.toMillis() + " ms", retryAfter(queuedRequests())))) {
-      dequeue(request);
-    }
+    DeadlineExceededException expired = new DeadlineExceededException(
+        "no answer within the deadline of " + timeout.toMillis() + " ms", retryAfter(queuedRequests()));
+    // out of the queue before the caller can see the failure, so that it never counts a request it saw fail
+    dequeue(request);
+    request.future.completeExceptionally(expired);
   }
 
   private void dequeue(Request request) {
