@@ -25,7 +25,7 @@ import java.util.Optional;
  * <p>The solver is Householder QR folded over row blocks (TSQR), in parallel and in one pass, so
  * the same code fits an in-memory matrix, an {@link Iterator} of rows or a CSV file of any size in
  * memory that does not depend on the row count. When the design is ill-conditioned (condition
- * number above 100) or a coefficient's estimated error exceeds about 15 digits (see {@link
+ * number above 100) or a coefficient's estimated error exceeds about 14 digits (see {@link
  * Refinement#AUTO}), the solution of an in-memory or CSV fit is refined iteratively with residuals
  * computed in extended precision; a large CSV file is read again for that (see {@code
  * docs/linear.md}). A rank-deficient design (a constant
