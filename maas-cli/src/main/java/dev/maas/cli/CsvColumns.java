@@ -109,35 +109,10 @@ final class CsvColumns {
   }
 
   static List<String> split(String line, Path file, long number) {
-    List<String> cells = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"') {
-          if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-            cell.append('"');
-            i++;
-          } else {
-            quoted = false;
-          }
-        } else {
-          cell.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        cells.add(cell.toString().trim());
-        cell.setLength(0);
-      } else {
-        cell.append(c);
-      }
+    try {
+      return Table.splitCsv(line, number);
+    } catch (Table.RowException e) {
+      throw new IllegalArgumentException(file + " " + e.getMessage(), e);
     }
-    if (quoted) {
-      throw new IllegalArgumentException(file + " line " + number + ": unterminated quote");
-    }
-    cells.add(cell.toString().trim());
-    return cells;
   }
 }
