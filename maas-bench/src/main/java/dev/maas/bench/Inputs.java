@@ -162,7 +162,7 @@ final class Inputs {
    */
   static Map<String, Tensor> read(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new InvalidInputException("--input-file " + file + " is not a readable file");
+      throw new InvalidInputException("cannot read --input-file " + file + ": not a regular file");
     }
     try (java.io.InputStream in = Files.newInputStream(file)) {
       return new TreeMap<>(InferenceJson.readRequest(in, InferenceJson.DEFAULT_MAX_BODY_BYTES).inputTensors());
