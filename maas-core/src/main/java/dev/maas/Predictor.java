@@ -35,8 +35,10 @@ public interface Predictor {
   }
 
   /**
-   * Tabular convenience for a model with one input of shape {@code [-1, p]} (FP64 or FP32) and one
-   * output with one value per row ({@code [-1]} or {@code [-1, 1]}): predicts every row.
+   * Tabular convenience for a model with one input of shape {@code [-1, p]} (FP64 or FP32) whose
+   * first output has one value per row ({@code [-1]} or {@code [-1, 1]}): predicts every row, asking
+   * for that output only (further outputs, such as a linear model's interval bounds, are not
+   * computed).
    *
    * @throws InvalidInputException if rows are ragged or do not have {@code p} columns
    * @throws InvalidInputException if the signature is not of that shape

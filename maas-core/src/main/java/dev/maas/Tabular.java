@@ -3,7 +3,11 @@ package dev.maas;
 import java.util.Map;
 import java.util.Set;
 
-/** The generic tabular path of {@link Predictor#predictRows}, through tensors. */
+/**
+ * The generic tabular path of {@link Predictor#predictRows}, through tensors: the model's one input
+ * and its first output (the point prediction; further outputs, such as interval bounds, are not
+ * computed).
+ */
 final class Tabular {
   private Tabular() {}
 
@@ -38,9 +42,9 @@ final class Tabular {
   }
 
   static TensorSpec tabularInput(ModelSignature signature) {
-    if (signature.inputs().size() != 1 || signature.outputs().size() != 1) {
+    if (signature.inputs().size() != 1 || signature.outputs().isEmpty()) {
       throw new InvalidInputException(
-          "the tabular path needs one input and one output; the model has " + signature.inputs().size()
+          "the tabular path needs one input and an output; the model has " + signature.inputs().size()
               + " inputs and " + signature.outputs().size() + " outputs");
     }
     TensorSpec input = signature.inputs().get(0);
@@ -50,8 +54,8 @@ final class Tabular {
         && (output.rank() == 1 || (output.rank() == 2 && output.shape().get(1) == 1));
     if (!inputFits || !outputFits) {
       throw new InvalidInputException(
-          "the tabular path needs input FP64 or FP32 [-1, p] and output [-1] or [-1, 1]; the model has input "
-              + input.describe() + " and output " + output.describe());
+          "the tabular path needs input FP64 or FP32 [-1, p] and a first output [-1] or [-1, 1]; the model has"
+              + " input " + input.describe() + " and first output " + output.describe());
     }
     return input;
   }

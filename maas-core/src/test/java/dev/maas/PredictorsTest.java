@@ -68,6 +68,29 @@ class PredictorsTest {
   void predictRows_nonTabularModel_throwsUnsupported() {
     Predictor p = new ScaleModel(1).predictor();
     assertThatThrownBy(() -> p.predictRows(new double[][] {{1, 2}}))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("one input and one output");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("first output");
+  }
+
+  @Test
+  void predictRows_furtherOutputs_scoresTheFirstAndAsksForItAlone() {
+    List<Set<String>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Predictor withBounds = new Predictor() {
+      final ModelSignature signature = new ModelSignature(List.of(TensorSpec.of("x", DataType.FP64, -1, 3)),
+          List.of(TensorSpec.of("y", DataType.FP64, -1), TensorSpec.of("bounds", DataType.FP64, -1, 2)));
+      final RowSum sum = new RowSum(DataType.FP64);
+
+      @Override
+      public ModelSignature signature() {
+        return signature;
+      }
+
+      @Override
+      public Map<String, Tensor> predict(Map<String, Tensor> inputs, Set<String> outputs) {
+        asked.add(outputs);
+        return sum.predict(inputs, outputs);
+      }
+    };
+    assertThat(withBounds.predictRows(new double[][] {{1, 2, 3}, {4, 5, 6}})).containsExactly(6, 15);
+    assertThat(asked).containsExactly(Set.of("y"));
   }
 }

@@ -23,9 +23,9 @@ final class ModelColumns {
    */
   static TensorSpec tabularInput(ModelVersion version) {
     var signature = version.signature();
-    if (signature.inputs().size() != 1 || signature.outputs().size() != 1) {
+    if (signature.inputs().size() != 1 || signature.outputs().isEmpty()) {
       throw new IllegalArgumentException(version.reference() + " has " + signature.inputs().size() + " inputs and "
-          + signature.outputs().size() + " outputs; table scoring needs one input [-1, p] and one output");
+          + signature.outputs().size() + " outputs; table scoring needs one input [-1, p] and scores the first output");
     }
     TensorSpec in = signature.inputs().get(0);
     TensorSpec out = signature.outputs().get(0);

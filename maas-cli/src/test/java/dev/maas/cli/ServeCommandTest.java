@@ -68,6 +68,7 @@ class ServeCommandTest {
 
   @Test
   void serve_busyPort_isOneClearLine() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("store"));
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       CliProcess.Result result = CliProcess.run(dir, "serve", "--store", "store", "--port",
           Integer.toString(taken.getLocalPort()));
