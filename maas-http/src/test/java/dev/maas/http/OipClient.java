@@ -64,8 +64,20 @@ final class OipClient {
   }
 
   Answer send(HttpRequest.Builder request) {
+    HttpRequest built = request.build();
     try {
-      HttpResponse<byte[]> r = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r;
+      try {
+        r = client.send(built, HttpResponse.BodyHandlers.ofByteArray());
+      } catch (IOException e) {
+        if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+          throw e;
+        }
+        // A pooled keep-alive connection the server had already closed: nothing reached the server, so
+        // the request is sent once more on a new connection, as HTTP clients do for stale connections
+        // (the JDK client retries this itself only for GET). Seen about once in a 16 x 5,000 load run.
+        r = client.send(built, HttpResponse.BodyHandlers.ofByteArray());
+      }
       return new Answer(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), r.body(), r);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
