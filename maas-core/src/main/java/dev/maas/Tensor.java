@@ -597,8 +597,9 @@ public final class Tensor {
     if (target.remaining() < bytes) {
       throw new java.nio.BufferOverflowException();
     }
-    ByteBuffer out = target.slice().order(target.order());
+    int start = target.position();
     if (buffer != null) {
+      ByteBuffer out = target.slice().order(target.order());
       ByteBuffer source = buffer.duplicate().order(ByteOrder.nativeOrder());
       if (target.order() == ByteOrder.nativeOrder() || dataType.byteSize() == 1) {
         out.put(source);
@@ -611,24 +612,25 @@ public final class Tensor {
           }
         }
       }
-      target.position(target.position() + bytes);
+      target.position(start + bytes);
       return;
     }
+    // one bulk put straight into target (a typed view starts at its position), no intermediate slice
     switch (dataType) {
       case BOOL -> {
         for (boolean b : (boolean[]) array) {
-          out.put((byte) (b ? 1 : 0));
+          target.put((byte) (b ? 1 : 0));
         }
       }
-      case INT8, UINT8 -> out.put((byte[]) array);
-      case INT16, UINT16, FP16 -> out.asShortBuffer().put((short[]) array);
-      case INT32, UINT32 -> out.asIntBuffer().put((int[]) array);
-      case INT64, UINT64 -> out.asLongBuffer().put((long[]) array);
-      case FP32 -> out.asFloatBuffer().put((float[]) array);
-      case FP64 -> out.asDoubleBuffer().put((double[]) array);
+      case INT8, UINT8 -> target.put((byte[]) array);
+      case INT16, UINT16, FP16 -> target.asShortBuffer().put((short[]) array);
+      case INT32, UINT32 -> target.asIntBuffer().put((int[]) array);
+      case INT64, UINT64 -> target.asLongBuffer().put((long[]) array);
+      case FP32 -> target.asFloatBuffer().put((float[]) array);
+      case FP64 -> target.asDoubleBuffer().put((double[]) array);
       case BYTES -> throw new AssertionError(dataType);
     }
-    target.position(target.position() + bytes);
+    target.position(start + bytes);
   }
 
   // ---- value semantics ----
