@@ -598,24 +598,37 @@ public final class Tensor {
       throw new java.nio.BufferOverflowException();
     }
     int start = target.position();
+    // kept small, with the common cases first, so that the JIT inlines it and drops the typed view
     if (buffer != null) {
-      ByteBuffer out = target.slice().order(target.order());
-      ByteBuffer source = buffer.duplicate().order(ByteOrder.nativeOrder());
-      if (target.order() == ByteOrder.nativeOrder() || dataType.byteSize() == 1) {
-        out.put(source);
-      } else {
-        for (int i = 0; i < bytes; i += dataType.byteSize()) {
-          switch (dataType.byteSize()) {
-            case 2 -> out.putShort(i, source.getShort(i));
-            case 4 -> out.putInt(i, source.getInt(i));
-            default -> out.putLong(i, source.getLong(i));
-          }
-        }
-      }
-      target.position(start + bytes);
+      copyBufferTo(target, bytes);
+    } else if (array instanceof float[] floats) {
+      target.asFloatBuffer().put(floats);
+    } else if (array instanceof double[] doubles) {
+      target.asDoubleBuffer().put(doubles);
+    } else {
+      copyOtherArrayTo(target);
+    }
+    target.position(start + bytes);
+  }
+
+  private void copyBufferTo(ByteBuffer target, int bytes) {
+    ByteBuffer out = target.slice().order(target.order());
+    ByteBuffer source = buffer.duplicate().order(ByteOrder.nativeOrder());
+    if (target.order() == ByteOrder.nativeOrder() || dataType.byteSize() == 1) {
+      out.put(source);
       return;
     }
-    // one bulk put straight into target (a typed view starts at its position), no intermediate slice
+    for (int i = 0; i < bytes; i += dataType.byteSize()) {
+      switch (dataType.byteSize()) {
+        case 2 -> out.putShort(i, source.getShort(i));
+        case 4 -> out.putInt(i, source.getInt(i));
+        default -> out.putLong(i, source.getLong(i));
+      }
+    }
+  }
+
+  /** One bulk put of an array other than FP32 and FP64 at {@code target}'s position. */
+  private void copyOtherArrayTo(ByteBuffer target) {
     switch (dataType) {
       case BOOL -> {
         for (boolean b : (boolean[]) array) {
@@ -630,7 +643,6 @@ public final class Tensor {
       case FP64 -> target.asDoubleBuffer().put((double[]) array);
       case BYTES -> throw new AssertionError(dataType);
     }
-    target.position(start + bytes);
   }
 
   // ---- value semantics ----
