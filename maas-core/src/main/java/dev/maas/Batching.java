@@ -60,6 +60,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Batching implements Predictor, AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /**
+   * How late a timed park may wake on a usual Linux machine (its default timer slack is 50 µs); the
+   * last this-many nanoseconds of a queue delay are spent yielding, so the delay is kept.
+   */
+  private static final long WAKE_UP_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(60);
 
   private final Predictor backend;
   private final ModelSignature signature;
@@ -410,14 +415,24 @@ public final class Batching implements Predictor, AutoCloseable {
         if (wait <= 0) {
           break;
         }
-        gathering++;
-        try {
-          queued.awaitNanos(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        } finally {
-          gathering--;
+        if (wait > WAKE_UP_SLACK_NANOS) {
+          gathering++;
+          try {
+            queued.awaitNanos(wait - WAKE_UP_SLACK_NANOS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          } finally {
+            gathering--;
+          }
+        } else {
+          // a timed park may wake this much late: spend the last stretch yielding instead
+          lock.unlock();
+          try {
+            Thread.yield();
+          } finally {
+            lock.lock();
+          }
         }
         rows = collect(batch, head, rows);
       }
