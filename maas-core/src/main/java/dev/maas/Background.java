@@ -68,11 +68,11 @@ public final class Background {
    * (reservoir sampling, seeded by {@code seed}, so the same rows in the same order give the same
    * sample) and the means of every row added.
    *
-   * @throws IllegalArgumentException if {@code size} is less than 1
+   * @throws InvalidInputException if {@code size} is less than 1
    */
   public static Sampler sampler(List<String> featureNames, int size, long seed) {
     if (size < 1) {
-      throw new IllegalArgumentException("background sample size must be at least 1, got " + size);
+      throw new InvalidInputException("background sample size must be at least 1, got " + size);
     }
     return new Sampler(checkNames(featureNames), size, seed);
   }

@@ -3,31 +3,42 @@ package dev.maas;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Predictor} decorator that coalesces concurrent requests into fewer, larger backend calls
  * (dynamic batching). Requests are validated against the signature on the caller's thread, then
- * queued; worker threads take the oldest request and add queued requests that can share its call
- * (the same requested outputs and the same dimensions but the first, in every input), up to {@link
+ * queued; a batch is the oldest queued request plus the queued requests that can share its call (the
+ * same requested outputs and the same dimensions but the first, in every input), up to {@link
  * BatchingOptions#maxBatchRows()} rows, waiting at most {@link BatchingOptions#maxQueueDelay()} for
  * more. The inputs are stacked along dimension 0 ({@link Tensor#concat}), the backend runs once, and
  * each request gets its own rows of each output ({@link Tensor#slice}).
+ *
+ * <p>Batches run on the callers' own threads. A caller of {@link #predict(Map, Set)} that finds
+ * fewer than {@link BatchingOptions#concurrency()} batches running forms and runs the next batch
+ * itself; the others wait, and a caller whose batch is done hands the next one to a waiting caller.
+ * A lone caller therefore pays no thread hand-off at all, and under load each request pays at most
+ * one wake-up. Requests made with {@link #submit(Map, Set)}, or with a deadline, are run by an
+ * internal pool thread instead, so that a caller with a deadline is never held by a batch it runs
+ * for others.
  *
  * <ul>
  *   <li>Only a {@link ModelSignature#batched() batched} signature is stacked; for any other, every
@@ -40,15 +51,20 @@ import java.util.concurrent.locks.ReentrantLock;
  *       is dropped and its rows are not computed.
  *   <li>When a batch call fails, each of its requests runs again alone, so a request that poisons a
  *       batch fails only itself.
- *   <li>{@link #close()} refuses new requests ({@link ModelClosedException}) and lets the workers
- *       finish every queued request; it does not close the wrapped predictor's model.
+ *   <li>{@link #close()} refuses new requests ({@link ModelClosedException}) and lets every queued
+ *       request finish; it does not close the wrapped predictor's model.
  * </ul>
  *
- * <p>Thread-safe: any number of threads may call it at once. It runs {@link
- * BatchingOptions#concurrency()} worker threads and one timer thread, all daemons, until closed.
+ * <p>Thread-safe: any number of threads may call it at once. Its pool and timer threads are daemons,
+ * started when first needed and ended once it is closed and drained.
  */
 public final class Batching implements Predictor, AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /**
+   * How late a timed park may wake on a usual Linux machine (its default timer slack is 50 µs); the
+   * last this-many nanoseconds of a queue delay are spent yielding, so the delay is kept.
+   */
+  private static final long WAKE_UP_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(60);
 
   private final Predictor backend;
   private final ModelSignature signature;
@@ -56,12 +72,20 @@ public final class Batching implements Predictor, AutoCloseable {
   private final long maxDelayNanos;
 
   private final ReentrantLock lock = new ReentrantLock();
+  /** Signalled when a request is queued or the predictor closes, for a batch waiting for more rows. */
   private final Condition queued = lock.newCondition();
   private final ArrayDeque<Request> queue = new ArrayDeque<>();
+  /** Threads holding one of the {@link BatchingOptions#concurrency()} batch slots; guarded by the lock. */
+  private int leaders;
+  /** Leaders waiting in {@link #nextBatch()} for more rows to join their batch; guarded by the lock. */
+  private int gathering;
   private boolean closed;
-  private int workersLeft;
 
   private final ScheduledThreadPoolExecutor timer;
+  /** Runs batches for requests whose caller does not wait for them or must not be held by others'. */
+  private final ThreadPoolExecutor pool;
+  /** What a pool thread runs; made once, so that no request pays for creating it. */
+  private final Runnable poolLeader = () -> lead(null);
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
   /** Exponential moving averages for the retry hint: batch duration, and requests per batch (x 16). */
@@ -76,10 +100,10 @@ public final class Batching implements Predictor, AutoCloseable {
     int id = INSTANCES.incrementAndGet();
     this.timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "maas-batching-" + id + "-timer"));
     timer.setRemoveOnCancelPolicy(true);
-    this.workersLeft = options.concurrency();
-    for (int i = 0; i < options.concurrency(); i++) {
-      daemon(this::work, "maas-batching-" + id + "-worker-" + i).start();
-    }
+    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    AtomicInteger threads = new AtomicInteger();
+    this.pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        r -> daemon(r, "maas-batching-" + id + "-" + threads.incrementAndGet()));
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -125,22 +149,23 @@ public final class Batching implements Predictor, AutoCloseable {
 
   /**
    * Computes the requested outputs, in a batch with other requests where possible, and waits for
-   * them; the deadline is {@link BatchingOptions#timeout()}.
+   * them; the deadline is {@link BatchingOptions#timeout()}. Without a deadline, the calling thread
+   * may run the batch its request is in (see the class description).
    *
    * @throws InvalidInputException if the request does not fit the signature
    * @throws OverloadedException if the queue is full
    * @throws DeadlineExceededException if the deadline passed first
    * @throws ModelClosedException if this predictor (or the backend's model) is closed
-   * @throws PredictionException if the backend failed on this request
+   * @throws PredictionException if the backend failed on this request, or the caller was interrupted
    */
   @Override
   public Map<String, Tensor> predict(Map<String, Tensor> inputs, Set<String> outputs) {
-    return await(enqueue(inputs, outputs, options.timeout().orElse(null)));
+    return call(inputs, outputs, options.timeout().orElse(null));
   }
 
   /** As {@link #predict(Map, Set)}, with a deadline {@code timeout} from now. */
   public Map<String, Tensor> predict(Map<String, Tensor> inputs, Set<String> outputs, Duration timeout) {
-    return await(enqueue(inputs, outputs, requirePositive(timeout)));
+    return call(inputs, outputs, requirePositive(timeout));
   }
 
   /**
@@ -172,30 +197,11 @@ public final class Batching implements Predictor, AutoCloseable {
 
   private CompletableFuture<Map<String, Tensor>> enqueue(Map<String, Tensor> inputs, Set<String> outputs,
       Duration timeout) {
-    Objects.requireNonNull(inputs, "inputs");
-    Objects.requireNonNull(outputs, "outputs");
-    signature.validateInputs(inputs);
-    signature.validateOutputNames(outputs);
-    Request request = new Request(Map.copyOf(inputs), Set.copyOf(outputs));
-    lock.lock();
-    try {
-      if (closed) {
-        throw new ModelClosedException("the batching predictor is closed");
-      }
-      if (queue.size() >= options.maxQueuedRequests()) {
-        throw new OverloadedException("the batching queue is full (" + options.maxQueuedRequests()
-            + " requests); retry later", retryAfter(queue.size()));
-      }
-      queue.addLast(request);
-      queued.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    if (timeout != null) {
-      ScheduledFuture<?> expiry = timer.schedule(() -> expire(request, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
-      request.future.whenComplete((r, e) -> expiry.cancel(false));
-    }
+    Request request = admit(inputs, outputs, timeout, null);
     request.future.whenComplete((r, e) -> {
+      if (request.expiry != null) {
+        request.expiry.cancel(false);
+      }
       if (e instanceof CancellationException) {
         dequeue(request);
       }
@@ -203,38 +209,30 @@ public final class Batching implements Predictor, AutoCloseable {
     return request.future;
   }
 
-  private void expire(Request request, Duration timeout) {
-    DeadlineExceededException expired = new DeadlineExceededException(
-        "no answer within the deadline of " + timeout.toMillis() + " ms", retryAfter(queuedRequests()));
-    // out of the queue before the caller can see the failure, so that it never counts a request it saw fail
-    dequeue(request);
-    request.future.completeExceptionally(expired);
-  }
-
-  private void dequeue(Request request) {
-    lock.lock();
-    try {
-      queue.remove(request);
-    } finally {
-      lock.unlock();
+  /** The blocking call: queue, then wait for the answer or for a batch slot to run batches with. */
+  private Map<String, Tensor> call(Map<String, Tensor> inputs, Set<String> outputs, Duration timeout) {
+    Request request = admit(inputs, outputs, timeout, Thread.currentThread());
+    while (true) {
+      if (request.takePromotion()) {
+        lead(request);
+        continue;
+      }
+      if (request.future.isDone()) {
+        break;
+      }
+      LockSupport.park(this);
+      if (Thread.interrupted()) {
+        abandon(request);
+        Thread.currentThread().interrupt();
+        throw new PredictionException("interrupted while waiting for a batched prediction");
+      }
     }
-  }
-
-  private Duration retryAfter(int waiting) {
-    long perBatch = Math.max(1, requestsPerBatchAverage16 / 16);
-    long batchesAhead = (waiting + perBatch - 1) / perBatch;
-    long nanos = batchNanosAverage * Math.max(1, batchesAhead) / options.concurrency();
-    return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), nanos));
-  }
-
-  private static Map<String, Tensor> await(CompletableFuture<Map<String, Tensor>> future) {
+    if (request.expiry != null) {
+      request.expiry.cancel(false);
+    }
     try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(false);
-      Thread.currentThread().interrupt();
-      throw new PredictionException("interrupted while waiting for a batched prediction", e);
-    } catch (ExecutionException e) {
+      return request.future.join();
+    } catch (CompletionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException r) {
         throw r;
@@ -246,38 +244,161 @@ public final class Batching implements Predictor, AutoCloseable {
     }
   }
 
-  // ---- workers ----
-
-  private void work() {
+  /**
+   * Validates and queues a request. When a batch slot is free it is taken at once: for the caller
+   * ({@code waiter}) when the request has no deadline, otherwise for a pool thread.
+   */
+  private Request admit(Map<String, Tensor> inputs, Set<String> outputs, Duration timeout, Thread waiter) {
+    Objects.requireNonNull(inputs, "inputs");
+    Objects.requireNonNull(outputs, "outputs");
+    signature.validateInputs(inputs);
+    signature.validateOutputNames(outputs);
+    Request request = new Request(Map.copyOf(inputs), Set.copyOf(outputs), waiter, timeout == null);
+    boolean poolLeads = false;
+    lock.lock();
     try {
-      for (List<Request> batch = nextBatch(); batch != null; batch = nextBatch()) {
-        run(batch);
+      if (closed) {
+        throw new ModelClosedException("the batching predictor is closed");
+      }
+      if (queue.size() >= options.maxQueuedRequests()) {
+        throw new OverloadedException("the batching queue is full (" + options.maxQueuedRequests()
+            + " requests); retry later", retryAfter(queue.size()));
+      }
+      queue.addLast(request);
+      if (gathering > 0) {
+        queued.signalAll();
+      } else if (leaders < options.concurrency()) {
+        leaders++;
+        if (request.mayLead) {
+          request.promoted = true;
+        } else {
+          poolLeads = true;
+        }
       }
     } finally {
-      lock.lock();
-      boolean last;
-      try {
-        last = --workersLeft == 0;
-      } finally {
-        lock.unlock();
-      }
-      if (last) {
-        timer.shutdown();
-        drained.complete(null);
-      }
+      lock.unlock();
+    }
+    if (timeout != null) {
+      request.expiry = timer.schedule(() -> expire(request, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    if (poolLeads) {
+      pool.execute(poolLeader);
+    }
+    return request;
+  }
+
+  private void expire(Request request, Duration timeout) {
+    DeadlineExceededException expired = new DeadlineExceededException(
+        "no answer within the deadline of " + timeout.toMillis() + " ms", retryAfter(queuedRequests()));
+    // out of the queue before the caller can see the failure, so that it never counts a request it saw fail
+    dequeue(request);
+    request.fail(expired);
+  }
+
+  private void dequeue(Request request) {
+    lock.lock();
+    try {
+      queue.remove(request);
+    } finally {
+      lock.unlock();
     }
   }
 
-  /** The next batch to run, or null once closed and the queue is empty. */
+  /** An interrupted caller gives up its request, and the batch slot it was handed, if any. */
+  private void abandon(Request request) {
+    boolean hadSlot;
+    lock.lock();
+    try {
+      queue.remove(request);
+      hadSlot = request.takePromotion();
+    } finally {
+      lock.unlock();
+    }
+    if (hadSlot) {
+      releaseSlot();
+    }
+    request.future.cancel(false);
+    if (request.expiry != null) {
+      request.expiry.cancel(false);
+    }
+  }
+
+  private Duration retryAfter(int waiting) {
+    long perBatch = Math.max(1, requestsPerBatchAverage16 / 16);
+    long batchesAhead = (waiting + perBatch - 1) / perBatch;
+    long nanos = batchNanosAverage * Math.max(1, batchesAhead) / options.concurrency();
+    return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), nanos));
+  }
+
+  // ---- running batches ----
+
+  /**
+   * Runs batches while holding a batch slot, until the queue is empty or, for a caller, until its own
+   * request ({@code own}) is answered; then hands the slot on.
+   */
+  private void lead(Request own) {
+    try {
+      for (List<Request> batch = nextBatch(); batch != null; batch = nextBatch()) {
+        run(batch);
+        if (own != null && own.future.isDone()) {
+          break;
+        }
+      }
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  /**
+   * Gives up a batch slot. When requests are still queued, the slot goes straight to the caller of
+   * the oldest one that may run batches (woken), or else to a pool thread; once closed with nothing
+   * left, the predictor is drained.
+   */
+  private void releaseSlot() {
+    Request next = null;
+    boolean poolLeads = false;
+    boolean finished = false;
+    lock.lock();
+    try {
+      leaders--;
+      while (!queue.isEmpty() && queue.peekFirst().future.isDone()) {
+        queue.pollFirst();
+      }
+      if (!queue.isEmpty() && leaders < options.concurrency()) {
+        leaders++;
+        for (Request r : queue) {
+          if (r.mayLead && !r.promoted && !r.future.isDone()) {
+            next = r;
+            break;
+          }
+        }
+        if (next != null) {
+          next.promoted = true;
+        } else {
+          poolLeads = true;
+        }
+      } else if (closed && leaders == 0 && queue.isEmpty()) {
+        finished = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (next != null) {
+      LockSupport.unpark(next.waiter);
+    } else if (poolLeads) {
+      pool.execute(poolLeader);
+    } else if (finished) {
+      finishDrain();
+    }
+  }
+
+  /** The next batch to run, or null when no request is queued. */
   private List<Request> nextBatch() {
     lock.lock();
     try {
-      Request head;
-      while ((head = pollLive()) == null) {
-        if (closed) {
-          return null;
-        }
-        queued.awaitUninterruptibly();
+      Request head = pollLive();
+      if (head == null) {
+        return null;
       }
       List<Request> batch = new ArrayList<>();
       batch.add(head);
@@ -285,17 +406,33 @@ public final class Batching implements Predictor, AutoCloseable {
         return batch;
       }
       long rows = collect(batch, head, head.rows);
+      if (maxDelayNanos == 0) {
+        return batch;
+      }
       long deadline = System.nanoTime() + maxDelayNanos;
       while (rows < options.maxBatchRows() && !closed) {
         long wait = deadline - System.nanoTime();
         if (wait <= 0) {
           break;
         }
-        try {
-          queued.awaitNanos(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
+        if (wait > WAKE_UP_SLACK_NANOS) {
+          gathering++;
+          try {
+            queued.awaitNanos(wait - WAKE_UP_SLACK_NANOS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          } finally {
+            gathering--;
+          }
+        } else {
+          // a timed park may wake this much late: spend the last stretch yielding instead
+          lock.unlock();
+          try {
+            Thread.yield();
+          } finally {
+            lock.lock();
+          }
         }
         rows = collect(batch, head, rows);
       }
@@ -335,15 +472,21 @@ public final class Batching implements Predictor, AutoCloseable {
       return;
     }
     long start = System.nanoTime();
-    if (batch.size() == 1) {
-      runAlone(batch.get(0));
-    } else {
-      try {
-        runTogether(batch);
-      } catch (RuntimeException | Error e) {
-        for (Request r : batch) {
-          runAlone(r);
+    try {
+      if (batch.size() == 1) {
+        runAlone(batch.get(0));
+      } else {
+        try {
+          runTogether(batch);
+        } catch (RuntimeException | Error e) {
+          for (Request r : batch) {
+            runAlone(r);
+          }
         }
+      }
+    } finally {
+      for (Request r : batch) {
+        r.fail(new PredictionException("the batch this request was in was abandoned"));
       }
     }
     long took = System.nanoTime() - start;
@@ -351,26 +494,25 @@ public final class Batching implements Predictor, AutoCloseable {
     requestsPerBatchAverage16 = requestsPerBatchAverage16 - requestsPerBatchAverage16 / 8 + 2L * batch.size();
   }
 
+  /** Runs one request on its own; any failure, even an {@link Error}, goes to that request only. */
   private void runAlone(Request r) {
     if (r.future.isDone()) {
       return;
     }
     try {
-      r.future.complete(backend.predict(r.inputs, r.outputs));
-    } catch (MaasException e) {
-      r.future.completeExceptionally(e);
+      r.complete(backend.predict(r.inputs, r.outputs));
+    } catch (MaasException | Error e) {
+      r.fail(e);
     } catch (RuntimeException e) {
-      r.future.completeExceptionally(new PredictionException("the backend failed: " + e.getMessage(), e));
-    } catch (Error e) {
-      r.future.completeExceptionally(e);
-      throw e;
+      r.fail(new PredictionException("the backend failed: " + e.getMessage(), e));
     }
   }
 
   private void runTogether(List<Request> batch) {
     Map<String, Tensor> stacked = new LinkedHashMap<>();
+    List<Tensor> parts = new ArrayList<>(batch.size());
     for (TensorSpec spec : signature.inputs()) {
-      List<Tensor> parts = new ArrayList<>(batch.size());
+      parts.clear();
       for (Request r : batch) {
         parts.add(r.inputs.get(spec.name()));
       }
@@ -384,7 +526,7 @@ public final class Batching implements Predictor, AutoCloseable {
     for (Map.Entry<String, Tensor> e : out.entrySet()) {
       Tensor t = e.getValue();
       if (t.rank() == 0 || t.dim(0) != total) {
-        throw new PredictionException("output '" + e.getKey() + "' has shape " + java.util.Arrays.toString(t.shape())
+        throw new PredictionException("output '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
             + " for a batch of " + total + " rows");
       }
     }
@@ -399,25 +541,36 @@ public final class Batching implements Predictor, AutoCloseable {
       offset += r.rows;
     }
     for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).future.complete(results.get(i));
+      batch.get(i).complete(results.get(i));
     }
   }
 
   // ---- lifecycle ----
 
   /**
-   * Refuses new requests from now on and lets the workers finish every queued one; returns at once.
-   * The worker and timer threads end once the queue is empty. Idempotent.
+   * Refuses new requests from now on and lets every queued one finish; returns at once. The pool and
+   * timer threads end once the queue is empty. Idempotent.
    */
   @Override
   public void close() {
+    boolean finished;
     lock.lock();
     try {
       closed = true;
       queued.signalAll();
+      finished = leaders == 0 && queue.isEmpty();
     } finally {
       lock.unlock();
     }
+    if (finished) {
+      finishDrain();
+    }
+  }
+
+  private void finishDrain() {
+    timer.shutdown();
+    pool.shutdown();
+    drained.complete(null);
   }
 
   /** {@link #close()}, returning a future that completes once every queued request is answered. */
@@ -446,31 +599,61 @@ public final class Batching implements Predictor, AutoCloseable {
     final Map<String, Tensor> inputs;
     final Set<String> outputs;
     final long rows;
-    /** What a request must share with another to join its call: requested outputs and trailing dimensions. */
-    final List<Object> key;
     final CompletableFuture<Map<String, Tensor>> future = new CompletableFuture<>();
+    /** The thread blocked in {@link #call} for this request; null for {@link #submit}. */
+    final Thread waiter;
+    /** Whether the waiting caller may run batches: it waits, and has no deadline to keep. */
+    final boolean mayLead;
+    /** Set under the lock when a batch slot is handed to this request's caller; reset by that caller. */
+    volatile boolean promoted;
+    /** The deadline's timer task, if any. */
+    volatile ScheduledFuture<?> expiry;
 
-    Request(Map<String, Tensor> inputs, Set<String> outputs) {
+    Request(Map<String, Tensor> inputs, Set<String> outputs, Thread waiter, boolean noDeadline) {
       this.inputs = inputs;
       this.outputs = outputs;
       this.rows = signature.batched() ? signature.batchSize(inputs) : 0;
-      List<Object> k = new ArrayList<>();
-      k.add(new TreeSet<>(outputs));
-      if (signature.batched()) {
-        for (TensorSpec spec : signature.inputs()) {
-          long[] dims = inputs.get(spec.name()).shape();
-          List<Long> trailing = new ArrayList<>(dims.length);
-          for (int i = 1; i < dims.length; i++) {
-            trailing.add(dims[i]);
-          }
-          k.add(trailing);
-        }
-      }
-      this.key = k;
+      this.waiter = waiter;
+      this.mayLead = waiter != null && noDeadline;
     }
 
+    /** Whether this request can share {@code head}'s call: the same outputs and trailing dimensions. */
     boolean fitsWith(Request head) {
-      return key.equals(head.key);
+      if (!outputs.equals(head.outputs)) {
+        return false;
+      }
+      if (!signature.batched()) {
+        return true;
+      }
+      for (TensorSpec spec : signature.inputs()) {
+        long[] mine = inputs.get(spec.name()).shape();
+        long[] theirs = head.inputs.get(spec.name()).shape();
+        if (mine.length != theirs.length || !Arrays.equals(mine, 1, mine.length, theirs, 1, theirs.length)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Takes a batch slot handed to this request's caller, if there is one. */
+    boolean takePromotion() {
+      if (!promoted) {
+        return false;
+      }
+      promoted = false;
+      return true;
+    }
+
+    void complete(Map<String, Tensor> result) {
+      if (future.complete(result) && waiter != null) {
+        LockSupport.unpark(waiter);
+      }
+    }
+
+    void fail(Throwable failure) {
+      if (future.completeExceptionally(failure) && waiter != null) {
+        LockSupport.unpark(waiter);
+      }
     }
   }
 }

@@ -64,7 +64,7 @@ public final class BatchingOptions {
     return maxQueuedRequests;
   }
 
-  /** How many batches run at once, each on its own thread. Default 1. */
+  /** How many batches run at once, each on the thread of one of their callers (or a pool thread). Default 1. */
   public int concurrency() {
     return concurrency;
   }

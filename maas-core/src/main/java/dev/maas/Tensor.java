@@ -597,38 +597,52 @@ public final class Tensor {
     if (target.remaining() < bytes) {
       throw new java.nio.BufferOverflowException();
     }
-    ByteBuffer out = target.slice().order(target.order());
+    int start = target.position();
+    // kept small, with the common cases first, so that the JIT inlines it and drops the typed view
     if (buffer != null) {
-      ByteBuffer source = buffer.duplicate().order(ByteOrder.nativeOrder());
-      if (target.order() == ByteOrder.nativeOrder() || dataType.byteSize() == 1) {
-        out.put(source);
-      } else {
-        for (int i = 0; i < bytes; i += dataType.byteSize()) {
-          switch (dataType.byteSize()) {
-            case 2 -> out.putShort(i, source.getShort(i));
-            case 4 -> out.putInt(i, source.getInt(i));
-            default -> out.putLong(i, source.getLong(i));
-          }
-        }
-      }
-      target.position(target.position() + bytes);
+      copyBufferTo(target, bytes);
+    } else if (array instanceof float[] floats) {
+      target.asFloatBuffer().put(floats);
+    } else if (array instanceof double[] doubles) {
+      target.asDoubleBuffer().put(doubles);
+    } else {
+      copyOtherArrayTo(target);
+    }
+    target.position(start + bytes);
+  }
+
+  private void copyBufferTo(ByteBuffer target, int bytes) {
+    ByteBuffer out = target.slice().order(target.order());
+    ByteBuffer source = buffer.duplicate().order(ByteOrder.nativeOrder());
+    if (target.order() == ByteOrder.nativeOrder() || dataType.byteSize() == 1) {
+      out.put(source);
       return;
     }
+    for (int i = 0; i < bytes; i += dataType.byteSize()) {
+      switch (dataType.byteSize()) {
+        case 2 -> out.putShort(i, source.getShort(i));
+        case 4 -> out.putInt(i, source.getInt(i));
+        default -> out.putLong(i, source.getLong(i));
+      }
+    }
+  }
+
+  /** One bulk put of an array other than FP32 and FP64 at {@code target}'s position. */
+  private void copyOtherArrayTo(ByteBuffer target) {
     switch (dataType) {
       case BOOL -> {
         for (boolean b : (boolean[]) array) {
-          out.put((byte) (b ? 1 : 0));
+          target.put((byte) (b ? 1 : 0));
         }
       }
-      case INT8, UINT8 -> out.put((byte[]) array);
-      case INT16, UINT16, FP16 -> out.asShortBuffer().put((short[]) array);
-      case INT32, UINT32 -> out.asIntBuffer().put((int[]) array);
-      case INT64, UINT64 -> out.asLongBuffer().put((long[]) array);
-      case FP32 -> out.asFloatBuffer().put((float[]) array);
-      case FP64 -> out.asDoubleBuffer().put((double[]) array);
+      case INT8, UINT8 -> target.put((byte[]) array);
+      case INT16, UINT16, FP16 -> target.asShortBuffer().put((short[]) array);
+      case INT32, UINT32 -> target.asIntBuffer().put((int[]) array);
+      case INT64, UINT64 -> target.asLongBuffer().put((long[]) array);
+      case FP32 -> target.asFloatBuffer().put((float[]) array);
+      case FP64 -> target.asDoubleBuffer().put((double[]) array);
       case BYTES -> throw new AssertionError(dataType);
     }
-    target.position(target.position() + bytes);
   }
 
   // ---- value semantics ----

@@ -37,6 +37,8 @@ class BatchingTest {
   private static final class Recording implements Predictor {
     final Predictor inner;
     final List<Long> calls = Collections.synchronizedList(new ArrayList<>());
+    /** The thread that made each call. */
+    final List<Thread> callers = Collections.synchronizedList(new ArrayList<>());
     final CountDownLatch firstEntered = new CountDownLatch(1);
     final CountDownLatch release;
 
@@ -54,6 +56,7 @@ class BatchingTest {
     public Map<String, Tensor> predict(Map<String, Tensor> inputs, Set<String> outputs) {
       Tensor first = inputs.values().iterator().next();
       calls.add(first.dim(0));
+      callers.add(Thread.currentThread());
       if (firstEntered.getCount() > 0) {
         firstEntered.countDown();
         try {
@@ -237,8 +240,8 @@ class BatchingTest {
   void deadline_passesWhileLongBatchRuns_failsAtOnceAndRowsAreNeverComputed() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
     try (Batching batching = Batching.of(backend, options().build())) {
-      var running = batching.submit(x(1, 0), Set.of(), Duration.ofMillis(20));
-      backend.firstEntered.await(WAIT, TimeUnit.SECONDS);
+      var running = batching.submit(x(1, 0), Set.of(), Duration.ofMillis(300));
+      assertThat(backend.firstEntered.await(WAIT, TimeUnit.SECONDS)).as("the first request reached the backend").isTrue();
       var queued = batching.submit(x(5, 1), Set.of(), Duration.ofMillis(20));
       assertThat(failure(queued)).isInstanceOf(DeadlineExceededException.class).hasMessageContaining("deadline");
       assertThat(failure(running)).as("a request inside the running call fails on time too")
@@ -371,6 +374,122 @@ class BatchingTest {
           .isInstanceOf(InvalidInputException.class).hasMessageContaining("input 'x'");
       assertThatThrownBy(() -> batching.submit(x(1, 0), Set.of("nope"))).isInstanceOf(InvalidInputException.class);
       assertThat(batching.queuedRequests()).isZero();
+    }
+  }
+
+  /** Waits until {@code n} requests are queued (the callers are parked in the batcher). */
+  private static void awaitQueued(Batching batching, int n) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
+    while (batching.queuedRequests() < n) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("only " + batching.queuedRequests() + " of " + n + " requests were queued");
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void predict_loneCaller_runsTheBackendOnItsOwnThread() {
+    Recording backend = new Recording(model.predictor(), false);
+    try (Batching batching = Batching.of(backend, options().build())) {
+      assertThat(batching.predict(x(2, 5), Set.of())).isEqualTo(model.predictor().predict(x(2, 5)));
+      assertThat(backend.callers).containsExactly(Thread.currentThread());
+    }
+  }
+
+  @Test
+  void predict_withDeadline_neverRunsOnTheCallersThread() {
+    Recording backend = new Recording(model.predictor(), false);
+    try (Batching batching = Batching.of(backend, options().build())) {
+      assertThat(batching.predict(x(2, 5), Set.of(), Duration.ofSeconds(WAIT)))
+          .isEqualTo(model.predictor().predict(x(2, 5)));
+      assertThat(backend.callers).hasSize(1).doesNotContain(Thread.currentThread());
+    }
+  }
+
+  @Test
+  void predict_callersQueuedBehindARunningBatch_oneOfThemRunsTheNextBatchForAll() throws Exception {
+    Recording backend = new Recording(model.predictor(), true);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try (Batching batching = Batching.of(backend, options().build())) {
+      Future<Map<String, Tensor>> first = pool.submit(() -> batching.predict(x(1, 0), Set.of()));
+      assertThat(backend.firstEntered.await(WAIT, TimeUnit.SECONDS)).isTrue();
+      List<Future<Map<String, Tensor>>> waiting = new ArrayList<>();
+      List<Thread> waitingThreads = Collections.synchronizedList(new ArrayList<>());
+      for (int i = 1; i <= 3; i++) {
+        Map<String, Tensor> in = x(i, i);
+        waiting.add(pool.submit(() -> {
+          waitingThreads.add(Thread.currentThread());
+          return batching.predict(in, Set.of());
+        }));
+      }
+      awaitQueued(batching, 3);
+      backend.release.countDown();
+      assertThat(get(first)).isEqualTo(model.predictor().predict(x(1, 0)));
+      for (int i = 1; i <= 3; i++) {
+        assertThat(get(waiting.get(i - 1))).isEqualTo(model.predictor().predict(x(i, i)));
+      }
+      assertThat(backend.calls).as("rows per backend call").containsExactly(1L, 6L);
+      assertThat(waitingThreads).as("the second batch ran on a waiting caller's thread").contains(backend.callers.get(1));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void predict_waitingCallerInterrupted_failsAloneAndTheOthersAreAnswered() throws Exception {
+    Recording backend = new Recording(model.predictor(), true);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try (Batching batching = Batching.of(backend, options().build())) {
+      Future<Map<String, Tensor>> first = pool.submit(() -> batching.predict(x(1, 0), Set.of()));
+      assertThat(backend.firstEntered.await(WAIT, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Thread> interruptedThread = new CompletableFuture<>();
+      Future<Map<String, Tensor>> interrupted = pool.submit(() -> {
+        interruptedThread.complete(Thread.currentThread());
+        return batching.predict(x(2, 1), Set.of());
+      });
+      awaitQueued(batching, 1);
+      Future<Map<String, Tensor>> other = pool.submit(() -> batching.predict(x(3, 2), Set.of()));
+      awaitQueued(batching, 2);
+      get(interruptedThread).interrupt();
+      assertThat(failure(interrupted)).isInstanceOf(PredictionException.class).hasMessageContaining("interrupted");
+      assertThat(batching.queuedRequests()).as("the interrupted request left the queue").isEqualTo(1);
+      backend.release.countDown();
+      assertThat(get(first)).isEqualTo(model.predictor().predict(x(1, 0)));
+      assertThat(get(other)).isEqualTo(model.predictor().predict(x(3, 2)));
+      assertThat(backend.calls).as("the interrupted request's rows were never computed").containsExactly(1L, 3L);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void backendThrowsError_onlyThatRequestSeesItAndTheBatcherKeepsServing() throws Exception {
+    Predictor failing = new Predictor() {
+      @Override
+      public ModelSignature signature() {
+        return model.predictor().signature();
+      }
+
+      @Override
+      public Map<String, Tensor> predict(Map<String, Tensor> inputs, Set<String> outputs) {
+        if (inputs.get("x").dim(0) >= 6) {
+          throw new AssertionError("backend bug");
+        }
+        return model.predictor().predict(inputs, outputs);
+      }
+    };
+    Recording backend = new Recording(failing, true);
+    try (Batching batching = Batching.of(backend, options().build())) {
+      var first = batching.submit(x(1, 0), Set.of());
+      assertThat(backend.firstEntered.await(WAIT, TimeUnit.SECONDS)).isTrue();
+      var bad = batching.submit(x(6, 1), Set.of());
+      var good = batching.submit(x(2, 2), Set.of());
+      backend.release.countDown();
+      get(first);
+      assertThat(failure(bad)).isInstanceOf(AssertionError.class).hasMessage("backend bug");
+      assertThat(get(good)).isEqualTo(model.predictor().predict(x(2, 2)));
+      assertThat(batching.predict(x(1, 3), Set.of())).isEqualTo(model.predictor().predict(x(1, 3)));
     }
   }
 

@@ -241,6 +241,24 @@ class TensorTest {
   }
 
   @Test
+  void copyTo_arrayBackedAtNonZeroPosition_writesFromThereForEveryWidth() {
+    ByteBuffer target = ByteBuffer.allocateDirect(32).order(ByteOrder.nativeOrder());
+    target.position(3);
+    Tensor.ofBooleans(new boolean[] {true, false, true}, 3).copyTo(target);
+    assertThat(target.position()).isEqualTo(6);
+    assertThat(new byte[] {target.get(3), target.get(4), target.get(5)}).containsExactly(1, 0, 1);
+    target.position(8);
+    Tensor.ofLongs(new long[] {-5L, 1L << 40}, 2).copyTo(target);
+    assertThat(target.position()).isEqualTo(24);
+    assertThat(target.getLong(8)).isEqualTo(-5L);
+    assertThat(target.getLong(16)).isEqualTo(1L << 40);
+    target.position(24);
+    Tensor.ofDoubles(new double[] {2.25}, 1).copyTo(target);
+    assertThat(target.position()).isEqualTo(32);
+    assertThat(target.getDouble(24)).isEqualTo(2.25);
+  }
+
+  @Test
   void equals_sameValuesDifferentBacking_areEqual() {
     Tensor array = Tensor.ofDoubles(new double[] {1, Double.NaN}, 2);
     Tensor buffer = Tensor.fromBuffer(DataType.FP64, array.asDirectBuffer(), 2);

@@ -57,6 +57,10 @@ public class BatchingBenchmark {
   @Param({"0"})
   int delayMicros;
 
+  /** {@link BatchingOptions#concurrency()}: batches running at once (the unbatched cells ignore it). */
+  @Param({"1", "2"})
+  int concurrency;
+
   private Model loaded;
   private Predictor direct;
   private Batching batching;
@@ -71,7 +75,8 @@ public class BatchingBenchmark {
     };
     direct = loaded.predictor();
     batching = Batching.of(direct, BatchingOptions.builder().maxBatchRows(64)
-        .maxQueueDelay(Duration.ofNanos(delayMicros * 1000L)).maxQueuedRequests(4096).build());
+        .maxQueueDelay(Duration.ofNanos(delayMicros * 1000L)).maxQueuedRequests(4096).concurrency(concurrency)
+        .build());
   }
 
   @TearDown

@@ -52,7 +52,14 @@ public final class Render {
       "OnnxDjlBenchmark", new Comparison("MaaS against DJL's ONNX Runtime engine", "maasPredictor",
           "djlPredictor ÷ maasPredictor above 1 means MaaS is faster"),
       "TensorCopyBenchmark", new Comparison("Array-backed input: copying into the scratch buffer",
-          "floatBufferPut", "tensorCopyTo ÷ floatBufferPut is the adapter's copy against one bulk put"));
+          "floatBufferPut", "tensorCopyTo ÷ floatBufferPut is the adapter's copy against one bulk put; "
+          + "slicedViews is the adapter's copy before 2026-12-01"),
+      "BatchingBenchmark", new Comparison("Dynamic batching against direct calls, 32 threads", "unbatched",
+          "batched ÷ unbatched above 1 means batching raised throughput"),
+      "BatchingLatencyBenchmark", new Comparison("Dynamic batching for a lone caller", "unbatched",
+          "batched ÷ unbatched is the latency a lone caller pays for batching (the queue delay included)"),
+      "ExplainBenchmark", new Comparison("Explanation throughput against raw prediction", "raw",
+          "explain ÷ raw is the share of the model's batched throughput an explanation keeps"));
 
   /** A chart drawn from one class's results: x from a result, series name, which results. */
   record LineChart(String file, String className, String title, String xLabel, Function<JmhResult, Double> x,

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.maas.Batching;
 import dev.maas.BatchingOptions;
+import dev.maas.InvalidInputException;
 import dev.maas.MaasVersion;
 import dev.maas.Model;
 import dev.maas.ModelReference;
@@ -300,7 +301,7 @@ public final class InferenceServer implements AutoCloseable {
     public Builder model(String name, Model model) {
       ModelReference.requireValidName(name, "model name");
       if (models.putIfAbsent(name, Objects.requireNonNull(model, "model")) != null) {
-        throw new IllegalArgumentException("model '" + name + "' is given twice");
+        throw new InvalidInputException("model '" + name + "' is given twice");
       }
       return this;
     }
@@ -314,7 +315,7 @@ public final class InferenceServer implements AutoCloseable {
     /** The port; 0 picks a free one, readable from {@link InferenceServer#port()}. Default 8080. */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+        throw new InvalidInputException("port must be in [0, 65535], got " + port);
       }
       this.port = port;
       return this;
@@ -332,7 +333,7 @@ public final class InferenceServer implements AutoCloseable {
     /** The largest request body; default 64 MiB. Larger bodies get 413, decided before reading when declared. */
     public Builder maxBodyBytes(long bytes) {
       if (bytes < 1024 || bytes > Integer.MAX_VALUE - 16) {
-        throw new IllegalArgumentException("maxBodyBytes must be in [1 KiB, 2 GiB), got " + bytes);
+        throw new InvalidInputException("maxBodyBytes must be in [1 KiB, 2 GiB), got " + bytes);
       }
       this.maxBodyBytes = bytes;
       return this;
@@ -341,7 +342,7 @@ public final class InferenceServer implements AutoCloseable {
     /** The most elements one tensor of a request may hold; default 16 Mi. */
     public Builder maxTensorElements(int elements) {
       if (elements < 1) {
-        throw new IllegalArgumentException("maxTensorElements must be positive, got " + elements);
+        throw new InvalidInputException("maxTensorElements must be positive, got " + elements);
       }
       this.maxTensorElements = elements;
       return this;
@@ -350,7 +351,7 @@ public final class InferenceServer implements AutoCloseable {
     /** The deepest JSON nesting accepted in a request; default 64. */
     public Builder maxNestingDepth(int depth) {
       if (depth < 8 || depth > 1000) {
-        throw new IllegalArgumentException("maxNestingDepth must be in [8, 1000], got " + depth);
+        throw new InvalidInputException("maxNestingDepth must be in [8, 1000], got " + depth);
       }
       this.maxNestingDepth = depth;
       return this;
@@ -370,7 +371,7 @@ public final class InferenceServer implements AutoCloseable {
     /** Requests in flight across all models; beyond it, 503 with Retry-After. Default 256. */
     public Builder maxInFlight(int requests) {
       if (requests < 1) {
-        throw new IllegalArgumentException("maxInFlight must be positive, got " + requests);
+        throw new InvalidInputException("maxInFlight must be positive, got " + requests);
       }
       this.maxInFlight = requests;
       return this;
@@ -379,7 +380,7 @@ public final class InferenceServer implements AutoCloseable {
     /** Requests in flight for one model; beyond it, 429 with Retry-After. Default 128. */
     public Builder maxInFlightPerModel(int requests) {
       if (requests < 1) {
-        throw new IllegalArgumentException("maxInFlightPerModel must be positive, got " + requests);
+        throw new InvalidInputException("maxInFlightPerModel must be positive, got " + requests);
       }
       this.maxInFlightPerModel = requests;
       return this;
@@ -389,7 +390,7 @@ public final class InferenceServer implements AutoCloseable {
     public Builder bearerTokens(Collection<String> tokens) {
       for (String t : tokens) {
         if (Objects.requireNonNull(t, "token").isBlank() || !t.equals(t.strip())) {
-          throw new IllegalArgumentException("a bearer token must be non-blank without surrounding spaces");
+          throw new InvalidInputException("a bearer token must be non-blank without surrounding spaces");
         }
       }
       this.tokens.addAll(tokens);
@@ -466,7 +467,7 @@ public final class InferenceServer implements AutoCloseable {
     /** The TCP accept backlog (connections waiting to be accepted); default 4096. */
     public Builder backlog(int backlog) {
       if (backlog < 1) {
-        throw new IllegalArgumentException("backlog must be positive, got " + backlog);
+        throw new InvalidInputException("backlog must be positive, got " + backlog);
       }
       this.backlog = backlog;
       return this;
@@ -515,7 +516,7 @@ public final class InferenceServer implements AutoCloseable {
 
     private static Duration positive(Duration d, String what) {
       if (Objects.requireNonNull(d, what).isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, got " + d);
+        throw new InvalidInputException(what + " must be positive, got " + d);
       }
       return d;
     }

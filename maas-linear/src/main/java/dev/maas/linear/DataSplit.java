@@ -1,5 +1,6 @@
 package dev.maas.linear;
 
+import dev.maas.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,14 +27,14 @@ public final class DataSplit {
    * A random split that puts {@code round(n * testFraction)} rows (at least one, at most n - 1)
    * in the test part.
    *
-   * @throws IllegalArgumentException if n is less than 2 or testFraction is not in (0, 1)
+   * @throws InvalidInputException if n is less than 2 or testFraction is not in (0, 1)
    */
   public static DataSplit trainTest(int n, double testFraction, long seed) {
     if (n < 2) {
-      throw new IllegalArgumentException("need at least 2 rows to split, got " + n);
+      throw new InvalidInputException("need at least 2 rows to split, got " + n);
     }
     if (!(testFraction > 0 && testFraction < 1)) {
-      throw new IllegalArgumentException("testFraction must be in (0, 1), got " + testFraction);
+      throw new InvalidInputException("testFraction must be in (0, 1), got " + testFraction);
     }
     int[] order = permutation(n, seed);
     int testSize = (int) Math.min(n - 1, Math.max(1, Math.round(n * testFraction)));
@@ -44,11 +45,11 @@ public final class DataSplit {
    * The {@code k} splits of k-fold cross-validation: the rows are shuffled once, cut into k folds
    * of nearly equal size, and split {@code i} tests on fold {@code i} and trains on the rest.
    *
-   * @throws IllegalArgumentException if k is less than 2 or greater than n
+   * @throws InvalidInputException if k is less than 2 or greater than n
    */
   public static List<DataSplit> kFold(int n, int k, long seed) {
     if (k < 2 || k > n) {
-      throw new IllegalArgumentException("fold count must be in [2, " + n + "], got " + k);
+      throw new InvalidInputException("fold count must be in [2, " + n + "], got " + k);
     }
     int[] order = permutation(n, seed);
     List<DataSplit> out = new ArrayList<>(k);

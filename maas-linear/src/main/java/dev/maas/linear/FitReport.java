@@ -1,5 +1,6 @@
 package dev.maas.linear;
 
+import dev.maas.InvalidInputException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,14 +87,14 @@ public record FitReport(
   public FitReport {
     coefficients = List.copyOf(coefficients);
     if (rowCount < parameterCount || parameterCount < 0) {
-      throw new IllegalArgumentException("rowCount " + rowCount + " must be at least parameterCount " + parameterCount);
+      throw new InvalidInputException("rowCount " + rowCount + " must be at least parameterCount " + parameterCount);
     }
     if (coefficients.size() != parameterCount) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "expected " + parameterCount + " coefficients, got " + coefficients.size());
     }
     if (!(ridge >= 0)) {
-      throw new IllegalArgumentException("ridge must be >= 0, got " + ridge);
+      throw new InvalidInputException("ridge must be >= 0, got " + ridge);
     }
   }
 

@@ -71,7 +71,7 @@ public final class LinearRegressionModel extends AbstractModel implements Affine
     this.intervals = intervals;
     this.interval = Objects.requireNonNull(interval, "interval");
     if (!(level > 0 && level < 1)) {
-      throw new IllegalArgumentException("interval level must be between 0 and 1 (exclusive), got " + level);
+      throw new InvalidInputException("interval level must be between 0 and 1 (exclusive), got " + level);
     }
     this.level = level;
     if (intervals != null && intervals.shift.length != coefficients.length) {
@@ -148,7 +148,7 @@ public final class LinearRegressionModel extends AbstractModel implements Affine
    * Map<String, Tensor> out = p.predict(Map.of(INPUT, rows), Set.of(OUTPUT, LOWER, UPPER));
    * }</pre>
    *
-   * @throws IllegalArgumentException if {@code level} is not strictly between 0 and 1
+   * @throws InvalidInputException if {@code level} is not strictly between 0 and 1
    * @throws InvalidInputException if this model has no interval data ({@link #hasIntervals()})
    */
   public LinearRegressionModel withIntervals(Interval kind, double level) {

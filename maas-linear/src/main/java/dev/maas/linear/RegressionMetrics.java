@@ -21,10 +21,10 @@ public record RegressionMetrics(long count, double rmse, double mae, double rSqu
   /** Validates the components. */
   public RegressionMetrics {
     if (count < 1) {
-      throw new IllegalArgumentException("count must be >= 1, got " + count);
+      throw new InvalidInputException("count must be >= 1, got " + count);
     }
     if (!(rmse >= 0) || !(mae >= 0)) {
-      throw new IllegalArgumentException("rmse and mae must be >= 0, got " + rmse + " and " + mae);
+      throw new InvalidInputException("rmse and mae must be >= 0, got " + rmse + " and " + mae);
     }
   }
 
@@ -74,7 +74,7 @@ public record RegressionMetrics(long count, double rmse, double mae, double rSqu
   /** The mean of each metric over {@code folds} (for cross-validation), with the total count. */
   public static RegressionMetrics mean(List<RegressionMetrics> folds) {
     if (folds.isEmpty()) {
-      throw new IllegalArgumentException("no metrics to average");
+      throw new InvalidInputException("no metrics to average");
     }
     long count = 0;
     double rmse = 0;

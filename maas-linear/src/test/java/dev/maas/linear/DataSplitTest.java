@@ -3,6 +3,7 @@ package dev.maas.linear;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.maas.InvalidInputException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -44,9 +45,9 @@ class DataSplitTest {
 
   @Test
   void factories_invalidArguments_throwIllegalArgument() {
-    assertThatThrownBy(() -> DataSplit.trainTest(1, 0.5, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DataSplit.trainTest(10, 1.0, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DataSplit.kFold(10, 1, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DataSplit.kFold(3, 4, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DataSplit.trainTest(1, 0.5, 0)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> DataSplit.trainTest(10, 1.0, 0)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> DataSplit.kFold(10, 1, 0)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> DataSplit.kFold(3, 4, 0)).isInstanceOf(InvalidInputException.class);
   }
 }

@@ -143,7 +143,7 @@ class IntervalTest {
     LinearRegressionModel fitted = LinearRegressionTrainer.ordinaryLeastSquares().fit(X, Y);
     for (double level : new double[] {0, 1, -0.5, Double.NaN}) {
       assertThatThrownBy(() -> fitted.withIntervals(Interval.CONFIDENCE, level))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("level");
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("level");
     }
   }
 

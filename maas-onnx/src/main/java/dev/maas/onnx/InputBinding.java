@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtException;
 import dev.maas.DataType;
 import dev.maas.Tensor;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * How one model input becomes an ONNX Runtime tensor: fixed-size types from a direct,
@@ -50,13 +49,12 @@ final class InputBinding {
     if (tensor.isBufferBacked() || bytes > MAX_SCRATCH_BYTES) {
       return OnnxTensor.createTensor(env, tensor.asDirectBuffer(), shape, javaType);
     }
+    // the borrowed buffer is this call's alone until given back: fill it in place, with no views
     ByteBuffer buffer = scratch.take(bytes);
     borrowed[slot] = buffer;
-    ByteBuffer view = buffer.duplicate().order(ByteOrder.nativeOrder());
-    view.clear().limit(bytes);
-    view = view.slice().order(ByteOrder.nativeOrder());
-    tensor.copyTo(view);
-    view.flip();
-    return OnnxTensor.createTensor(env, view, shape, javaType);
+    buffer.limit(bytes);
+    tensor.copyTo(buffer);
+    buffer.flip();
+    return OnnxTensor.createTensor(env, buffer, shape, javaType);
   }
 }
