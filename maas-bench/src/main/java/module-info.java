@@ -8,7 +8,7 @@ module dev.maas.bench {
   requires transitive dev.maas.onnx;
   requires dev.maas.http;
   requires com.fasterxml.jackson.core;
-  requires java.net.http;
+  requires java.logging;
   requires jmh.core;
 
   exports dev.maas.bench;

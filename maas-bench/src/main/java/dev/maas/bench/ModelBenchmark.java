@@ -125,6 +125,12 @@ public class ModelBenchmark {
   @Param("1")
   public int callers;
 
+  /**
+   * The HTTP adapter's logger, held so that its level stays set: in a fork, its INFO lines (server
+   * started, stopped) would reach the user's terminal through JMH even with {@code --quiet}.
+   */
+  private static final java.util.logging.Logger HTTP_LOG = java.util.logging.Logger.getLogger("dev.maas.http");
+
   private Target target;
 
   /** A benchmark state with the default parameters; JMH sets them before {@link #open()}. */
@@ -136,6 +142,7 @@ public class ModelBenchmark {
    */
   @Setup(Level.Trial)
   public void open() {
+    HTTP_LOG.setLevel(java.util.logging.Level.WARNING);
     target = target(Path.of(store), reference, variant, intraOpThreads, optimization, batch, parseDims(dims),
         inputFile, seed, batching, batchingOptions, transport, outputs, callers);
     target.call();

@@ -132,7 +132,7 @@ class TargetTest {
   }
 
   @Test
-  void close_overHttp_stopsServerAndClientThreadsAndClosesTheModel() {
+  void close_overHttp_stopsServerAndConnectionsAndClosesTheModel() {
     Target t = target("two", ModelBenchmark.STORED, 1, "on", "http", "", 2);
     t.call();
     URI uri = t.uri().orElseThrow();
@@ -142,8 +142,9 @@ class TargetTest {
     assertThatThrownBy(() -> new Socket(uri.getHost(), uri.getPort()).close()).isInstanceOf(ConnectException.class);
     assertThatThrownBy(() -> t.model().predictor().predict(Map.of("x", Tensor.ofFloats(new float[3], 1, 3))))
         .isInstanceOf(ModelClosedException.class);
-    assertThat(Thread.getAllStackTraces().keySet()).noneMatch(th -> th.getName().startsWith("maas-bench-http-client")
+    assertThat(Thread.getAllStackTraces().keySet()).noneMatch(th -> th.getName().equals("HTTP-Dispatcher")
         && th.isAlive());
+    assertThatThrownBy(t::call).isInstanceOf(BenchException.class).hasMessageContaining("failed");
   }
 
   @Test
