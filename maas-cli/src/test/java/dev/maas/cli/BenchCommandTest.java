@@ -148,17 +148,6 @@ class BenchCommandTest {
   }
 
   @Test
-  void bench_onnxOverHttpBinary_reportsTheCellAndRatio() throws Exception {
-    Result r = bench("seq", "--store", store.toString(), "--dim", "x:1=4", "--transport", "in-process,http-binary",
-        "--time", "200ms", "--quiet");
-
-    assertThat(r.exitCode()).as(r.stderr()).isZero();
-    assertThat(r.stdout()).contains("stored | batch 1, threads 1, intra-op default, optimization default,"
-        + " over http-binary\n", "  stored over http-binary | batch 1, threads 1, intra-op default,"
-        + " optimization default: ");
-  }
-
-  @Test
   void bench_bytesInputWithInputFile_sendsTheRequestsInputs() throws Exception {
     Files.writeString(dir.resolve("request.json"),
         "{\"inputs\":[{\"name\":\"s\",\"shape\":[3],\"datatype\":\"BYTES\",\"data\":[\"a\",\"bb\",\"ccc\"]}]}");
