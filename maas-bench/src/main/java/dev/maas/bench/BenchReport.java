@@ -28,12 +28,15 @@ import org.openjdk.jmh.results.format.ResultFormatType;
 public final class BenchReport {
   private final String reference;
   private final String format;
+  private final List<String> outputs;
   private final List<BenchResult> results;
   private final List<RunResult> raw;
 
-  BenchReport(String reference, String format, List<BenchResult> results, List<RunResult> raw) {
+  BenchReport(String reference, String format, List<String> outputs, List<BenchResult> results,
+      List<RunResult> raw) {
     this.reference = Objects.requireNonNull(reference, "reference");
     this.format = Objects.requireNonNull(format, "format");
+    this.outputs = List.copyOf(outputs);
     this.results = List.copyOf(results);
     this.raw = List.copyOf(raw);
   }
@@ -41,6 +44,11 @@ public final class BenchReport {
   /** The model version measured ({@code name:version}). */
   public String reference() {
     return reference;
+  }
+
+  /** The outputs every call asked for; empty when calls asked for every declared output. */
+  public List<String> outputs() {
+    return outputs;
   }
 
   /** One result per setting, in the order they ran. */
@@ -142,6 +150,7 @@ public final class BenchReport {
     StringBuilder s = new StringBuilder();
     s.append("maas bench ").append(reference).append(" (").append(format).append("): ").append(results.size())
         .append(results.size() == 1 ? " setting" : " settings")
+        .append(outputs.isEmpty() ? "" : "; outputs " + String.join(", ", outputs))
         .append("; latency per call sampled by JMH, mean ± 99.9% error\n");
     for (BenchResult r : results) {
       s.append('\n').append(r.variant()).append(" | ").append(r.setting()).append('\n');

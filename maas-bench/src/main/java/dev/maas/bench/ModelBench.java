@@ -70,15 +70,19 @@ public final class ModelBench {
     for (RunResult r : runs) {
       results.add(result(r, plan));
     }
-    return new BenchReport(plan.version().reference().toString(), plan.version().format(), results, runs);
+    return new BenchReport(plan.version().reference().toString(), plan.version().format(), plan.outputs(), results,
+        runs);
   }
 
   /** A variant as JMH's parameter value, its label, and whether ONNX Runtime runs it. */
   record Variant(String param, String label, boolean onnx) {}
 
-  /** What was checked before the run: the version, its variants, dims, rows per batch size, input file. */
+  /**
+   * What was checked before the run: the version, its variants, dims, rows per batch size, input
+   * file, and the outputs every call asks for (empty for all).
+   */
   record Plan(ModelVersion version, List<Variant> variants, Map<String, Long> dims, Map<Integer, Integer> rows,
-      Optional<Path> inputFile) {}
+      Optional<Path> inputFile, List<String> outputs) {}
 
   /** Resolves and checks everything a run needs, opening each variant once. */
   static Plan plan(BenchOptions options) {
@@ -151,6 +155,10 @@ public final class ModelBench {
             + declared + ")");
       }
     }
+    // a linear model's ONNX export computes the point prediction alone: ask every variant for just
+    // that, unless the user chose, so that the ratio compares the same work
+    List<String> outputs = options.outputs().isEmpty() && options.variants().contains(BenchOptions.Variant.ONNX_EXPORT)
+        && declared.size() > 1 ? List.of(declared.get(0)) : options.outputs();
     boolean batchingOn = options.batchingModes().contains(BenchOptions.BatchingMode.ON);
     if (batchingOn && !signature.batched()) {
       throw new InvalidInputException("--batching on: the signature of " + version.reference() + " has no batch axis"
@@ -164,7 +172,7 @@ public final class ModelBench {
               ModelBenchmark.DEFAULT, ModelBenchmark.DEFAULT, firstBatch, dims,
               inputFile.map(Path::toString).orElse(""), options.seed(), batchingParam(mode),
               ModelBenchmark.formatBatchingOptions(options.batchingOptions()), ModelBenchmark.transportParam(transport),
-              String.join(",", options.outputs()), 1)) {
+              String.join(",", outputs), 1)) {
             target.call();
           } catch (MaasException e) {
             if (v.param().equals(ModelBenchmark.STORED) && mode == BenchOptions.BatchingMode.OFF
@@ -178,7 +186,8 @@ public final class ModelBench {
         }
       }
     }
-    return new Plan(version, List.copyOf(variants), Map.copyOf(dims), Map.copyOf(rows), inputFile);
+    return new Plan(version, List.copyOf(variants), Map.copyOf(dims), Map.copyOf(rows), inputFile,
+        List.copyOf(outputs));
   }
 
   private static List<RunResult> runJmh(BenchOptions o, Plan plan, Variant v, int threads, PrintStream progress) {
@@ -199,7 +208,7 @@ public final class ModelBench {
         .param("batching", o.batchingModes().stream().map(ModelBench::batchingParam).toArray(String[]::new))
         .param("batchingOptions", ModelBenchmark.formatBatchingOptions(o.batchingOptions()))
         .param("transport", o.transports().stream().map(ModelBenchmark::transportParam).toArray(String[]::new))
-        .param("outputs", String.join(",", o.outputs()))
+        .param("outputs", String.join(",", plan.outputs()))
         .param("callers", Integer.toString(threads));
     if (v.onnx() && !o.intraOpThreads().isEmpty()) {
       jmh.param("intraOpThreads", o.intraOpThreads().stream().map(String::valueOf).toArray(String[]::new));

@@ -16,7 +16,7 @@ class BenchReportTest {
 
   @Test
   void ratios_batchingAndTransport_divideByTheSameSettingWithoutThem() {
-    BenchReport report = new BenchReport("lin:1", "linear", List.of(
+    BenchReport report = new BenchReport("lin:1", "linear", List.of(), List.of(
         result("stored", 4, "off", "in-process", 10, 1),
         result("stored", 4, "on", "in-process", 5, 0.5),
         result("stored", 4, "off", "http", 40, 4),
@@ -46,8 +46,16 @@ class BenchReportTest {
   }
 
   @Test
+  void format_chosenOutputs_namedInTheHeadline() {
+    BenchReport report = new BenchReport("fit:1", "linear", List.of("prediction"),
+        List.of(result("stored", 1, "off", "in-process", 5, 1)), List.of());
+
+    assertThat(report.format()).startsWith("maas bench fit:1 (linear): 1 setting; outputs prediction; latency");
+  }
+
+  @Test
   void ratios_noBaselineRun_leavesThePairOut() {
-    BenchReport report = new BenchReport("lin:1", "linear", List.of(result("stored", 2, "on", "http", 5, 1)),
+    BenchReport report = new BenchReport("lin:1", "linear", List.of(), List.of(result("stored", 2, "on", "http", 5, 1)),
         List.of());
 
     assertThat(report.ratios()).isEmpty();
