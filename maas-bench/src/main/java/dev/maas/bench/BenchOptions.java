@@ -256,11 +256,14 @@ public final class BenchOptions {
       return this;
     }
 
-    /** The outputs each call asks for, each once; empty for all. */
+    /** The outputs each call asks for, each once and without commas; empty for all. */
     public Builder outputs(List<String> names) {
       for (String name : names) {
         if (name.isBlank()) {
           throw new IllegalArgumentException("an output name is empty");
+        }
+        if (name.indexOf(',') >= 0) {
+          throw new IllegalArgumentException("output '" + name + "': names with a comma cannot be benchmarked");
         }
       }
       if (names.stream().distinct().count() != names.size()) {

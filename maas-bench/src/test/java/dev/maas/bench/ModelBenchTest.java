@@ -89,5 +89,7 @@ class ModelBenchTest {
         BenchOptions.Transport.HTTP))).hasMessage("transports repeat: [HTTP, HTTP]");
     assertThatThrownBy(() -> BenchOptions.builder(store, "fit").outputs(List.of(" ")))
         .hasMessage("an output name is empty");
+    assertThatThrownBy(() -> BenchOptions.builder(store, "fit").outputs(List.of("a,b")))
+        .hasMessage("output 'a,b': names with a comma cannot be benchmarked");
   }
 }
