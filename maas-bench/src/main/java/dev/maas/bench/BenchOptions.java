@@ -1,5 +1,6 @@
 package dev.maas.bench;
 
+import dev.maas.BatchingOptions;
 import dev.maas.onnx.OnnxOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * What {@link ModelBench} measures: which stored model, which settings (every combination of batch
- * sizes, benchmark threads, ONNX Runtime intra-op threads and graph optimisation levels), which of
- * the model's variants to compare, and how long to spend on each setting.
+ * sizes, benchmark threads, ONNX Runtime intra-op threads and graph optimisation levels, dynamic
+ * batching off or on, and in-process or HTTP calls), which outputs, which of the model's variants
+ * to compare, and how long to spend on each setting.
  *
  * <p>Immutable and thread-safe; built with {@link #builder(Path, String)}.
  */
@@ -28,6 +30,27 @@ public final class BenchOptions {
     OPTIMIZED
   }
 
+  /** Whether calls go straight to the predictor or through a {@link dev.maas.Batching} one. */
+  public enum BatchingMode {
+    /** Each call runs on its own. */
+    OFF,
+    /** Calls go through {@link dev.maas.Batching} with {@link BenchOptions#batchingOptions()}. */
+    ON
+  }
+
+  /** How a call reaches the model. */
+  public enum Transport {
+    /** {@link dev.maas.Predictor#predict} in the benchmark's own JVM. */
+    IN_PROCESS,
+    /**
+     * An Open Inference Protocol JSON request to an {@link dev.maas.http.InferenceServer} on
+     * loopback in the same JVM, over a keep-alive HTTP/1.1 connection per benchmark thread.
+     */
+    HTTP,
+    /** As {@link #HTTP}, with the tensors in the binary tensor data extension instead of JSON. */
+    HTTP_BINARY
+  }
+
   private static final Pattern DIM_KEY = Pattern.compile("[^:=\\s]+:[1-9][0-9]*");
 
   private final Path store;
@@ -37,6 +60,10 @@ public final class BenchOptions {
   private final List<Integer> intraOpThreads;
   private final List<OnnxOptions.OptimizationLevel> optimizationLevels;
   private final Set<Variant> variants;
+  private final List<BatchingMode> batchingModes;
+  private final BatchingOptions batchingOptions;
+  private final List<Transport> transports;
+  private final List<String> outputs;
   private final Duration timePerSetting;
   private final int forks;
   private final Map<String, Long> dims;
@@ -51,6 +78,10 @@ public final class BenchOptions {
     intraOpThreads = b.intraOpThreads;
     optimizationLevels = b.optimizationLevels;
     variants = b.variants.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(b.variants));
+    batchingModes = b.batchingModes;
+    batchingOptions = b.batchingOptions;
+    transports = b.transports;
+    outputs = b.outputs;
     timePerSetting = b.timePerSetting;
     forks = b.forks;
     dims = Map.copyOf(b.dims);
@@ -98,6 +129,29 @@ public final class BenchOptions {
     return variants;
   }
 
+  /** Whether calls go through a batching predictor: each mode is a setting (default [OFF]). */
+  public List<BatchingMode> batchingModes() {
+    return batchingModes;
+  }
+
+  /**
+   * The batcher's settings for {@link BatchingMode#ON}: the defaults of {@link BatchingOptions}
+   * (64 rows, no queue delay, one batch at a time, 1,024 queued requests) unless given.
+   */
+  public BatchingOptions batchingOptions() {
+    return batchingOptions;
+  }
+
+  /** How calls reach the model: each transport is a setting (default [IN_PROCESS]). */
+  public List<Transport> transports() {
+    return transports;
+  }
+
+  /** The outputs each call asks for, in order; empty (the default) for every declared output. */
+  public List<String> outputs() {
+    return outputs;
+  }
+
   /** Time spent on each setting: a third warming up, two thirds measuring (default 10 s). */
   public Duration timePerSetting() {
     return timePerSetting;
@@ -133,6 +187,11 @@ public final class BenchOptions {
     private List<Integer> intraOpThreads = List.of();
     private List<OnnxOptions.OptimizationLevel> optimizationLevels = List.of();
     private Set<Variant> variants = Set.of();
+    private List<BatchingMode> batchingModes = List.of(BatchingMode.OFF);
+    private BatchingOptions batchingOptions = BatchingOptions.defaults();
+    private boolean batchingOptionsGiven;
+    private List<Transport> transports = List.of(Transport.IN_PROCESS);
+    private List<String> outputs = List.of();
     private Duration timePerSetting = Duration.ofSeconds(10);
     private int forks = 1;
     private final Map<String, Long> dims = new LinkedHashMap<>();
@@ -175,6 +234,42 @@ public final class BenchOptions {
     /** Variants to measure next to the stored model. */
     public Builder variants(Set<Variant> compare) {
       variants = Set.copyOf(compare);
+      return this;
+    }
+
+    /** Batching modes to measure, each once. */
+    public Builder batchingModes(List<BatchingMode> modes) {
+      batchingModes = distinct(modes, "batching mode");
+      return this;
+    }
+
+    /** The batcher's settings for {@link BatchingMode#ON}. */
+    public Builder batchingOptions(BatchingOptions options) {
+      batchingOptions = Objects.requireNonNull(options, "options");
+      batchingOptionsGiven = true;
+      return this;
+    }
+
+    /** Transports to measure, each once. */
+    public Builder transports(List<Transport> list) {
+      transports = distinct(list, "transport");
+      return this;
+    }
+
+    /** The outputs each call asks for, each once and without commas; empty for all. */
+    public Builder outputs(List<String> names) {
+      for (String name : names) {
+        if (name.isBlank()) {
+          throw new IllegalArgumentException("an output name is empty");
+        }
+        if (name.indexOf(',') >= 0) {
+          throw new IllegalArgumentException("output '" + name + "': names with a comma cannot be benchmarked");
+        }
+      }
+      if (names.stream().distinct().count() != names.size()) {
+        throw new IllegalArgumentException("outputs repeat: " + names);
+      }
+      outputs = List.copyOf(names);
       return this;
     }
 
@@ -227,9 +322,14 @@ public final class BenchOptions {
     /**
      * The options.
      *
-     * @throws IllegalArgumentException if batch sizes are given with an input file (whose rows fix the batch)
+     * @throws IllegalArgumentException if batch sizes are given with an input file (whose rows fix the batch),
+     *     or batching options without {@link BatchingMode#ON}
      */
     public BenchOptions build() {
+      if (batchingOptionsGiven && !batchingModes.contains(BatchingMode.ON)) {
+        throw new IllegalArgumentException("--batch-max-rows and --batch-delay set the batcher of --batching on,"
+            + " and batching is not on");
+      }
       if (inputFile.isPresent() && batchesGiven) {
         throw new IllegalArgumentException("--batch and --input-file exclude each other: the request's inputs fix"
             + " the batch");
@@ -239,6 +339,16 @@ public final class BenchOptions {
             + " every dimension");
       }
       return new BenchOptions(this);
+    }
+
+    private static <T> List<T> distinct(List<T> values, String what) {
+      if (values.isEmpty()) {
+        throw new IllegalArgumentException("at least one " + what + " is needed");
+      }
+      if (values.stream().distinct().count() != values.size()) {
+        throw new IllegalArgumentException(what + "s repeat: " + values);
+      }
+      return List.copyOf(values);
     }
 
     private static List<Integer> positive(List<Integer> values, String what, int max) {

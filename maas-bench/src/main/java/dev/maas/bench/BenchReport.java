@@ -19,20 +19,24 @@ import org.openjdk.jmh.results.format.ResultFormatType;
 
 /**
  * The results of one {@link ModelBench} run: a {@link BenchResult} per setting, the best setting,
- * each variant's latency against the stored model's at the same setting, a text rendering of all
- * of it, and JMH's raw results as JSON.
+ * the ratios of each variant against the stored model, of batched against unbatched calls and of
+ * HTTP against in-process calls at otherwise the same setting, a text rendering of all of it, and
+ * JMH's raw results as JSON.
  *
  * <p>Immutable and thread-safe.
  */
 public final class BenchReport {
   private final String reference;
   private final String format;
+  private final List<String> outputs;
   private final List<BenchResult> results;
   private final List<RunResult> raw;
 
-  BenchReport(String reference, String format, List<BenchResult> results, List<RunResult> raw) {
+  BenchReport(String reference, String format, List<String> outputs, List<BenchResult> results,
+      List<RunResult> raw) {
     this.reference = Objects.requireNonNull(reference, "reference");
     this.format = Objects.requireNonNull(format, "format");
+    this.outputs = List.copyOf(outputs);
     this.results = List.copyOf(results);
     this.raw = List.copyOf(raw);
   }
@@ -40,6 +44,11 @@ public final class BenchReport {
   /** The model version measured ({@code name:version}). */
   public String reference() {
     return reference;
+  }
+
+  /** The outputs every call asked for; empty when calls asked for every declared output. */
+  public List<String> outputs() {
+    return outputs;
   }
 
   /** One result per setting, in the order they ran. */
@@ -52,36 +61,88 @@ public final class BenchReport {
     return results.stream().max(Comparator.comparingDouble(BenchResult::rowsPerSecond));
   }
 
-  /** A variant's mean latency over the stored model's at the same setting. */
-  public record Ratio(String setting, String variant, double ratio, double error) {}
+  /** Which pair of results a {@link Ratio} divides. */
+  public enum Comparison {
+    /** A variant against the stored model, at the same setting. */
+    VARIANT,
+    /** Calls through a batcher against direct calls, same variant and otherwise the same setting. */
+    BATCHING,
+    /** Calls over HTTP against in-process calls, same variant and otherwise the same setting. */
+    TRANSPORT
+  }
 
-  /** Every variant's mean latency per call divided by the stored model's at the same setting. */
+  /**
+   * One result's mean latency per call over its baseline's, with the error propagated from both.
+   *
+   * @param comparison which pair it divides
+   * @param subject what was measured against its baseline: the variant, {@code VARIANT batched}, or
+   *     {@code VARIANT over TRANSPORT}
+   * @param setting the setting both share, as {@link BenchResult#setting()} writes it (without the
+   *     batching or the transport when those are what differs)
+   * @param ratio the subject's mean latency over the baseline's; below 1 is faster
+   * @param error the 99.9 % error of the ratio, from JMH's errors of both means; NaN if either is
+   */
+  public record Ratio(Comparison comparison, String subject, String setting, double ratio, double error) {
+    /** Checks the labels are present. */
+    public Ratio {
+      Objects.requireNonNull(comparison, "comparison");
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(setting, "setting");
+    }
+  }
+
+  /**
+   * Every ratio the results allow, variants first, then batched against unbatched, then HTTP
+   * against in-process: a variant's mean latency per call over the stored model's at the same
+   * setting (ONNX Runtime settings count only when the stored model has them too); a batched
+   * result's over the unbatched one's; an HTTP result's over the in-process one's.
+   */
   public List<Ratio> ratios() {
-    Map<String, BenchResult> stored = new LinkedHashMap<>();
+    boolean storedOnnx = results.stream().anyMatch(x -> x.variant().equals("stored") && !x.intraOpThreads()
+        .equals("-"));
+    Map<String, BenchResult> byKey = new LinkedHashMap<>();
     for (BenchResult r : results) {
-      if (r.variant().equals("stored")) {
-        stored.put(key(r), r);
-      }
+      byKey.put(key(r.variant(), r, r.intraOpThreads(), r.optimization(), r.batching(), r.transport()), r);
     }
     List<Ratio> out = new ArrayList<>();
     for (BenchResult r : results) {
-      BenchResult base = stored.get(key(r));
-      if (!r.variant().equals("stored") && base != null) {
-        double q = r.meanMicros() / base.meanMicros();
-        double ea = r.errorMicros() / r.meanMicros();
-        double eb = base.errorMicros() / base.meanMicros();
-        out.add(new Ratio(r.setting(), r.variant(), q, q * Math.sqrt(ea * ea + eb * eb)));
+      if (!r.variant().equals("stored")) {
+        BenchResult base = byKey.get(key("stored", r, storedOnnx ? r.intraOpThreads() : "-",
+            storedOnnx ? r.optimization() : "-", r.batching(), r.transport()));
+        ratio(Comparison.VARIANT, r.variant(), r.setting(), r, base).ifPresent(out::add);
+      }
+    }
+    for (BenchResult r : results) {
+      if (r.batched()) {
+        BenchResult base = byKey.get(key(r.variant(), r, r.intraOpThreads(), r.optimization(), "off", r.transport()));
+        ratio(Comparison.BATCHING, r.variant() + " batched", r.setting(false, true), r, base).ifPresent(out::add);
+      }
+    }
+    for (BenchResult r : results) {
+      if (r.overHttp()) {
+        BenchResult base = byKey.get(key(r.variant(), r, r.intraOpThreads(), r.optimization(), r.batching(),
+            "in-process"));
+        ratio(Comparison.TRANSPORT, r.variant() + " over " + r.transport(), r.setting(true, false), r, base)
+            .ifPresent(out::add);
       }
     }
     return out;
   }
 
-  /** The stored model's setting a variant's result compares with: the same batch and threads; the
-   * ONNX settings count only when the stored model has them too. */
-  private String key(BenchResult r) {
-    boolean storedOnnx = results.stream().anyMatch(x -> x.variant().equals("stored") && !x.intraOpThreads()
-        .equals("-"));
-    return r.rows() + "/" + r.threads() + (storedOnnx ? "/" + r.intraOpThreads() + "/" + r.optimization() : "");
+  private static String key(String variant, BenchResult r, String intraOp, String optimization, String batching,
+      String transport) {
+    return String.join("/", variant, Integer.toString(r.rows()), Integer.toString(r.threads()), intraOp,
+        optimization, batching, transport);
+  }
+
+  private static Optional<Ratio> ratio(Comparison c, String subject, String setting, BenchResult r, BenchResult base) {
+    if (base == null) {
+      return Optional.empty();
+    }
+    double q = r.meanMicros() / base.meanMicros();
+    double ea = r.errorMicros() / r.meanMicros();
+    double eb = base.errorMicros() / base.meanMicros();
+    return Optional.of(new Ratio(c, subject, setting, q, q * Math.sqrt(ea * ea + eb * eb)));
   }
 
   /** The report as text: a block per setting, the best setting, then the variant ratios. */
@@ -89,6 +150,7 @@ public final class BenchReport {
     StringBuilder s = new StringBuilder();
     s.append("maas bench ").append(reference).append(" (").append(format).append("): ").append(results.size())
         .append(results.size() == 1 ? " setting" : " settings")
+        .append(outputs.isEmpty() ? "" : "; outputs " + String.join(", ", outputs))
         .append("; latency per call sampled by JMH, mean ± 99.9% error\n");
     for (BenchResult r : results) {
       s.append('\n').append(r.variant()).append(" | ").append(r.setting()).append('\n');
@@ -105,13 +167,12 @@ public final class BenchReport {
     best().ifPresent(b -> s.append(String.format(Locale.ROOT, "%nbest: %s | %s: %s rows/s (mean %s us per call)%n",
         b.variant(), b.setting(), count(b.rowsPerSecond()), num(b.meanMicros()))));
     List<Ratio> ratios = ratios();
-    if (!ratios.isEmpty()) {
-      s.append("\nvariants against the stored model (mean latency per call; below 1 is faster):\n");
-      for (Ratio q : ratios) {
-        s.append(String.format(Locale.ROOT, "  %s | %s: %s ± %s%n", q.variant(), q.setting(), num(q.ratio()),
-            num(q.error())));
-      }
-    }
+    section(s, ratios, Comparison.VARIANT, "variants against the stored model (mean latency per call; below 1 is"
+        + " faster):");
+    section(s, ratios, Comparison.BATCHING, "batched against unbatched, same threads (mean latency per call;"
+        + " below 1 is faster):");
+    section(s, ratios, Comparison.TRANSPORT, "over HTTP against in-process (mean latency per call; above 1 is what"
+        + " HTTP costs):");
     return s.toString();
   }
 
@@ -128,6 +189,18 @@ public final class BenchReport {
       }
     } catch (IOException e) {
       throw new BenchException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void section(StringBuilder s, List<Ratio> ratios, Comparison c, String title) {
+    List<Ratio> these = ratios.stream().filter(q -> q.comparison() == c).toList();
+    if (these.isEmpty()) {
+      return;
+    }
+    s.append('\n').append(title).append('\n');
+    for (Ratio q : these) {
+      s.append(String.format(Locale.ROOT, "  %s | %s: %s ± %s%n", q.subject(), q.setting(), num(q.ratio()),
+          num(q.error())));
     }
   }
 

@@ -3,8 +3,8 @@ package dev.maas.bench;
 import java.util.Objects;
 
 /**
- * The measurement of one setting: which variant with which batch, benchmark threads and ONNX
- * Runtime settings, and the per-call latency JMH sampled (mean with its 99.9 % error and
+ * The measurement of one setting: which variant with which batch, benchmark threads, ONNX Runtime
+ * settings, batching and transport, and the per-call latency JMH sampled (mean with its 99.9 % error and
  * percentiles, in microseconds) plus bytes allocated per call.
  *
  * @param variant what ran: {@code stored}, {@code onnx-export} or {@code optimized (REF)}
@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param threads benchmark threads calling at once
  * @param intraOpThreads ONNX Runtime intra-op threads, {@code default}, or {@code -} for a model ONNX Runtime does not run
  * @param optimization ONNX Runtime optimisation level, {@code default}, or {@code -}
+ * @param batching {@code off}, or {@code on} for calls through a batcher
+ * @param transport {@code in-process}, {@code http} (JSON) or {@code http-binary}
  * @param meanMicros mean latency per call
  * @param errorMicros JMH's 99.9 % confidence half-width of the mean; NaN when too few samples
  * @param p50Micros median latency per call
@@ -20,7 +22,7 @@ import java.util.Objects;
  * @param allocBytesPerCall bytes allocated per call, from JMH's GC profiler; NaN if unavailable
  */
 public record BenchResult(String variant, int rows, int threads, String intraOpThreads, String optimization,
-    double meanMicros, double errorMicros, double p50Micros, double p99Micros, double p999Micros,
+    String batching, String transport, double meanMicros, double errorMicros, double p50Micros, double p99Micros, double p999Micros,
     double allocBytesPerCall) {
 
   /** Checks the labels are present and the counts positive. */
@@ -28,6 +30,8 @@ public record BenchResult(String variant, int rows, int threads, String intraOpT
     Objects.requireNonNull(variant, "variant");
     Objects.requireNonNull(intraOpThreads, "intraOpThreads");
     Objects.requireNonNull(optimization, "optimization");
+    Objects.requireNonNull(batching, "batching");
+    Objects.requireNonNull(transport, "transport");
     if (rows < 1 || threads < 1) {
       throw new IllegalArgumentException("rows and threads must be 1 or more, got " + rows + ", " + threads);
     }
@@ -46,14 +50,39 @@ public record BenchResult(String variant, int rows, int threads, String intraOpT
     return callsPerSecond() * rows;
   }
 
-  /** The setting apart from the variant, as text: {@code batch 8, threads 2, intra-op 1, optimization all}. */
+  /** Whether calls went through a batcher. */
+  public boolean batched() {
+    return batching.equals("on");
+  }
+
+  /** Whether calls went over HTTP. */
+  public boolean overHttp() {
+    return !transport.equals("in-process");
+  }
+
+  /**
+   * The setting apart from the variant, as text: {@code batch 8, threads 2, intra-op 1, optimization
+   * all}, followed by {@code , batched} and {@code , over http} or {@code , over http-binary} where
+   * they apply.
+   */
   public String setting() {
+    return setting(true, true);
+  }
+
+  /** The setting, with or without the batching and the transport. */
+  String setting(boolean withBatching, boolean withTransport) {
     StringBuilder s = new StringBuilder("batch ").append(rows).append(", threads ").append(threads);
     if (!intraOpThreads.equals("-")) {
       s.append(", intra-op ").append(intraOpThreads);
     }
     if (!optimization.equals("-")) {
       s.append(", optimization ").append(optimization);
+    }
+    if (withBatching && batched()) {
+      s.append(", batched");
+    }
+    if (withTransport && overHttp()) {
+      s.append(", over ").append(transport);
     }
     return s.toString();
   }

@@ -2,10 +2,12 @@ package dev.maas.bench;
 
 import dev.maas.FileSystemModelStore;
 import dev.maas.InvalidInputException;
+import dev.maas.MaasException;
 import dev.maas.ModelNotFoundException;
 import dev.maas.ModelSignature;
 import dev.maas.ModelVersion;
 import dev.maas.Tensor;
+import dev.maas.TensorSpec;
 import dev.maas.onnx.OnnxModelFormat;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -33,10 +35,12 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Benchmarks a stored model with JMH, in forked JVMs, for every combination of the settings in
- * {@link BenchOptions}: it checks in this JVM that inputs can be built and that each variant opens
- * and answers one call (so that mistakes surface as one clear error before any fork starts), then
- * runs {@link ModelBenchmark} once per benchmark-thread count and variant with the other settings
- * as JMH parameters, with JMH's GC profiler on.
+ * {@link BenchOptions}: it checks in this JVM that inputs can be built and that each variant
+ * answers one call in every batching mode and over every transport (so that mistakes surface as
+ * one clear error before any fork starts), then runs {@link ModelBenchmark} once per
+ * benchmark-thread count and variant with the other settings as JMH parameters, with JMH's GC
+ * profiler on. Each fork opens its own model, batcher and HTTP server, and closes them at the end
+ * of its trial.
  *
  * <p>JMH serialises runs through a lock file in {@code java.io.tmpdir}; a second concurrent run
  * fails with a {@link BenchException}. Stateless; each call is independent.
@@ -66,15 +70,19 @@ public final class ModelBench {
     for (RunResult r : runs) {
       results.add(result(r, plan));
     }
-    return new BenchReport(plan.version().reference().toString(), plan.version().format(), results, runs);
+    return new BenchReport(plan.version().reference().toString(), plan.version().format(), plan.outputs(), results,
+        runs);
   }
 
   /** A variant as JMH's parameter value, its label, and whether ONNX Runtime runs it. */
   record Variant(String param, String label, boolean onnx) {}
 
-  /** What was checked before the run: the version, its variants, dims, rows per batch size, input file. */
+  /**
+   * What was checked before the run: the version, its variants, dims, rows per batch size, input
+   * file, and the outputs every call asks for (empty for all).
+   */
   record Plan(ModelVersion version, List<Variant> variants, Map<String, Long> dims, Map<Integer, Integer> rows,
-      Optional<Path> inputFile) {}
+      Optional<Path> inputFile, List<String> outputs) {}
 
   /** Resolves and checks everything a run needs, opening each variant once. */
   static Plan plan(BenchOptions options) {
@@ -101,13 +109,11 @@ public final class ModelBench {
     dims.putAll(options.dims());
     Optional<Path> inputFile = options.inputFile().map(Path::toAbsolutePath);
     Map<Integer, Integer> rows = new TreeMap<>();
-    Map<String, Tensor> firstInputs;
     if (inputFile.isPresent()) {
-      firstInputs = Inputs.read(inputFile.get());
-      rows.put(Inputs.rows(firstInputs), Inputs.rows(firstInputs));
+      Map<String, Tensor> request = Inputs.read(inputFile.get());
+      rows.put(Inputs.rows(request), Inputs.rows(request));
     } else {
       Inputs.checkGeneratable(signature, dims);
-      firstInputs = null;
       for (int batch : options.batches()) {
         rows.put(batch, Inputs.rows(Inputs.generate(signature, batch, dims, options.seed())));
       }
@@ -142,16 +148,46 @@ public final class ModelBench {
           + version.reference() + " is a '" + version.format() + "' model (add --compare onnx-export to run its"
           + " ONNX export)");
     }
-    int firstBatch = rows.keySet().iterator().next();
-    for (Variant v : variants) {
-      try (ModelBenchmark.Opened opened = ModelBenchmark.open(options.store(), version.reference().toString(),
-          v.param(), ModelBenchmark.DEFAULT, ModelBenchmark.DEFAULT)) {
-        Map<String, Tensor> inputs = firstInputs != null ? firstInputs
-            : Inputs.generate(opened.model().signature(), firstBatch, dims, options.seed());
-        opened.model().predictor().predict(inputs);
+    List<String> declared = signature.outputs().stream().map(TensorSpec::name).toList();
+    for (String o : options.outputs()) {
+      if (!declared.contains(o)) {
+        throw new InvalidInputException("--outputs: " + version.reference() + " has no output '" + o + "' (outputs: "
+            + declared + ")");
       }
     }
-    return new Plan(version, List.copyOf(variants), Map.copyOf(dims), Map.copyOf(rows), inputFile);
+    // a linear model's ONNX export computes the point prediction alone: ask every variant for just
+    // that, unless the user chose, so that the ratio compares the same work
+    List<String> outputs = options.outputs().isEmpty() && options.variants().contains(BenchOptions.Variant.ONNX_EXPORT)
+        && declared.size() > 1 ? List.of(declared.get(0)) : options.outputs();
+    boolean batchingOn = options.batchingModes().contains(BenchOptions.BatchingMode.ON);
+    if (batchingOn && !signature.batched()) {
+      throw new InvalidInputException("--batching on: the signature of " + version.reference() + " has no batch axis"
+          + " (dimension 0 of every input and output), so a batcher could not merge calls");
+    }
+    int firstBatch = rows.keySet().iterator().next();
+    for (Variant v : variants) {
+      for (BenchOptions.BatchingMode mode : options.batchingModes()) {
+        for (BenchOptions.Transport transport : options.transports()) {
+          try (Target target = ModelBenchmark.target(options.store(), version.reference().toString(), v.param(),
+              ModelBenchmark.DEFAULT, ModelBenchmark.DEFAULT, firstBatch, dims,
+              inputFile.map(Path::toString).orElse(""), options.seed(), batchingParam(mode),
+              ModelBenchmark.formatBatchingOptions(options.batchingOptions()), ModelBenchmark.transportParam(transport),
+              String.join(",", outputs), 1)) {
+            target.call();
+          } catch (MaasException e) {
+            if (v.param().equals(ModelBenchmark.STORED) && mode == BenchOptions.BatchingMode.OFF
+                && transport == BenchOptions.Transport.IN_PROCESS) {
+              throw e;
+            }
+            throw new InvalidInputException(v.label() + (mode == BenchOptions.BatchingMode.ON ? ", batched" : "")
+                + (transport == BenchOptions.Transport.IN_PROCESS ? "" : ", " + ModelBenchmark.transportParam(transport))
+                + ": " + e.getMessage(), e);
+          }
+        }
+      }
+    }
+    return new Plan(version, List.copyOf(variants), Map.copyOf(dims), Map.copyOf(rows), inputFile,
+        List.copyOf(outputs));
   }
 
   private static List<RunResult> runJmh(BenchOptions o, Plan plan, Variant v, int threads, PrintStream progress) {
@@ -168,7 +204,12 @@ public final class ModelBench {
         .param("batch", plan.rows().keySet().stream().map(String::valueOf).toArray(String[]::new))
         .param("dims", ModelBenchmark.formatDims(plan.dims()))
         .param("inputFile", plan.inputFile().map(Path::toString).orElse(""))
-        .param("seed", Long.toString(o.seed()));
+        .param("seed", Long.toString(o.seed()))
+        .param("batching", o.batchingModes().stream().map(ModelBench::batchingParam).toArray(String[]::new))
+        .param("batchingOptions", ModelBenchmark.formatBatchingOptions(o.batchingOptions()))
+        .param("transport", o.transports().stream().map(ModelBenchmark::transportParam).toArray(String[]::new))
+        .param("outputs", String.join(",", plan.outputs()))
+        .param("callers", Integer.toString(threads));
     if (v.onnx() && !o.intraOpThreads().isEmpty()) {
       jmh.param("intraOpThreads", o.intraOpThreads().stream().map(String::valueOf).toArray(String[]::new));
     } else {
@@ -193,6 +234,10 @@ public final class ModelBench {
     }
   }
 
+  private static String batchingParam(BenchOptions.BatchingMode mode) {
+    return mode.name().toLowerCase(Locale.ROOT);
+  }
+
   private static BenchResult result(RunResult run, Plan plan) {
     var params = run.getParams();
     String variantParam = params.getParam("variant");
@@ -208,6 +253,7 @@ public final class ModelBench {
     }
     return new BenchResult(v.label(), plan.rows().getOrDefault(batch, batch), params.getThreads(),
         v.onnx() ? params.getParam("intraOpThreads") : "-", v.onnx() ? params.getParam("optimization") : "-",
+        params.getParam("batching"), params.getParam("transport"),
         primary.getScore(), primary.getScoreError(), stats.getPercentile(50), stats.getPercentile(99),
         stats.getPercentile(99.9), alloc);
   }

@@ -1,9 +1,9 @@
 package dev.maas.bench;
 
+import dev.maas.BatchingOptions;
 import dev.maas.FileSystemModelStore;
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
-import dev.maas.Predictor;
 import dev.maas.StoredModel;
 import dev.maas.Tensor;
 import dev.maas.onnx.OnnxExporter;
@@ -14,12 +14,16 @@ import dev.maas.spi.AffineModel;
 import dev.maas.spi.ModelFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,10 +40,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The JMH benchmark {@link ModelBench} runs: one {@link Predictor#predict} call on a stored model
- * (or one of its variants) with fixed inputs, latency sampled per call. Its parameters, set by
- * {@link ModelBench} for each setting, name the store, the model, the variant, the batch size, the
- * ONNX Runtime settings and the inputs; the annotations' iteration counts are defaults that
+ * The JMH benchmark {@link ModelBench} runs: one {@link dev.maas.Predictor#predict} call on a stored
+ * model (or one of its variants) with fixed inputs, latency sampled per call, in process or over
+ * HTTP, with or without a batcher in front. Its parameters, set by {@link ModelBench} for each
+ * setting, name the store, the model, the variant, the batch size, the ONNX Runtime settings, the
+ * batching, the transport, the outputs and the inputs; the annotations' iteration counts are defaults that
  * {@link ModelBench} replaces from {@link BenchOptions#timePerSetting()}.
  *
  * <p>Public only because JMH's generated code extends it; not an API. JMH state shared by every
@@ -61,6 +66,8 @@ public class ModelBenchmark {
   static final String VERSION_PREFIX = "version=";
   /** Parameter value meaning "the model's own setting". */
   static final String DEFAULT = "default";
+  /** Batching parameter value for calls without a batcher. */
+  static final String BATCHING_OFF = "off";
 
   /** The store directory. */
   @Param("")
@@ -98,37 +105,100 @@ public class ModelBenchmark {
   @Param("7")
   public long seed;
 
-  private Opened opened;
-  private Model model;
-  private Predictor predictor;
-  private Map<String, Tensor> inputs;
+  /** {@code off}, or {@code on} for calls through a batcher. */
+  @Param(BATCHING_OFF)
+  public String batching;
+
+  /** The batcher's settings with batching on: {@code maxBatchRows/maxQueueDelayNanos/concurrency}. */
+  @Param("64/0/1")
+  public String batchingOptions;
+
+  /** {@code in-process}, {@code http} or {@code http-binary}. */
+  @Param("in-process")
+  public String transport;
+
+  /** The outputs asked for, joined by {@code ,}; empty for all. */
+  @Param("")
+  public String outputs;
+
+  /** The most benchmark threads of this trial (the HTTP server must not shed them). */
+  @Param("1")
+  public int callers;
+
+  /**
+   * The HTTP adapter's logger, held so that its level stays set: in a fork, its INFO lines (server
+   * started, stopped) would reach the user's terminal through JMH even with {@code --quiet}.
+   */
+  private static final java.util.logging.Logger HTTP_LOG = java.util.logging.Logger.getLogger("dev.maas.http");
+
+  private Target target;
 
   /** A benchmark state with the default parameters; JMH sets them before {@link #open()}. */
   public ModelBenchmark() {}
 
-  /** Opens the model variant and builds the inputs; one call checks they fit before timing starts. */
+  /**
+   * Opens the model variant, builds the inputs, puts the batcher and the transport in front; one
+   * call checks it all works before timing starts.
+   */
   @Setup(Level.Trial)
   public void open() {
-    opened = open(Path.of(store), reference, variant, intraOpThreads, optimization);
-    model = opened.model();
-    predictor = model.predictor();
-    inputs = inputFile.isEmpty() ? Inputs.generate(model.signature(), batch, parseDims(dims), seed)
-        : Inputs.read(Path.of(inputFile));
-    predictor.predict(inputs);
+    HTTP_LOG.setLevel(java.util.logging.Level.WARNING);
+    target = target(Path.of(store), reference, variant, intraOpThreads, optimization, batch, parseDims(dims),
+        inputFile, seed, batching, batchingOptions, transport, outputs, callers);
+    target.call();
   }
 
-  /** Closes the model (freeing native memory) and the store. */
+  /** Stops the batcher or the HTTP server, closes the model (freeing native memory) and the store. */
   @TearDown(Level.Trial)
   public void close() {
-    if (opened != null) {
-      opened.close();
+    if (target != null) {
+      target.close();
     }
   }
 
-  /** One prediction; JMH consumes the outputs. */
+  /** One call; JMH consumes what came back. */
   @Benchmark
-  public Map<String, Tensor> predict() {
-    return predictor.predict(inputs);
+  public Object predict() {
+    return target.call();
+  }
+
+  /** The target of one setting, from the benchmark's parameters (also used to check them before forking). */
+  static Target target(Path dir, String reference, String variant, String intraOp, String optimization, int batch,
+      Map<String, Long> dims, String inputFile, long seed, String batching, String batchingOptions,
+      String transport, String outputs, int callers) {
+    Opened opened = open(dir, reference, variant, intraOp, optimization);
+    Map<String, Tensor> inputs;
+    try {
+      inputs = inputFile.isEmpty() ? Inputs.generate(opened.model().signature(), batch, dims, seed)
+          : Inputs.read(Path.of(inputFile));
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    }
+    Optional<BatchingOptions> batcher = batching.equals(BATCHING_OFF) ? Optional.empty()
+        : Optional.of(parseBatchingOptions(batchingOptions));
+    Set<String> wanted = outputs.isEmpty() ? Set.of() : new LinkedHashSet<>(List.of(outputs.split(",")));
+    return Target.open(opened, batcher, transportOf(transport), inputs, wanted, callers);
+  }
+
+  /** The parameter value of a transport: {@code in-process}, {@code http}, {@code http-binary}. */
+  static String transportParam(BenchOptions.Transport t) {
+    return t.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static BenchOptions.Transport transportOf(String param) {
+    return BenchOptions.Transport.valueOf(param.toUpperCase(Locale.ROOT).replace('-', '_'));
+  }
+
+  /** {@code maxBatchRows/maxQueueDelayNanos/concurrency}, the inverse of {@link #parseBatchingOptions}. */
+  static String formatBatchingOptions(BatchingOptions o) {
+    return o.maxBatchRows() + "/" + o.maxQueueDelay().toNanos() + "/" + o.concurrency();
+  }
+
+  static BatchingOptions parseBatchingOptions(String text) {
+    String[] parts = text.split("/");
+    return BatchingOptions.builder().maxBatchRows(Integer.parseInt(parts[0]))
+        .maxQueueDelay(Duration.ofNanos(Long.parseLong(parts[1]))).concurrency(Integer.parseInt(parts[2])).build();
   }
 
   /** An opened store and model; closing it closes both. */

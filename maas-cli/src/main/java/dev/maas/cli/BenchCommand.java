@@ -1,5 +1,6 @@
 package dev.maas.cli;
 
+import dev.maas.BatchingOptions;
 import dev.maas.bench.BenchOptions;
 import dev.maas.bench.BenchReport;
 import dev.maas.bench.ModelBench;
@@ -25,13 +26,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code maas bench REF --store DIR}: benchmarks a stored model with JMH (forked JVMs, seeded
- * inputs from its signature) for every combination of the settings given, and prints latency,
- * throughput and allocation per setting, the best setting, and variant comparisons.
+ * inputs from its signature) for every combination of the settings given (batching and transport
+ * included), and prints latency, throughput and allocation per setting, the best setting, and the
+ * ratios of variants, batched against unbatched and HTTP against in-process calls.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark a stored model with JMH for every combination of the settings given.")
 final class BenchCommand implements Callable<Integer> {
   private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m)");
+  private static final Pattern DELAY = Pattern.compile("([0-9]{1,9})(us|ms|s)");
   private static final Pattern DIM = Pattern.compile("(.+):([0-9]+)=([0-9]+)");
 
   @Mixin StoreOptions store;
@@ -60,6 +63,29 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also measure: onnx-export (a linear model's ONNX export), optimized (the version maas optimize"
           + " made from this one).")
   List<String> compare;
+
+  @Option(names = "--batching", split = ",", paramLabel = "off|on[,...]",
+      description = "Call the model directly (off) and/or through a dynamic batcher (on), which merges concurrent"
+          + " calls; it pays only with --threads above 1 (default: off).")
+  List<String> batching;
+
+  @Option(names = "--batch-max-rows", paramLabel = "N",
+      description = "With --batching on: the most rows one merged call holds (default 64).")
+  Integer batchMaxRows;
+
+  @Option(names = "--batch-delay", paramLabel = "DURATION",
+      description = "With --batching on: how long a call may wait for others to join it, such as 0us, 200us or 2ms"
+          + " (default 0: merge only calls already queued).")
+  String batchDelay;
+
+  @Option(names = "--transport", split = ",", paramLabel = "T[,T...]",
+      description = "How calls reach the model: in-process, http (Open Inference Protocol JSON to a server on"
+          + " loopback in the same JVM), http-binary (the binary tensor extension) (default: in-process).")
+  List<String> transports;
+
+  @Option(names = "--outputs", split = ",", paramLabel = "NAME[,NAME...]",
+      description = "Outputs each call asks for (default: all the model declares).")
+  List<String> outputs;
 
   @Option(names = "--time", defaultValue = "10s", paramLabel = "DURATION",
       description = "Time per setting, a third warming up (e.g. 500ms, 10s, 2m). Default: ${DEFAULT-VALUE}.")
@@ -112,6 +138,36 @@ final class BenchCommand implements Callable<Integer> {
       }
       b.variants(variants);
     }
+    if (batching != null) {
+      List<BenchOptions.BatchingMode> modes = new ArrayList<>();
+      for (String m : batching) {
+        modes.add(enumValue(BenchOptions.BatchingMode.class, m, "--batching"));
+      }
+      b.batchingModes(modes);
+    }
+    if (batchMaxRows != null || batchDelay != null) {
+      BatchingOptions.Builder batcher = BatchingOptions.builder();
+      if (batchMaxRows != null) {
+        if (batchMaxRows < 1) {
+          throw new IllegalArgumentException("--batch-max-rows must be 1 or more, got " + batchMaxRows);
+        }
+        batcher.maxBatchRows(batchMaxRows);
+      }
+      if (batchDelay != null) {
+        batcher.maxQueueDelay(delay(batchDelay));
+      }
+      b.batchingOptions(batcher.build());
+    }
+    if (transports != null) {
+      List<BenchOptions.Transport> list = new ArrayList<>();
+      for (String t : transports) {
+        list.add(enumValue(BenchOptions.Transport.class, t, "--transport"));
+      }
+      b.transports(list);
+    }
+    if (outputs != null) {
+      b.outputs(outputs.stream().map(String::trim).toList());
+    }
     if (dims != null) {
       for (String d : dims) {
         Matcher m = DIM.matcher(d.trim());
@@ -147,6 +203,20 @@ final class BenchCommand implements Callable<Integer> {
       case "ms" -> Duration.ofMillis(n);
       case "s" -> Duration.ofSeconds(n);
       default -> Duration.ofMinutes(n);
+    };
+  }
+
+  private static Duration delay(String text) {
+    Matcher m = DELAY.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--batch-delay wants a duration such as 0us, 200us or 2ms, got '" + text
+          + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "us" -> Duration.ofNanos(Math.multiplyExact(n, 1000L));
+      case "ms" -> Duration.ofMillis(n);
+      default -> Duration.ofSeconds(n);
     };
   }
 

@@ -47,6 +47,11 @@ class BenchCommandTest {
       try (OnnxModel m = OnnxModel.fromBytes(seq)) {
         s.publish("seq", m);
       }
+      byte[] fixed = OnnxGraph.builder("fixed").input("x", DataType.FP32, "2")
+          .node("Relu", List.of("x"), List.of("y")).output("y", DataType.FP32, "2").build().toByteArray();
+      try (OnnxModel m = OnnxModel.fromBytes(fixed)) {
+        s.publish("fixed", m);
+      }
     }
   }
 
@@ -124,6 +129,25 @@ class BenchCommandTest {
   }
 
   @Test
+  void bench_batchingAndHttp_reportsEveryCellAndBothRatios() throws Exception {
+    Result r = bench("lin", "--store", store.toString(), "--threads", "2", "--batching", "off,on", "--transport",
+        "in-process,http", "--batch-delay", "0us", "--outputs", "prediction", "--time", "200ms", "--quiet");
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).contains("maas bench lin:1 (linear): 4 settings",
+        "stored | batch 1, threads 2\n", "stored | batch 1, threads 2, batched\n",
+        "stored | batch 1, threads 2, over http\n", "stored | batch 1, threads 2, batched, over http\n",
+        "batched against unbatched, same threads", "over HTTP against in-process");
+    assertThat(number(r.stdout(), "\n  stored batched \\| batch 1, threads 2: ([0-9.,]+) ± ")).isPositive();
+    assertThat(number(r.stdout(), "\n  stored batched \\| batch 1, threads 2, over http: ([0-9.,]+) ± "))
+        .isPositive();
+    assertThat(number(r.stdout(), "\n  stored over http \\| batch 1, threads 2: ([0-9.,]+) ± ")).isPositive();
+    assertThat(number(r.stdout(), "\n  stored over http \\| batch 1, threads 2, batched: ([0-9.,]+) ± "))
+        .isPositive();
+    assertThat(r.stderr()).isEmpty();
+  }
+
+  @Test
   void bench_bytesInputWithInputFile_sendsTheRequestsInputs() throws Exception {
     Files.writeString(dir.resolve("request.json"),
         "{\"inputs\":[{\"name\":\"s\",\"shape\":[3],\"datatype\":\"BYTES\",\"data\":[\"a\",\"bb\",\"ccc\"]}]}");
@@ -172,5 +196,18 @@ class BenchCommandTest {
         .isEqualTo("maas: no version of lin was optimised from lin:1; run maas optimize lin:1 first");
     assertThat(bench("nope", "--store", store.toString()).stderr().strip()).startsWith("maas: no model")
         .doesNotContain("Exception");
+    assertThat(bench("lin", "--store", store.toString(), "--batching", "maybe").stderr().strip())
+        .isEqualTo("maas: --batching: unknown value 'maybe' (one of [off, on])");
+    assertThat(bench("lin", "--store", store.toString(), "--transport", "grpc").stderr().strip())
+        .isEqualTo("maas: --transport: unknown value 'grpc' (one of [in-process, http, http-binary])");
+    assertThat(bench("lin", "--store", store.toString(), "--batching", "on", "--batch-delay", "5").stderr().strip())
+        .isEqualTo("maas: --batch-delay wants a duration such as 0us, 200us or 2ms, got '5'");
+    assertThat(bench("lin", "--store", store.toString(), "--batch-max-rows", "8").stderr().strip())
+        .isEqualTo("maas: --batch-max-rows and --batch-delay set the batcher of --batching on, and batching is not on");
+    assertThat(bench("lin", "--store", store.toString(), "--outputs", "lower").stderr().strip())
+        .isEqualTo("maas: --outputs: lin:1 has no output 'lower' (outputs: [prediction])");
+    assertThat(bench("fixed", "--store", store.toString(), "--batching", "on").stderr().strip())
+        .isEqualTo("maas: --batching on: the signature of fixed:1 has no batch axis (dimension 0 of every input and"
+            + " output), so a batcher could not merge calls");
   }
 }
