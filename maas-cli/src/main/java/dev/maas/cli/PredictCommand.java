@@ -48,9 +48,11 @@ import picocli.CommandLine.Spec;
  * {@code maas predict REF --store DIR --input FILE --output FILE}: batch scoring of a CSV or JSON
  * Lines file with a stored tabular model.
  *
- * <p>One thread reads chunks of lines, a pool of one worker per core parses and scores them, and
- * one thread writes the results in input order; the queue between them is bounded, so memory does
- * not grow with the file. A line that cannot be scored is reported on stderr with its line number
+ * <p>One thread reads chunks of lines, a pool of one worker per core parses, scores and formats
+ * them ({@link Scorer}), and one thread writes the results in input order; the queue between them
+ * is bounded, so memory does not grow with the file. Predictions are written as the shortest
+ * decimal that reads back as the same double. With {@code --interval}, a linear regression's
+ * interval bounds follow the prediction. A line that cannot be scored is reported on stderr with its line number
  * and written with an empty prediction (CSV) or an {@code error} field (JSON Lines), so output rows
  * stay aligned with input rows; {@code --fail-fast} stops at the first one instead. The output is
  * written to a temporary file beside {@code --output} and renamed into place when complete.
@@ -60,6 +62,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  maas predict demo@production --store maas-store --input houses.csv --output scores.csv",
       "  maas predict demo --store maas-store --input rows.jsonl --output scores.jsonl --keep id --fail-fast",
+      "  maas predict demo --store maas-store --input houses.csv --output bounds.csv --interval prediction --level 0.9",
       "",
       "Exit codes: 0 every row scored; 5 finished, but some rows could not be scored (listed on stderr);",
       "1 failed (nothing written); 2 usage error."})
