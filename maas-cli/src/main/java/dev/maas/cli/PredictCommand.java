@@ -239,6 +239,7 @@ final class PredictCommand implements Callable<Integer> {
             continue;
           }
           result.text.writeTo(writer);
+          scorer.recycle(result.text);
           scored[0] += result.rows;
           rejectedCount[0] += result.rejected.size();
           for (Table.RowException e : result.rejected) {
@@ -318,7 +319,9 @@ final class PredictCommand implements Callable<Integer> {
    * line of plain ASCII is parsed from the chunk's bytes in place ({@link Table#parsePlainAscii});
    * any other line is decoded and parsed as text, which names what is wrong with it. The rows of a
    * chunk are scored in one call; when the model refuses that call, row by row, to find the rows it
-   * refuses. Stateless once built, so thread-safe.
+   * refuses. Input and output buffers are handed back ({@link Table#recycle}, {@link #recycle}) and
+   * reused, so steady scoring allocates little. Thread-safe: its only state is those concurrent
+   * queues of spare buffers.
    */
   private static final class Scorer {
     private static final byte FAST = 0;
@@ -334,6 +337,8 @@ final class PredictCommand implements Callable<Integer> {
     private final RowWriter writer;
     private final int columns;
     private final int keptCount;
+    /** Output buffers the writer has written, for the next chunks to reuse. */
+    private final BlockingQueue<ByteText> spare = new ArrayBlockingQueue<>(64);
 
     Scorer(Table table, Predictor predictor, TensorSpec input, List<TensorSpec> outputs, RowWriter writer) {
       this.table = table;
@@ -362,12 +367,11 @@ final class PredictCommand implements Callable<Integer> {
       double[] flat = new double[n * columns];
       int[] ranges = new int[csv ? n * 2 * keptCount : 0];
       byte[] state = new byte[n];
+
       Object[][] kept = null;
       String[] errors = null;
       List<Table.RowException> rejected = new ArrayList<>(0);
       java.nio.charset.CharsetDecoder decoder = null;
-      int[] lineStart = new int[n];
-      int[] lineEnd = new int[n];
       int good = 0;
       int start = 0;
       for (int i = 0; i < n; i++) {
@@ -376,8 +380,6 @@ final class PredictCommand implements Callable<Integer> {
           end++;
         }
         int stop = end > start && data[end - 1] == '\r' ? end - 1 : end;
-        lineStart[i] = start;
-        lineEnd[i] = stop;
         long lineNumber = chunk.firstLine() + i;
         if (csv && spaces(data, start, stop)) {
           state[i] = BLANK;
@@ -449,7 +451,10 @@ final class PredictCommand implements Callable<Integer> {
           rejected.sort((a, b) -> Long.compare(a.line, b.line));
         }
       }
-      ByteText text = new ByteText(n * (8 + 24 * outputOrder.size()) + 64);
+      ByteText text = spare.poll();
+      if (text == null) {
+        text = new ByteText(n * (8 + 24 * outputOrder.size()) + 64);
+      }
       double[] values = new double[outputOrder.size()];
       long scored = 0;
       for (int i = 0, g = 0; i < n; i++) {
@@ -477,7 +482,15 @@ final class PredictCommand implements Callable<Integer> {
           scored++;
         }
       }
-      return new Scored(text, scored, rejected, chunk.bytes());
+      long bytes = chunk.bytes();
+      table.recycle(chunk);
+      return new Scored(text, scored, rejected, bytes);
+    }
+
+    /** Hands back an output buffer once written, emptied, for a later chunk. */
+    void recycle(ByteText text) {
+      text.clear();
+      spare.offer(text);
     }
 
     private static boolean spaces(byte[] data, int from, int to) {
@@ -641,6 +654,10 @@ final class PredictCommand implements Callable<Integer> {
       if (length + more > bytes.length) {
         bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
       }
+    }
+
+    void clear() {
+      length = 0;
     }
 
     ByteText append(byte b) {

@@ -24,7 +24,8 @@ import java.util.Set;
  * reading it, so that worker threads can parse while one thread reads. Numbers must be finite
  * decimal numbers; anything else is a {@link RowException} naming the line and the column.
  *
- * <p>Reading ({@link #next}) is for one thread; {@link #parse} is stateless and thread-safe.
+ * <p>Reading ({@link #next}) is for one thread; {@link #parse} is stateless and thread-safe, and so
+ * is {@link #recycle}.
  */
 final class Table implements AutoCloseable {
   /** How wide a quoted bad value may be in a message. */
@@ -153,6 +154,8 @@ final class Table implements AutoCloseable {
   private final InputStream in;
   private final List<String> header;
   private long lineNumber;
+  /** Chunk buffers handed back by {@link #recycle}, so that steady reading allocates nothing. */
+  private final java.util.concurrent.BlockingQueue<byte[]> spare = new java.util.concurrent.ArrayBlockingQueue<>(64);
   private byte[] pending = new byte[0];
   private int pendingLength;
   private boolean eof;
@@ -342,7 +345,11 @@ final class Table implements AutoCloseable {
         if (eof && last >= 0 && last + 1 < pendingLength) {
           end = pendingLength; // the last line has no line break
         }
-        byte[] data = java.util.Arrays.copyOf(pending, end);
+        byte[] data = spare.poll();
+        if (data == null || data.length < end) {
+          data = new byte[Math.max(end, CHUNK_BYTES)];
+        }
+        System.arraycopy(pending, 0, data, 0, end);
         long lines = 0;
         for (int i = 0; i < end; i++) {
           if (data[i] == '\n') {
@@ -368,6 +375,14 @@ final class Table implements AutoCloseable {
       fill(full && last < 0 ? Math.min(MAX_LINE, Math.max(CHUNK_BYTES, pending.length * 2))
           : Math.max(CHUNK_BYTES, pending.length));
     }
+  }
+
+  /**
+   * Hands back the bytes of a chunk whose lines are no longer needed, for {@link #next} to reuse;
+   * the chunk must not be used after. Any thread may call it.
+   */
+  void recycle(Chunk chunk) {
+    spare.offer(chunk.data);
   }
 
   /** Whether {@code line} holds no data (blank lines are skipped, not errors). */
