@@ -24,7 +24,8 @@ import java.util.Set;
  * reading it, so that worker threads can parse while one thread reads. Numbers must be finite
  * decimal numbers; anything else is a {@link RowException} naming the line and the column.
  *
- * <p>Reading ({@link #next}) is for one thread; {@link #parse} is stateless and thread-safe.
+ * <p>Reading ({@link #next}) is for one thread; {@link #parse} is stateless and thread-safe, and so
+ * is {@link #recycle}.
  */
 final class Table implements AutoCloseable {
   /** How wide a quoted bad value may be in a message. */
@@ -79,6 +80,11 @@ final class Table implements AutoCloseable {
       return length;
     }
 
+    /** The raw bytes; the chunk's lines are {@code data()[0, bytes())}. Not to be modified. */
+    byte[] data() {
+      return data;
+    }
+
     /** The lines, without line terminators; a line that is not UTF-8 text is null. */
     List<String> lines() {
       if (lines == null) {
@@ -120,7 +126,17 @@ final class Table implements AutoCloseable {
     }
   }
 
-  private static CharsetDecoder strictUtf8() {
+  /** {@code data[from, to)} decoded with {@code decoder} (from {@link #strictUtf8}), or null if it is not UTF-8. */
+  static String decode(CharsetDecoder decoder, byte[] data, int from, int to) {
+    try {
+      return decoder.reset().decode(java.nio.ByteBuffer.wrap(data, from, to - from)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  /** A UTF-8 decoder that refuses malformed input. */
+  static CharsetDecoder strictUtf8() {
     return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
   }
@@ -138,6 +154,8 @@ final class Table implements AutoCloseable {
   private final InputStream in;
   private final List<String> header;
   private long lineNumber;
+  /** Chunk buffers handed back by {@link #recycle}, so that steady reading allocates nothing. */
+  private final java.util.concurrent.BlockingQueue<byte[]> spare = new java.util.concurrent.ArrayBlockingQueue<>(64);
   private byte[] pending = new byte[0];
   private int pendingLength;
   private boolean eof;
@@ -247,6 +265,16 @@ final class Table implements AutoCloseable {
     return format;
   }
 
+  /** How many values {@link #parse} returns per row, as chosen by {@link #select}. */
+  int wantedCount() {
+    return wanted.size();
+  }
+
+  /** How many kept cells {@link #parse} returns per row, as chosen by {@link #select}. */
+  int keptCount() {
+    return keptNames.size();
+  }
+
   /** The CSV header; empty for JSON Lines. */
   List<String> header() {
     return java.util.Collections.unmodifiableList(header);
@@ -317,7 +345,11 @@ final class Table implements AutoCloseable {
         if (eof && last >= 0 && last + 1 < pendingLength) {
           end = pendingLength; // the last line has no line break
         }
-        byte[] data = java.util.Arrays.copyOf(pending, end);
+        byte[] data = spare.poll();
+        if (data == null || data.length < end) {
+          data = new byte[Math.max(end, CHUNK_BYTES)];
+        }
+        System.arraycopy(pending, 0, data, 0, end);
         long lines = 0;
         for (int i = 0; i < end; i++) {
           if (data[i] == '\n') {
@@ -343,6 +375,14 @@ final class Table implements AutoCloseable {
       fill(full && last < 0 ? Math.min(MAX_LINE, Math.max(CHUNK_BYTES, pending.length * 2))
           : Math.max(CHUNK_BYTES, pending.length));
     }
+  }
+
+  /**
+   * Hands back the bytes of a chunk whose lines are no longer needed, for {@link #next} to reuse;
+   * the chunk must not be used after. Any thread may call it.
+   */
+  void recycle(Chunk chunk) {
+    spare.offer(chunk.data);
   }
 
   /** Whether {@code line} holds no data (blank lines are skipped, not errors). */
@@ -434,6 +474,99 @@ final class Table implements AutoCloseable {
       throw new RowException(lineNumber, "has " + cell + " cells, the header has " + columns);
     }
     return new Row(values, kept);
+  }
+
+  /**
+   * Parses the CSV line {@code data[from, to)} (without its line break) in place when it is plain
+   * printable ASCII without quotes, every wanted cell is a number {@link #number} accepts and the
+   * line has as many cells as the header: the wanted values go to {@code values[valuesAt...]} and
+   * the kept cells, stripped of spaces, to {@code keptRanges[keptAt...]} as start and end offsets
+   * into {@code data}. Returns false, having written partial results, for any other line: the caller
+   * then parses it as text with {@link #parse}, which gives the same values or names the problem.
+   */
+  boolean parsePlainAscii(byte[] data, int from, int to, double[] values, int valuesAt, int[] keptRanges,
+      int keptRangesAt) {
+    for (int i = from; i < to; i++) {
+      byte b = data[i];
+      if (b < 0x20 || b == 0x7f || b == '"') { // bytes >= 0x80 are negative
+        return false;
+      }
+    }
+    int columns = header.size();
+    int cell = 0;
+    int start = from;
+    while (true) {
+      int comma = start;
+      while (comma < to && data[comma] != ',') {
+        comma++;
+      }
+      if (cell >= columns) {
+        return false;
+      }
+      int w = wantedAt[cell];
+      if (w >= 0) {
+        double v = number(data, start, comma);
+        if (Double.isNaN(v)) {
+          return false;
+        }
+        values[valuesAt + w] = v;
+      }
+      int k = keptAt[cell];
+      if (k >= 0) {
+        int a = start;
+        int b = comma;
+        while (a < b && data[a] == ' ') {
+          a++;
+        }
+        while (b > a && data[b - 1] == ' ') {
+          b--;
+        }
+        keptRanges[keptRangesAt + 2 * k] = a;
+        keptRanges[keptRangesAt + 2 * k + 1] = b;
+      }
+      cell++;
+      if (comma == to) {
+        break;
+      }
+      start = comma + 1;
+    }
+    return cell == columns;
+  }
+
+  /**
+   * The finite value of the ASCII number {@code data[from, to)} as {@link #number(String, int, int,
+   * long, String)} reads it (spaces around it allowed), or NaN where that would refuse it.
+   */
+  static double number(byte[] data, int from, int to) {
+    int start = from;
+    int end = to;
+    while (start < end && data[start] == ' ') {
+      start++;
+    }
+    while (end > start && data[end - 1] == ' ') {
+      end--;
+    }
+    boolean digit = false;
+    for (int i = start; i < end; i++) {
+      byte c = data[i];
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
+        return Double.NaN;
+      }
+    }
+    if (!digit) {
+      return Double.NaN;
+    }
+    double value = fastDecimal(data, start, end);
+    if (Double.isNaN(value)) {
+      try {
+        value = Double.parseDouble(new String(data, start, end - start, StandardCharsets.ISO_8859_1));
+      } catch (NumberFormatException e) {
+        return Double.NaN;
+      }
+    }
+    return Double.isInfinite(value) ? Double.NaN : value;
   }
 
   private Row parseJson(String line, long lineNumber, boolean keptOnly) {
@@ -614,6 +747,78 @@ final class Table implements AutoCloseable {
       int exponent = 0;
       for (; i < end; i++) {
         char d = text.charAt(i);
+        if (d < '0' || d > '9') {
+          return Double.NaN;
+        }
+        exponent = exponent * 10 + (d - '0');
+      }
+      scale += negativeExponent ? -exponent : exponent;
+    }
+    double value;
+    if (significand == 0) {
+      value = 0;
+    } else if (scale >= 0 && scale <= 22) {
+      value = significand * POWERS_OF_TEN[scale];
+    } else if (scale < 0 && scale >= -22) {
+      value = significand / POWERS_OF_TEN[-scale];
+    } else {
+      return Double.NaN;
+    }
+    return negative ? -value : value;
+  }
+
+  /** {@link #fastDecimal(String, int, int)} of ASCII bytes. */
+  static double fastDecimal(byte[] text, int start, int end) {
+    int i = start;
+    boolean negative = false;
+    if (i < end && (text[i] == '-' || text[i] == '+')) {
+      negative = text[i] == '-';
+      i++;
+    }
+    long significand = 0;
+    int digits = 0;
+    int scale = 0;
+    boolean any = false;
+    boolean point = false;
+    for (; i < end; i++) {
+      char c = (char) text[i];
+      if (c >= '0' && c <= '9') {
+        any = true;
+        if (significand != 0 || c != '0') {
+          if (++digits > 15) {
+            return Double.NaN;
+          }
+          significand = significand * 10 + (c - '0');
+        }
+        if (point) {
+          scale--;
+        }
+      } else if (c == '.' && !point) {
+        point = true;
+      } else {
+        break;
+      }
+    }
+    if (!any) {
+      return Double.NaN;
+    }
+    if (i < end) {
+      char c = (char) text[i];
+      if (c != 'e' && c != 'E') {
+        return Double.NaN;
+      }
+      i++;
+      boolean negativeExponent = false;
+      if (i < end && (text[i] == '-' || text[i] == '+')) {
+        negativeExponent = text[i] == '-';
+        i++;
+      }
+      if (i == end || end - i > 3) {
+        return Double.NaN;
+      }
+      int exponent = 0;
+      for (; i < end; i++) {
+        char d = (char) text[i];
         if (d < '0' || d > '9') {
           return Double.NaN;
         }

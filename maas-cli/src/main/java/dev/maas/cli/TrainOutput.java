@@ -1,7 +1,9 @@
 package dev.maas.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.maas.ModelVersion;
 import dev.maas.linear.FitReport;
+import java.io.IOException;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
@@ -10,73 +12,47 @@ final class TrainOutput {
   private TrainOutput() {}
 
   /**
-   * One JSON object: model reference; {@code coefficients}, {@code standard_errors}, {@code
-   * t_values} and {@code p_values} by coefficient name; {@code r_squared}, {@code
-   * adjusted_r_squared}, {@code residual_standard_error}, {@code f_statistic}, {@code f_p_value},
-   * {@code df_model}, {@code df_residual} (named and defined as in R's {@code summary(lm)}), n and
-   * p. Numbers print with {@link Double#toString}, which parses
-   * back to the same double; values that are not finite print as {@code null}.
+   * One JSON object on one line, written by {@link JsonOutput} as every {@code --json} output is:
+   * model reference; {@code coefficients}, {@code standard_errors}, {@code t_values} and {@code
+   * p_values} by coefficient name; {@code r_squared}, {@code adjusted_r_squared}, {@code
+   * residual_standard_error}, {@code f_statistic}, {@code f_p_value}, {@code df_model}, {@code
+   * df_residual} (named and defined as in R's {@code summary(lm)}), n and p. Numbers parse back to
+   * the same double; values that are not finite are the strings {@code "NaN"}, {@code "Infinity"}
+   * and {@code "-Infinity"}.
    */
   static String json(ModelVersion version, FitReport report) {
-    StringBuilder s = new StringBuilder("{");
-    s.append("\"model\": ").append(quote(version.name() + ":" + version.version()));
-    s.append(", \"coefficients\": ");
-    byName(s, report, FitReport.Coefficient::estimate);
-    s.append(", \"standard_errors\": ");
-    byName(s, report, FitReport.Coefficient::standardError);
-    s.append(", \"t_values\": ");
-    byName(s, report, FitReport.Coefficient::tStatistic);
-    s.append(", \"p_values\": ");
-    byName(s, report, FitReport.Coefficient::pValue);
-    s.append(", \"r_squared\": ").append(number(report.rSquared()));
-    s.append(", \"adjusted_r_squared\": ").append(number(report.adjustedRSquared()));
-    s.append(", \"residual_standard_error\": ").append(number(report.residualStandardError()));
-    s.append(", \"f_statistic\": ").append(number(report.fStatistic()));
-    s.append(", \"f_p_value\": ").append(number(report.fPValue()));
-    s.append(", \"df_model\": ").append(report.modelDegreesOfFreedom());
-    s.append(", \"df_residual\": ").append(report.residualDegreesOfFreedom());
-    s.append(", \"n\": ").append(report.rowCount());
-    s.append(", \"p\": ").append(report.parameterCount());
-    return s.append('}').toString();
+    return JsonOutput.write(j -> {
+      j.writeStartObject();
+      j.writeStringField("model", version.name() + ":" + version.version());
+      byName(j, "coefficients", report, FitReport.Coefficient::estimate);
+      byName(j, "standard_errors", report, FitReport.Coefficient::standardError);
+      byName(j, "t_values", report, FitReport.Coefficient::tStatistic);
+      byName(j, "p_values", report, FitReport.Coefficient::pValue);
+      number(j, "r_squared", report.rSquared());
+      number(j, "adjusted_r_squared", report.adjustedRSquared());
+      number(j, "residual_standard_error", report.residualStandardError());
+      number(j, "f_statistic", report.fStatistic());
+      number(j, "f_p_value", report.fPValue());
+      j.writeNumberField("df_model", report.modelDegreesOfFreedom());
+      j.writeNumberField("df_residual", report.residualDegreesOfFreedom());
+      j.writeNumberField("n", report.rowCount());
+      j.writeNumberField("p", report.parameterCount());
+      j.writeEndObject();
+    });
   }
 
-  private static void byName(StringBuilder s, FitReport report, ToDoubleFunction<FitReport.Coefficient> value) {
-    s.append('{');
-    boolean first = true;
+  private static void byName(JsonGenerator j, String field, FitReport report,
+      ToDoubleFunction<FitReport.Coefficient> value) throws IOException {
+    j.writeObjectFieldStart(field);
     for (FitReport.Coefficient c : report.coefficients()) {
-      if (!first) {
-        s.append(", ");
-      }
-      first = false;
-      s.append(quote(c.name())).append(": ").append(number(value.applyAsDouble(c)));
+      number(j, c.name(), value.applyAsDouble(c));
     }
-    s.append('}');
+    j.writeEndObject();
   }
 
-  private static String number(double v) {
-    return Double.isFinite(v) ? Double.toString(v) : "null";
-  }
-
-  static String quote(String text) {
-    StringBuilder s = new StringBuilder("\"");
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"' -> s.append("\\\"");
-        case '\\' -> s.append("\\\\");
-        case '\n' -> s.append("\\n");
-        case '\r' -> s.append("\\r");
-        case '\t' -> s.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            s.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            s.append(c);
-          }
-        }
-      }
-    }
-    return s.append('"').toString();
+  private static void number(JsonGenerator j, String field, double value) throws IOException {
+    j.writeFieldName(field);
+    JsonOutput.number(j, value);
   }
 
   /** A summary in the style of R's {@code summary(lm(...))}. */

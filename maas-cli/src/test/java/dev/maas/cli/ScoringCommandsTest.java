@@ -3,12 +3,19 @@ package dev.maas.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.maas.Model;
+import dev.maas.ModelStore;
+import dev.maas.Tensor;
+import dev.maas.linear.Interval;
+import dev.maas.linear.LinearRegressionModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +116,92 @@ class ScoringCommandsTest {
     List<String> lines = Files.readAllLines(out);
     assertThat(lines.get(0)).startsWith("{\"id\":\"a\",\"prediction\":");
     assertThat(lines.get(1)).startsWith("{\"id\":\"b\",\"prediction\":null,\"line\":2,\"error\":");
+  }
+
+  @Test
+  void predict_mixedLines_writeExactlyWhatTheJavaApiPredicts() throws IOException {
+    // plain lines (parsed in place), a quoted one, a non-ASCII id, spaces, CRLF and a blank line
+    Path in = Files.writeString(dir.resolve("in.csv"), "id,area,rooms\r\n1, 50.5 ,2\r\n\"2\",61.25,3\r\n"
+        + "\u00e9t\u00e9,1e2,4\r\n\r\n4,0.000123,1\r\n5,123456.78901234567,6");
+    Path out = dir.resolve("out.csv");
+    CliProcess.Result r = CliProcess.run(dir, "predict", "houses", "--store", store, "--input", in.toString(),
+        "--output", out.toString(), "--keep", "id");
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    List<String> lines = Files.readAllLines(out);
+    assertThat(lines).hasSize(6).first().isEqualTo("id,prediction");
+    double[][] rows = {{50.5, 2}, {61.25, 3}, {100, 4}, {0.000123, 1}, {123456.78901234567, 6}};
+    String[] ids = {"1", "2", "\u00e9t\u00e9", "4", "5"};
+    try (ModelStore opened = ModelStore.open(Path.of(store)); Model model = opened.open("houses")) {
+      double[] expected = model.predictor().predictRows(rows);
+      for (int i = 0; i < rows.length; i++) {
+        String[] cells = lines.get(i + 1).split(",");
+        assertThat(cells[0]).isEqualTo(ids[i]);
+        assertThat(Double.parseDouble(cells[1])).as("row %d", i + 1).isEqualTo(expected[i]);
+      }
+    }
+  }
+
+  @Test
+  void predict_interval_writesTheBoundsTheJavaApiComputes() throws IOException {
+    Path in = Files.writeString(dir.resolve("in.csv"), "id,area,rooms\n1,50,2\n2,120,5\n3,abc,1\n");
+    Path out = dir.resolve("out.csv");
+    CliProcess.Result r = CliProcess.run(dir, "predict", "houses", "--store", store, "--input", in.toString(),
+        "--output", out.toString(), "--keep", "id", "--interval", "PREDICTION", "--level", "0.9");
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(PredictCommand.SOME_ROWS_REJECTED);
+    List<String> lines = Files.readAllLines(out);
+    assertThat(lines).containsSubsequence("id,prediction,lower,upper", "3,,,");
+    Path confidence = dir.resolve("confidence.jsonl");
+    CliProcess.Result c = CliProcess.run(dir, "predict", "houses", "--store", store, "--input", in.toString(),
+        "--output", confidence.toString(), "--interval", "confidence");
+    assertThat(c.exitCode()).as(c.stderr()).isEqualTo(PredictCommand.SOME_ROWS_REJECTED);
+    List<String> json = Files.readAllLines(confidence);
+    assertThat(json.get(2)).startsWith("{\"prediction\":null,\"lower\":null,\"upper\":null,\"line\":4,");
+    try (ModelStore opened = ModelStore.open(Path.of(store));
+        LinearRegressionModel model = (LinearRegressionModel) opened.open("houses").model();
+        LinearRegressionModel prediction = model.withIntervals(Interval.PREDICTION, 0.9);
+        LinearRegressionModel mean = model.withIntervals(Interval.CONFIDENCE, 0.95)) {
+      Tensor x = Tensor.ofDoubles(new double[] {50, 2, 120, 5}, 2, 2);
+      Set<String> outputs = Set.of(LinearRegressionModel.OUTPUT, LinearRegressionModel.LOWER,
+          LinearRegressionModel.UPPER);
+      Map<String, Tensor> p = prediction.predictor().predict(Map.of(LinearRegressionModel.INPUT, x), outputs);
+      Map<String, Tensor> m = mean.predictor().predict(Map.of(LinearRegressionModel.INPUT, x), outputs);
+      for (int i = 0; i < 2; i++) {
+        String[] cells = lines.get(i + 1).split(",");
+        assertThat(cells[0]).isEqualTo(Integer.toString(i + 1));
+        assertThat(Double.parseDouble(cells[1])).isEqualTo(p.get("prediction").getDouble(i));
+        assertThat(Double.parseDouble(cells[2])).isEqualTo(p.get("lower").getDouble(i));
+        assertThat(Double.parseDouble(cells[3])).isEqualTo(p.get("upper").getDouble(i));
+        assertThat(json.get(i)).isEqualTo("{\"prediction\":" + m.get("prediction").getDouble(i) + ",\"lower\":"
+            + m.get("lower").getDouble(i) + ",\"upper\":" + m.get("upper").getDouble(i) + "}");
+        assertThat(m.get("upper").getDouble(i) - m.get("lower").getDouble(i))
+            .isLessThan(p.get("upper").getDouble(i) - p.get("lower").getDouble(i));
+      }
+    }
+  }
+
+  @Test
+  void predict_intervalOfAModelWithoutIntervals_isOneLineError() throws IOException {
+    Path onnx = dir.resolve("houses.onnx");
+    assertThat(CliProcess.run(dir, "export", "houses", "--store", store, "--format", "onnx", "--output",
+        onnx.toString()).exitCode()).isZero();
+    assertThat(CliProcess.run(dir, "import", onnx.toString(), "--store", store, "--name", "houses").exitCode())
+        .isZero();
+    Path out = dir.resolve("out.csv");
+    CliProcess.Result r = CliProcess.run(dir, "predict", "houses:2", "--store", store, "--input", csv.toString(),
+        "--output", out.toString(), "--interval", "confidence");
+    ErrorMessagesTest.assertOneLine(r, 1, "--interval", "houses:2 has no intervals");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void predict_levelWithoutIntervalOrOutOfRange_isOneLineError() {
+    Path out = dir.resolve("out.csv");
+    ErrorMessagesTest.assertOneLine(CliProcess.run(dir, "predict", "houses", "--store", store, "--input",
+        csv.toString(), "--output", out.toString(), "--level", "0.9"), 1, "--level needs --interval");
+    ErrorMessagesTest.assertOneLine(CliProcess.run(dir, "predict", "houses", "--store", store, "--input",
+        csv.toString(), "--output", out.toString(), "--interval", "prediction", "--level", "95"), 1,
+        "--level must be between 0 and 1", "95");
+    assertThat(out).doesNotExist();
   }
 
   @Test

@@ -67,6 +67,35 @@ class TableTest {
   }
 
   @Test
+  void parsePlainAscii_agreesWithParseOrDefersToIt() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("t.csv"), "id,a,b\n");
+    try (Table table = Table.open(file, "--input")) {
+      table.select(java.util.List.of("b", "a"), java.util.List.of("id"));
+      Random random = new Random(11);
+      for (int i = 0; i < 20_000; i++) {
+        String a = String.format(Locale.ROOT, random.nextBoolean() ? "%.6f" : "%.3e",
+            (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(40) - 20));
+        String b = random.nextInt(5) == 0 ? Double.toString(random.nextGaussian()) : " " + random.nextInt(1000) + " ";
+        String line = " x" + i + " ," + a + "," + b;
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        double[] values = new double[3];
+        int[] ranges = new int[4];
+        assertThat(table.parsePlainAscii(bytes, 0, bytes.length, values, 1, ranges, 2)).as(line).isTrue();
+        Table.Row row = table.parse(line, 2);
+        assertThat(values[1]).as(line).isEqualTo(row.values()[0]);
+        assertThat(values[2]).as(line).isEqualTo(row.values()[1]);
+        assertThat(new String(bytes, ranges[2], ranges[3] - ranges[2], java.nio.charset.StandardCharsets.US_ASCII))
+            .isEqualTo(row.kept()[0]).isEqualTo("x" + i);
+      }
+      for (String line : new String[] {"1,2", "1,2,3,4", "\"1\",2,3", "1,abc,3", "1,,3", "1,1e999,3", "1,0x1p3,3",
+          "1,2\t,3", "\u00e9,2,3", "1,NaN,3", "1,2d,3"}) {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(table.parsePlainAscii(bytes, 0, bytes.length, new double[2], 0, new int[2], 0)).as(line).isFalse();
+      }
+    }
+  }
+
+  @Test
   void number_edgeCases() {
     assertThat(Table.number(" -0 ", 1, "x")).isEqualTo(-0.0);
     assertThat(Table.number(".5", 1, "x")).isEqualTo(0.5);
