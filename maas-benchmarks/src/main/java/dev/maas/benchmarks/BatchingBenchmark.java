@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Single-row requests from many threads at once (32 by default; {@code -t 1} for one caller) through
  * a {@link Batching} predictor against the same model's predictor called directly, in the same run.
  * Models, built in code with fixed seeds: {@code mlp256}, an ONNX MLP 256 → 256 → 256 → 1 (FP32,
- * ReLU) on one intra-op thread, where a call's fixed cost is small next to what a batch shares; and
+ * ReLU) on one intra-op thread, where a call's fixed cost is small next to what a batch shares;
+ * {@code mlp1024}, the same at width 1024, whose 8 MiB of weights a single row must stream from
+ * memory while a batch of rows shares one pass over them; and
  * {@code linear}, a 16-feature {@link LinearRegressionModel}, whose call costs almost nothing.
  * The model and the batching predictor are shared by all threads; each thread has its own input.
  */
@@ -43,14 +45,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
 @Threads(32)
 public class BatchingBenchmark {
   static final int WIDTH = 256;
+  static final int WIDE = 1024;
   static final int LINEAR_FEATURES = 16;
 
-  @Param({"mlp256", "linear"})
+  @Param({"mlp256", "mlp1024", "linear"})
   String model;
 
   /** {@link BatchingOptions#maxQueueDelay()} in microseconds. */
@@ -70,6 +73,7 @@ public class BatchingBenchmark {
   public void setUp() {
     loaded = switch (model) {
       case "mlp256" -> OnnxModel.fromBytes(mlp256(), OnnxOptions.builder().intraOpThreads(1).build());
+      case "mlp1024" -> OnnxModel.fromBytes(mlp(WIDE), OnnxOptions.builder().intraOpThreads(1).build());
       case "linear" -> linear();
       default -> throw new IllegalArgumentException("unknown model " + model);
     };
@@ -95,6 +99,7 @@ public class BatchingBenchmark {
       Random random = new Random(shared.seeds.incrementAndGet());
       inputs = switch (shared.model) {
         case "mlp256" -> Map.of("x", Tensor.ofFloats(OnnxModels.floats(random, WIDTH), 1, WIDTH));
+        case "mlp1024" -> Map.of("x", Tensor.ofFloats(OnnxModels.floats(random, WIDE), 1, WIDE));
         default -> {
           double[] x = new double[LINEAR_FEATURES];
           for (int i = 0; i < x.length; i++) {
@@ -119,17 +124,22 @@ public class BatchingBenchmark {
   }
 
   static byte[] mlp256() {
+    return mlp(WIDTH);
+  }
+
+  /** An ONNX MLP {@code width} → {@code width} → {@code width} → 1 (Gemm, ReLU; FP32), seeded weights. */
+  static byte[] mlp(int width) {
     Random random = new Random(42);
-    OnnxGraph.Builder g = OnnxGraph.builder("mlp256").input("x", DataType.FP32, "batch", Integer.toString(WIDTH));
+    OnnxGraph.Builder g = OnnxGraph.builder("mlp" + width).input("x", DataType.FP32, "batch", Integer.toString(width));
     String in = "x";
     for (int layer = 1; layer <= 2; layer++) {
-      g.initializer("w" + layer, Tensor.ofFloats(scaled(random, WIDTH * WIDTH), WIDTH, WIDTH))
-          .initializer("b" + layer, Tensor.ofFloats(scaled(random, WIDTH), WIDTH))
+      g.initializer("w" + layer, Tensor.ofFloats(scaled(random, width * width), width, width))
+          .initializer("b" + layer, Tensor.ofFloats(scaled(random, width), width))
           .node("Gemm", List.of(in, "w" + layer, "b" + layer), List.of("g" + layer))
           .node("Relu", List.of("g" + layer), List.of("h" + layer));
       in = "h" + layer;
     }
-    return g.initializer("w3", Tensor.ofFloats(scaled(random, WIDTH), WIDTH, 1))
+    return g.initializer("w3", Tensor.ofFloats(scaled(random, width), width, 1))
         .initializer("b3", Tensor.ofFloats(scaled(random, 1), 1))
         .node("Gemm", List.of(in, "w3", "b3"), List.of("y"))
         .output("y", DataType.FP32, "batch", "1")
