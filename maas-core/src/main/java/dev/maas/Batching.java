@@ -60,11 +60,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Batching implements Predictor, AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
-  /**
-   * How late a timed park may wake on a usual Linux machine (its default timer slack is 50 µs); the
-   * last this-many nanoseconds of a queue delay are spent yielding, so the delay is kept.
-   */
-  private static final long WAKE_UP_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(60);
+  /** Bounds of {@link #parkLatenessNanos}: a timed park is assumed to wake between 20 µs and 2 ms late. */
+  private static final long MIN_LATENESS_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+  private static final long MAX_LATENESS_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   private final Predictor backend;
   private final ModelSignature signature;
@@ -87,6 +85,14 @@ public final class Batching implements Predictor, AutoCloseable {
   /** What a pool thread runs; made once, so that no request pays for creating it. */
   private final Runnable poolLeader = () -> lead(null);
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
+
+  /**
+   * How late a timed park wakes on this machine, as an exponential moving average of what was seen
+   * (the Linux default timer slack alone is 50 µs; virtual machines add more). A batch waiting for
+   * more rows parks until this long before its delay ends and yields for the rest, so the delay is
+   * kept rather than overshot.
+   */
+  private volatile long parkLatenessNanos = TimeUnit.MICROSECONDS.toNanos(60);
 
   /** Exponential moving averages for the retry hint: batch duration, and requests per batch (x 16). */
   private volatile long batchNanosAverage;
@@ -415,10 +421,17 @@ public final class Batching implements Predictor, AutoCloseable {
         if (wait <= 0) {
           break;
         }
-        if (wait > WAKE_UP_SLACK_NANOS) {
+        long lateness = parkLatenessNanos;
+        if (wait > 2 * lateness) {
+          long park = wait - 2 * lateness;
           gathering++;
           try {
-            queued.awaitNanos(wait - WAKE_UP_SLACK_NANOS);
+            long left = queued.awaitNanos(park);
+            if (left < 0) {
+              // timed out, -left nanoseconds after it was due
+              long seen = Math.min(MAX_LATENESS_NANOS, Math.max(MIN_LATENESS_NANOS, -left));
+              parkLatenessNanos = lateness + (seen - lateness) / 8;
+            }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             break;
@@ -426,7 +439,7 @@ public final class Batching implements Predictor, AutoCloseable {
             gathering--;
           }
         } else {
-          // a timed park may wake this much late: spend the last stretch yielding instead
+          // a timed park could wake past the delay: spend the last stretch yielding instead
           lock.unlock();
           try {
             Thread.yield();
