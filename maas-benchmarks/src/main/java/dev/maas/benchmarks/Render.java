@@ -164,7 +164,9 @@ public final class Render {
     double cores = JmhResult.Json.number(info.get("cores"));
     try {
       double load = Double.parseDouble(start.split(" ")[0]);
-      if (load > cores / 2) {
+      // a 1-minute load above the core count means something besides this run wanted the cores
+      // (the benchmark itself keeps one or two busy, and a build just before leaves a trailing average)
+      if (load > cores) {
         return " Other work shared the cores during the run, so single figures carry that noise; the ratios "
             + "compare cells of the same run.";
       }
