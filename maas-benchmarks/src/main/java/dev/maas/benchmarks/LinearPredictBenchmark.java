@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(1)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 6, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class LinearPredictBenchmark {
   /** Features. */
   @Param({"8", "64"})

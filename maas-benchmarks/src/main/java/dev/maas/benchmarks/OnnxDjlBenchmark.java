@@ -44,8 +44,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Doffline=true"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 6, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class OnnxDjlBenchmark {
   @Param({"tiny", "mlp"})
   String model;
