@@ -7,7 +7,6 @@ module dev.maas.bench {
   requires transitive dev.maas.core;
   requires transitive dev.maas.onnx;
   requires dev.maas.http;
-  requires com.fasterxml.jackson.core;
   requires java.logging;
   requires jmh.core;
 

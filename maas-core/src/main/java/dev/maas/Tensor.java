@@ -639,9 +639,7 @@ public final class Tensor {
       case INT16, UINT16, FP16 -> target.asShortBuffer().put((short[]) array);
       case INT32, UINT32 -> target.asIntBuffer().put((int[]) array);
       case INT64, UINT64 -> target.asLongBuffer().put((long[]) array);
-      case FP32 -> target.asFloatBuffer().put((float[]) array);
-      case FP64 -> target.asDoubleBuffer().put((double[]) array);
-      case BYTES -> throw new AssertionError(dataType);
+      case FP32, FP64, BYTES -> throw new AssertionError(dataType); // copyTo handles FP32/FP64; BYTES has no fixed size
     }
   }
 

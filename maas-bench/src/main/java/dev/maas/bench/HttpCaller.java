@@ -1,9 +1,6 @@
 package dev.maas.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.maas.BatchingOptions;
-import dev.maas.DataType;
 import dev.maas.Model;
 import dev.maas.Tensor;
 import dev.maas.http.InferenceJson;
@@ -22,8 +19,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +44,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class HttpCaller implements AutoCloseable {
   /** The name the server serves the model under. */
   static final String MODEL = "bench";
-  private static final JsonFactory JSON = new JsonFactory();
   private static final String HEADER_LENGTH = "Inference-Header-Content-Length";
 
   private static final int MAX_HEAD_BYTES = 64 << 10;
@@ -98,20 +92,19 @@ final class HttpCaller implements AutoCloseable {
   List<InferenceTensor> call() {
     byte[] body;
     String extra;
-    if (binary) {
-      byte[] header = binaryHeader();
-      body = withTensors(header);
-      extra = "Content-Type: application/octet-stream\r\n" + HEADER_LENGTH + ": " + header.length + "\r\n";
-    } else {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-      try {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try {
+      if (binary) {
+        int headerLength = InferenceJson.writeBinaryRequest(request, out);
+        extra = "Content-Type: application/octet-stream\r\n" + HEADER_LENGTH + ": " + headerLength + "\r\n";
+      } else {
         InferenceJson.writeRequest(request, out);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        extra = "Content-Type: application/json\r\n";
       }
-      body = out.toByteArray();
-      extra = "Content-Type: application/json\r\n";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    body = out.toByteArray();
     byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n" + extra
         + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
     Connection c = connection.get();
@@ -213,83 +206,6 @@ final class HttpCaller implements AutoCloseable {
       }
     }
     return s.toString();
-  }
-
-  /** The binary extension's JSON header: shapes, types and byte sizes, no data. */
-  private byte[] binaryHeader() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeArrayFieldStart("inputs");
-      for (InferenceTensor input : request.inputs()) {
-        Tensor t = input.tensor();
-        g.writeStartObject();
-        g.writeStringField("name", input.name());
-        g.writeArrayFieldStart("shape");
-        for (long d : t.shape()) {
-          g.writeNumber(d);
-        }
-        g.writeEndArray();
-        g.writeStringField("datatype", t.dataType().name());
-        g.writeObjectFieldStart("parameters");
-        g.writeNumberField("binary_data_size", byteSize(t));
-        g.writeEndObject();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      if (!request.outputs().isEmpty()) {
-        g.writeArrayFieldStart("outputs");
-        for (RequestedOutput o : request.outputs()) {
-          g.writeStartObject();
-          g.writeStringField("name", o.name());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      }
-      g.writeObjectFieldStart("parameters");
-      g.writeBooleanField("binary_data_output", true);
-      g.writeEndObject();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  /** The header followed by every input's bytes, in request order. */
-  private byte[] withTensors(byte[] header) {
-    long total = header.length;
-    for (InferenceTensor input : request.inputs()) {
-      total += byteSize(input.tensor());
-    }
-    if (total > Integer.MAX_VALUE) {
-      throw new BenchException("the binary request would hold " + total + " bytes, more than one array can");
-    }
-    ByteBuffer body = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
-    body.put(header);
-    for (InferenceTensor input : request.inputs()) {
-      Tensor t = input.tensor();
-      if (t.dataType() == DataType.BYTES) {
-        for (byte[] element : t.toByteStrings()) {
-          body.putInt(element.length).put(element);
-        }
-      } else {
-        t.copyTo(body);
-      }
-    }
-    return body.array();
-  }
-
-  /** A tensor's size in the binary extension: fixed-size elements, or 4-byte length plus bytes per string. */
-  private static long byteSize(Tensor t) {
-    if (t.dataType() != DataType.BYTES) {
-      return (long) t.size() * t.dataType().byteSize();
-    }
-    long n = 0;
-    for (byte[] element : t.toByteStrings()) {
-      n += 4 + element.length;
-    }
-    return n;
   }
 
   /** Closes every connection, then stops the server. */

@@ -82,7 +82,7 @@ public final class InferenceJson {
   public static InferenceRequest readRequest(InputStream in, long maxBytes) {
     Objects.requireNonNull(in, "in");
     if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("maxBytes must be in [1, 2^31 - 9], got " + maxBytes);
+      throw new InvalidInputException("maxBytes must be in [1, 2^31 - 9], got " + maxBytes);
     }
     try {
       byte[] body = in.readNBytes((int) maxBytes + 1);
@@ -98,6 +98,21 @@ public final class InferenceJson {
   /** Writes {@code request} as JSON to {@code out}, data flat; the caller closes the stream. */
   public static void writeRequest(InferenceRequest request, OutputStream out) throws IOException {
     out.write(Codec.DEFAULT.encodeRequest(request, false).json());
+  }
+
+  /**
+   * Writes {@code request} with the binary tensor data extension: a JSON header describing every
+   * input (with its {@code binary_data_size}), then each input's bytes in order, little-endian; the
+   * caller closes the stream. The request's own parameters, such as {@code binary_data_output},
+   * travel in the header. Read back with {@link #readRequest(byte[], int)}.
+   *
+   * @return the header's length in bytes: the value of the {@code Inference-Header-Content-Length}
+   *     HTTP header
+   */
+  public static int writeBinaryRequest(InferenceRequest request, OutputStream out) throws IOException {
+    Codec.Encoded encoded = Codec.DEFAULT.encodeRequest(Objects.requireNonNull(request, "request"), true);
+    encoded.writeTo(out);
+    return encoded.json().length;
   }
 
   /** {@code request} as JSON text. */

@@ -173,6 +173,21 @@ class InferenceJsonTest {
   }
 
   @Test
+  void binaryRequest_roundTrip_isEqualAndHeaderLengthSplitsTheBody() throws Exception {
+    InferenceRequest request = new InferenceRequest(Optional.of("b"), Map.of("binary_data_output", true),
+        List.of(InferenceTensor.of("in", Tensor.ofFloats(new float[] {1.5f, -2f, 3f, 4f}, 2, 2)),
+            InferenceTensor.of("s", Tensor.ofStrings(new String[] {"ab", ""}, 2))),
+        List.of(RequestedOutput.of("out")));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int headerLength = InferenceJson.writeBinaryRequest(request, out);
+    byte[] body = out.toByteArray();
+    assertThat(body.length).as("header, 16 bytes of FP32, two length-prefixed strings").isEqualTo(headerLength + 16 + 4 + 2 + 4);
+    assertThat(new String(body, 0, headerLength, java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"binary_data_size\":16", "\"binary_data_output\":true").doesNotContain("\"data\"");
+    assertThat(InferenceJson.readRequest(body, headerLength)).isEqualTo(request);
+  }
+
+  @Test
   void errorJson_escapesMessage() {
     assertThat(InferenceJson.errorJson("input 'x': \"bad\"")).isEqualTo("{\"error\":\"input 'x': \\\"bad\\\"\"}");
   }
