@@ -220,15 +220,27 @@ final class ModelRegistry implements AutoCloseable {
 
   private ServedModel load(ModelStore s, String name, int version) {
     Model model = s.open(ModelReference.ofVersion(name, version));
+    ServedModel served;
     try {
-      ServedModel served = serve(name, OptionalInt.of(version), model, true);
-      warm(served.predictor());
-      return served;
+      served = serve(name, OptionalInt.of(version), model, true);
     } catch (RuntimeException e) {
       model.close();
       closed.incrementAndGet();
       throw e;
     }
+    try {
+      warm(served.predictor());
+    } catch (dev.maas.InvalidInputException | dev.maas.PredictionException e) {
+      // a request made up from the signature (zeros, dynamic dimensions 1) may be outside what a
+      // valid model accepts (a sample rate that must be 8000, a length that must be 512): serve anyway
+      String reason = e.publicMessage();
+      LOG.log(Level.WARNING, "model '" + name + "' version " + version + ": the synthesised warm-up request failed"
+          + " (served anyway; the first requests pay the warm-up): " + withoutPaths(String.valueOf(reason)));
+    } catch (RuntimeException e) {
+      served.retire(); // closes the batcher and its threads before the model
+      throw e;
+    }
+    return served;
   }
 
   private ServedModel serve(String name, OptionalInt version, Model model, boolean owned) {
