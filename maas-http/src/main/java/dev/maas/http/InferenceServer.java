@@ -77,7 +77,7 @@ public final class InferenceServer implements AutoCloseable {
     ModelRegistry[] self = new ModelRegistry[1];
     this.metrics = new ServerMetrics(() -> self[0] == null ? 0 : self[0].openModels());
     this.registry = new ModelRegistry(Optional.ofNullable(b.store), b.models, b.servingAlias, b.pollInterval,
-        b.idleUnload, b::decorate, metrics);
+        b.idleUnload, b.maxVersionsOnDemand, b::decorate, metrics);
     self[0] = registry;
     this.handler = new OipHandler(registry, Optional.ofNullable(b.store),
         new Codec(new JsonLimits(b.maxNestingDepth, b.maxTensorElements)), new BearerAuth(b.tokens),
@@ -372,6 +372,7 @@ public final class InferenceServer implements AutoCloseable {
     private String servingAlias = "production";
     private Duration pollInterval = Duration.ofSeconds(2);
     private Duration idleUnload = Duration.ofMinutes(5);
+    private int maxVersionsOnDemand = ModelRegistry.DEFAULT_MAX_VERSIONS_ON_DEMAND;
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int backlog = 4096;
     private BatchingOptions batching;
@@ -575,6 +576,18 @@ public final class InferenceServer implements AutoCloseable {
     /** How long an explicitly requested version stays loaded without requests; default 5 min. */
     public Builder idleUnload(Duration idle) {
       this.idleUnload = positive(idle, "idleUnload");
+      return this;
+    }
+
+    /**
+     * How many explicitly requested versions ({@code /versions/{v}} other than the served one) one
+     * model may hold loaded on demand; loading one more unloads the least recently used. Default 4.
+     */
+    public Builder maxVersionsOnDemand(int versions) {
+      if (versions < 1) {
+        throw new InvalidInputException("maxVersionsOnDemand must be positive, got " + versions);
+      }
+      this.maxVersionsOnDemand = versions;
       return this;
     }
 

@@ -545,26 +545,50 @@ final class OipHandler implements HttpHandler {
   }
 
   private byte[] modelMetadata(String name, OptionalInt version) throws IOException {
-    ServedModel model = registry.acquire(name, version);
+    ServedModel model;
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-      try (JsonGenerator g = codec.generator(out)) {
-        g.writeStartObject();
-        g.writeStringField("name", name);
-        g.writeArrayFieldStart("versions");
-        for (String v : registry.versions(name)) {
-          g.writeString(v);
-        }
-        g.writeEndArray();
-        g.writeStringField("platform", platform(model));
-        writeSpecs(g, "inputs", model.signature().inputs());
-        writeSpecs(g, "outputs", model.signature().outputs());
-        g.writeEndObject();
+      model = registry.acquire(name, version);
+    } catch (HttpError e) {
+      // not loaded (failed, unloaded, backing off): the stored signature still describes it
+      Optional<dev.maas.ModelVersion> stored = e.status() == 503 ? storedVersion(name, version) : Optional.empty();
+      if (stored.isEmpty()) {
+        throw e;
       }
-      return out.toByteArray();
+      return metadata(name, "maas_" + stored.get().format(), stored.get().signature());
+    }
+    try {
+      return metadata(name, platform(model), model.signature());
     } finally {
       model.release();
     }
+  }
+
+  private Optional<dev.maas.ModelVersion> storedVersion(String name, OptionalInt version) {
+    if (store.isEmpty()) {
+      return Optional.empty();
+    }
+    if (version.isPresent()) {
+      return store.get().find(dev.maas.ModelReference.ofVersion(name, version.getAsInt()));
+    }
+    return registry.target(name).flatMap(v -> store.get().find(dev.maas.ModelReference.ofVersion(name, v)));
+  }
+
+  private byte[] metadata(String name, String platform, ModelSignature signature) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = codec.generator(out)) {
+      g.writeStartObject();
+      g.writeStringField("name", name);
+      g.writeArrayFieldStart("versions");
+      for (String v : registry.versions(name)) {
+        g.writeString(v);
+      }
+      g.writeEndArray();
+      g.writeStringField("platform", platform);
+      writeSpecs(g, "inputs", signature.inputs());
+      writeSpecs(g, "outputs", signature.outputs());
+      g.writeEndObject();
+    }
+    return out.toByteArray();
   }
 
   private String platform(ServedModel model) {
