@@ -30,11 +30,11 @@ public final class BenchOptions {
     OPTIMIZED
   }
 
-  /** Whether calls go straight to the predictor or through a {@link dev.maas.Batching} one. */
+  /** Whether calls go straight to the predictor or through a {@link dev.maas.BatchingPredictor} one. */
   public enum BatchingMode {
     /** Each call runs on its own. */
     OFF,
-    /** Calls go through {@link dev.maas.Batching} with {@link BenchOptions#batchingOptions()}. */
+    /** Calls go through {@link dev.maas.BatchingPredictor} with {@link BenchOptions#batchingOptions()}. */
     ON
   }
 

@@ -1,6 +1,5 @@
 package dev.maas.bench;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.InvalidInputException;
 import dev.maas.MaasException;
 import dev.maas.ModelNotFoundException;
@@ -9,6 +8,7 @@ import dev.maas.ModelVersion;
 import dev.maas.Tensor;
 import dev.maas.TensorSpec;
 import dev.maas.onnx.OnnxModelFormat;
+import dev.maas.store.FileSystemModelStore;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,7 +1,6 @@
 package dev.maas.bench;
 
 import dev.maas.BatchingOptions;
-import dev.maas.FileSystemModelStore;
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
 import dev.maas.StoredModel;
@@ -12,6 +11,7 @@ import dev.maas.onnx.OnnxModelFormat;
 import dev.maas.onnx.OnnxOptions;
 import dev.maas.spi.AffineModel;
 import dev.maas.spi.ModelFormat;
+import dev.maas.store.FileSystemModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

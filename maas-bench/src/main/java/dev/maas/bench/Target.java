@@ -1,6 +1,6 @@
 package dev.maas.bench;
 
-import dev.maas.Batching;
+import dev.maas.BatchingPredictor;
 import dev.maas.BatchingOptions;
 import dev.maas.Predictor;
 import dev.maas.Tensor;
@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * What one benchmark setting calls: a model variant opened from the store, called in process
- * (straight or through a {@link Batching} predictor) or through an {@link HttpCaller} (whose server
+ * (straight or through a {@link BatchingPredictor} predictor) or through an {@link HttpCaller} (whose server
  * then does the batching, as a deployed server would), with fixed inputs and requested outputs.
  * Owns everything it opened: {@link #close()} stops the batcher or the server, then closes the
  * model and the store.
@@ -19,13 +19,13 @@ import java.util.Set;
  */
 final class Target implements AutoCloseable {
   private final ModelBenchmark.Opened opened;
-  private final Optional<Batching> batcher;
+  private final Optional<BatchingPredictor> batcher;
   private final Optional<HttpCaller> http;
   private final Predictor predictor;
   private final Map<String, Tensor> inputs;
   private final Set<String> outputs;
 
-  private Target(ModelBenchmark.Opened opened, Optional<Batching> batcher, Optional<HttpCaller> http,
+  private Target(ModelBenchmark.Opened opened, Optional<BatchingPredictor> batcher, Optional<HttpCaller> http,
       Map<String, Tensor> inputs, Set<String> outputs) {
     this.opened = opened;
     this.batcher = batcher;
@@ -43,7 +43,7 @@ final class Target implements AutoCloseable {
       BenchOptions.Transport transport, Map<String, Tensor> inputs, Set<String> outputs, int maxCallers) {
     try {
       if (transport == BenchOptions.Transport.IN_PROCESS) {
-        Optional<Batching> batcher = batching.map(o -> Batching.of(opened.model().predictor(), o));
+        Optional<BatchingPredictor> batcher = batching.map(o -> BatchingPredictor.of(opened.model().predictor(), o));
         return new Target(opened, batcher, Optional.empty(), inputs, outputs);
       }
       HttpCaller http = new HttpCaller(opened.model(), batching, transport == BenchOptions.Transport.HTTP_BINARY,
@@ -74,7 +74,7 @@ final class Target implements AutoCloseable {
   @Override
   public void close() {
     try {
-      batcher.ifPresent(Batching::close);
+      batcher.ifPresent(BatchingPredictor::close);
       http.ifPresent(HttpCaller::close);
     } finally {
       opened.close();

@@ -1,13 +1,13 @@
 package dev.maas.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.maas.FileSystemModelStore;
 import dev.maas.Lineage;
 import dev.maas.ModelNotFoundException;
 import dev.maas.ModelReference;
 import dev.maas.ModelVersion;
 import dev.maas.StoreException;
 import dev.maas.TensorSpec;
+import dev.maas.store.FileSystemModelStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package dev.maas.cli;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.ModelLoadException;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
 import dev.maas.onnx.OnnxModel;
 import dev.maas.onnx.OnnxModelFormat;
 import dev.maas.onnx.OnnxOptions;
+import dev.maas.store.FileSystemModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.maas.cli;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.Lineage;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
@@ -11,6 +10,7 @@ import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;
 import dev.maas.onnx.OnnxExporter;
 import dev.maas.onnx.OnnxModel;
+import dev.maas.store.FileSystemModelStore;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;

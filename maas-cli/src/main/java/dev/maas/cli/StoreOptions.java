@@ -1,7 +1,7 @@
 package dev.maas.cli;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.StoreException;
+import dev.maas.store.FileSystemModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

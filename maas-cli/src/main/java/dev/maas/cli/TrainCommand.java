@@ -1,11 +1,11 @@
 package dev.maas.cli;
 
-import dev.maas.Background;
 import dev.maas.Lineage;
 import dev.maas.ModelReference;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
+import dev.maas.explain.Background;
 import dev.maas.linear.FitReport;
 import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;

@@ -3,9 +3,9 @@ package dev.maas.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.maas.Background;
 import dev.maas.ModelStore;
 import dev.maas.PublishOptions;
+import dev.maas.explain.Background;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,14 +3,14 @@ package dev.maas.linear;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.maas.Background;
-import dev.maas.ExplainMethod;
-import dev.maas.Explainer;
-import dev.maas.Explanation;
 import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
+import dev.maas.explain.Background;
+import dev.maas.explain.ExplainMethod;
+import dev.maas.explain.Explainer;
+import dev.maas.explain.Explanation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.maas.onnx;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.ModelStoreContractTest;
 import dev.maas.Tensor;
+import dev.maas.store.FileSystemModelStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.maas.spark;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.IntegrityException;
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
@@ -9,6 +8,7 @@ import dev.maas.ModelReference;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.StoreException;
+import dev.maas.store.FileSystemModelStore;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;

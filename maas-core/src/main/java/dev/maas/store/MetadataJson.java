@@ -1,8 +1,15 @@
-package dev.maas;
+package dev.maas.store;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.maas.DataType;
+import dev.maas.IntegrityException;
+import dev.maas.Lineage;
+import dev.maas.ModelReference;
+import dev.maas.ModelSignature;
+import dev.maas.ModelVersion;
+import dev.maas.TensorSpec;
 import dev.maas.internal.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.maas;
+package dev.maas.explain;
 
 /**
  * How an {@link Explainer} computes Shapley values.

@@ -1,4 +1,4 @@
-package dev.maas;
+package dev.maas.explain;
 
 import java.util.ArrayList;
 import java.util.List;

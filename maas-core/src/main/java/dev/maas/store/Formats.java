@@ -1,5 +1,11 @@
-package dev.maas;
+package dev.maas.store;
 
+import dev.maas.InvalidInputException;
+import dev.maas.MaasException;
+import dev.maas.Model;
+import dev.maas.ModelLoadException;
+import dev.maas.ModelVersion;
+import dev.maas.StoreException;
 import dev.maas.spi.ModelFormat;
 import java.util.ArrayList;
 import java.util.Comparator;

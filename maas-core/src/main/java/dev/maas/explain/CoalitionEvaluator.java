@@ -1,5 +1,10 @@
-package dev.maas;
+package dev.maas.explain;
 
+import dev.maas.DataType;
+import dev.maas.MaasException;
+import dev.maas.Predictor;
+import dev.maas.Tensor;
+import dev.maas.TensorSpec;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;

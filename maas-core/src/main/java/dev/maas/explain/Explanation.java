@@ -1,4 +1,4 @@
-package dev.maas;
+package dev.maas.explain;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,9 @@
-package dev.maas;
+package dev.maas.store;
 
+import dev.maas.Model;
+import dev.maas.ModelStore;
+import dev.maas.ScaleFormat;
+import dev.maas.ScaleModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,17 @@
-package dev.maas;
+package dev.maas.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.maas.IntegrityException;
+import dev.maas.InvalidInputException;
+import dev.maas.Model;
+import dev.maas.ModelVersion;
+import dev.maas.PublishOptions;
+import dev.maas.ScaleFormat;
+import dev.maas.ScaleModel;
+import dev.maas.store.FileSystemModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,11 @@
-package dev.maas;
+package dev.maas.store;
 
+import dev.maas.Model;
+import dev.maas.ModelStore;
+import dev.maas.ModelStoreContractTest;
+import dev.maas.ScaleFormat;
+import dev.maas.ScaleModel;
+import dev.maas.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

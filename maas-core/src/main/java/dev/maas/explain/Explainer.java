@@ -1,5 +1,14 @@
-package dev.maas;
+package dev.maas.explain;
 
+import dev.maas.DataType;
+import dev.maas.InvalidInputException;
+import dev.maas.MaasException;
+import dev.maas.Model;
+import dev.maas.ModelSignature;
+import dev.maas.Predictor;
+import dev.maas.StoredModel;
+import dev.maas.Tensor;
+import dev.maas.TensorSpec;
 import dev.maas.spi.ExactShapleyModel;
 import java.util.ArrayList;
 import java.util.Arrays;

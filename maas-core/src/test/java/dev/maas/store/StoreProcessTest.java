@@ -1,7 +1,13 @@
-package dev.maas;
+package dev.maas.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maas.Model;
+import dev.maas.ModelStore;
+import dev.maas.ModelVersion;
+import dev.maas.ScaleFormat;
+import dev.maas.ScaleModel;
+import dev.maas.StoreEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,9 +1,15 @@
-package dev.maas;
+package dev.maas.explain;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.maas.IntegrityException;
+import dev.maas.InvalidInputException;
+import dev.maas.ModelStore;
+import dev.maas.ModelVersion;
+import dev.maas.PublishOptions;
+import dev.maas.StoreException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +29,7 @@ import java.util.SplittableRandom;
  * <p>A background also carries column means, normally of the rows it holds; a background sampled
  * from training data with {@link #sampler} carries the means of every training row instead, and
  * records how many rows it was sampled from and with which seed. {@code maas train} stores such a
- * background with each version it publishes ({@link PublishOptions.Builder#background}); {@link
+ * background with each version it publishes ({@link PublishOptions.Builder#extraFile}); {@link
  * #stored} reads it back.
  *
  * <p>Instances are immutable and safe to share between threads.
@@ -82,7 +88,7 @@ public final class Background {
    * checksum is verified.
    *
    * @throws IntegrityException if the stored file was altered or cannot be read
-   * @throws StoreException if the store cannot hold backgrounds (it is not one of MaaS's stores)
+   * @throws StoreException if the store cannot be read
    */
   public static Optional<Background> stored(ModelStore store, ModelVersion version) {
     Objects.requireNonNull(store, "store");
@@ -90,10 +96,7 @@ public final class Background {
     if (!version.files().containsKey(FILE_NAME)) {
       return Optional.empty();
     }
-    if (!(store instanceof AbstractModelStore s)) {
-      throw new StoreException("store " + store.getClass().getName() + " cannot read stored backgrounds");
-    }
-    byte[] json = s.readVerifiedFile(version, FILE_NAME);
+    byte[] json = store.readFile(version, FILE_NAME);
     try {
       return Optional.of(fromJson(json));
     } catch (InvalidInputException e) {
@@ -184,8 +187,11 @@ public final class Background {
 
   // ---- JSON (the stored file) ----
 
-  /** The background as the JSON document a store keeps. */
-  byte[] toJson() {
+  /**
+   * This background as JSON, the content of file {@link #FILE_NAME}: store it with a version by
+   * {@code PublishOptions.builder().extraFile(Background.FILE_NAME, background.toJson())}.
+   */
+  public byte[] toJson() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonGenerator g = JSON.createGenerator(bytes)) {
       g.writeStartObject();

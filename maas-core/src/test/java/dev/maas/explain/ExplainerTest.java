@@ -1,9 +1,14 @@
-package dev.maas;
+package dev.maas.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.maas.FunctionModel;
+import dev.maas.InvalidInputException;
+import dev.maas.MaasException;
+import dev.maas.ScaleModel;
+import dev.maas.Tensor;
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;

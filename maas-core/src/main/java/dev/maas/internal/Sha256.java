@@ -1,4 +1,4 @@
-package dev.maas;
+package dev.maas.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,10 +7,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 of streams and byte arrays, as lower-case hex. */
-final class Sha256 {
+public final class Sha256 {
   private Sha256() {}
 
-  static MessageDigest newDigest() {
+  public static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -18,11 +18,11 @@ final class Sha256 {
     }
   }
 
-  static String of(byte[] bytes) {
+  public static String of(byte[] bytes) {
     return HexFormat.of().formatHex(newDigest().digest(bytes));
   }
 
-  static String of(InputStream in) throws IOException {
+  public static String of(InputStream in) throws IOException {
     MessageDigest digest = newDigest();
     byte[] buffer = new byte[64 * 1024];
     for (int n; (n = in.read(buffer)) > 0; ) {

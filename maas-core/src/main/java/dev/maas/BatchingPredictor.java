@@ -58,7 +58,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe: any number of threads may call it at once. Its pool and timer threads are daemons,
  * started when first needed and ended once it is closed and drained.
  */
-public final class Batching implements Predictor, AutoCloseable {
+public final class BatchingPredictor implements Predictor, AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   /** Bounds of {@link #parkLatenessNanos}: a timed park is assumed to wake between 20 µs and 2 ms late. */
   private static final long MIN_LATENESS_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
@@ -98,7 +98,7 @@ public final class Batching implements Predictor, AutoCloseable {
   private volatile long batchNanosAverage;
   private volatile long requestsPerBatchAverage16 = 16;
 
-  private Batching(Predictor backend, BatchingOptions options) {
+  private BatchingPredictor(Predictor backend, BatchingOptions options) {
     this.backend = backend;
     this.signature = backend.signature();
     this.options = options;
@@ -122,14 +122,14 @@ public final class Batching implements Predictor, AutoCloseable {
    * A batching predictor in front of {@code predictor} with {@code options}. The caller closes it;
    * closing it leaves {@code predictor} (and its model) open.
    */
-  public static Batching of(Predictor predictor, BatchingOptions options) {
+  public static BatchingPredictor of(Predictor predictor, BatchingOptions options) {
     Objects.requireNonNull(predictor, "predictor");
     Objects.requireNonNull(options, "options");
-    return new Batching(predictor, options);
+    return new BatchingPredictor(predictor, options);
   }
 
   /** A batching predictor with {@link BatchingOptions#defaults()}; see {@link #of(Predictor, BatchingOptions)}. */
-  public static Batching of(Predictor predictor) {
+  public static BatchingPredictor of(Predictor predictor) {
     return of(predictor, BatchingOptions.defaults());
   }
 
@@ -604,7 +604,7 @@ public final class Batching implements Predictor, AutoCloseable {
 
   @Override
   public String toString() {
-    return "Batching[" + options + "]";
+    return "BatchingPredictor[" + options + "]";
   }
 
   /** One queued request. */

@@ -1,5 +1,8 @@
-package dev.maas;
+package dev.maas.store;
 
+import dev.maas.ModelStore;
+import dev.maas.ModelVersion;
+import dev.maas.internal.Sha256;
 import dev.maas.spi.ArtifactReader;
 import dev.maas.spi.ArtifactWriter;
 import java.io.ByteArrayInputStream;

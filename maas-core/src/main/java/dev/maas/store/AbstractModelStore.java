@@ -1,5 +1,24 @@
-package dev.maas;
+package dev.maas.store;
 
+import dev.maas.IntegrityException;
+import dev.maas.InvalidInputException;
+import dev.maas.Lineage;
+import dev.maas.MaasException;
+import dev.maas.MaasVersion;
+import dev.maas.Model;
+import dev.maas.ModelLoadException;
+import dev.maas.ModelNotFoundException;
+import dev.maas.ModelReference;
+import dev.maas.ModelSignature;
+import dev.maas.ModelStore;
+import dev.maas.ModelVersion;
+import dev.maas.PublishOptions;
+import dev.maas.StoreEvent;
+import dev.maas.StoreException;
+import dev.maas.StoreListener;
+import dev.maas.StoredModel;
+import dev.maas.explain.Background;
+import dev.maas.internal.Sha256;
 import dev.maas.spi.ArtifactReader;
 import dev.maas.spi.ArtifactWriter;
 import dev.maas.spi.ModelFormat;
@@ -100,9 +119,9 @@ abstract class AbstractModelStore implements ModelStore {
         throw new StoreException("format '" + format.name() + "' failed to write model '" + name + "': " + e, e,
             MaasException.Context.ofModel(ModelReference.latest(name)));
       }
-      if (options.background().isPresent()) {
-        try (java.io.OutputStream out = staging.writer().create(Background.FILE_NAME)) {
-          out.write(options.background().get().toJson());
+      for (Map.Entry<String, byte[]> extra : options.extraFiles().entrySet()) {
+        try (java.io.OutputStream out = staging.writer().create(extra.getKey())) {
+          out.write(extra.getValue());
         }
       }
       Map<String, String> files = staging.digests();
@@ -132,7 +151,7 @@ abstract class AbstractModelStore implements ModelStore {
       try {
         readVersion(name, number).ifPresent(out::add);
       } catch (StoreException e) {
-        // One damaged record must not hide the model's other versions; damage() reports it.
+        // One damaged record must not hide the model's other versions; check() reports it.
         System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
             "leaving out damaged version " + name + ":" + number + ": " + e.getMessage());
       }
@@ -215,8 +234,10 @@ abstract class AbstractModelStore implements ModelStore {
     }
   }
 
-  /** The content of file {@code fileName} of {@code version}, checked against its recorded SHA-256. */
-  final byte[] readVerifiedFile(ModelVersion version, String fileName) {
+  @Override
+  public final byte[] readFile(ModelVersion version, String fileName) {
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(fileName, "fileName");
     ensureOpen();
     String recorded = version.files().get(fileName);
     if (recorded == null) {

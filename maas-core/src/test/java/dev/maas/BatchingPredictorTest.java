@@ -100,7 +100,7 @@ class BatchingTest {
   @Test
   void submit_whileBackendBusy_coalescesQueuedRequestsIntoOneCall() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       CompletableFuture<Map<String, Tensor>> a = batching.submit(x(1, 1), Set.of());
       assertThat(backend.firstEntered.await(WAIT, TimeUnit.SECONDS)).isTrue();
       List<Map<String, Tensor>> inputs = List.of(x(1, 2), x(2, 3), x(3, 4));
@@ -121,7 +121,7 @@ class BatchingTest {
   @Test
   void submit_moreRowsThanMaxBatchRows_splitsIntoCallsOfAtMostThatMany() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
-    try (Batching batching = Batching.of(backend, options().maxBatchRows(4).build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().maxBatchRows(4).build())) {
       CompletableFuture<Map<String, Tensor>> first = batching.submit(x(1, 0), Set.of());
       backend.firstEntered.await(WAIT, TimeUnit.SECONDS);
       List<CompletableFuture<Map<String, Tensor>>> queued = new ArrayList<>();
@@ -142,7 +142,7 @@ class BatchingTest {
   @Test
   void submit_differentRequestedOutputs_batchedSeparatelyEachGetsOnlyItsOwn() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       CompletableFuture<Map<String, Tensor>> first = batching.submit(x(1, 0), Set.of());
       backend.firstEntered.await(WAIT, TimeUnit.SECONDS);
       CompletableFuture<Map<String, Tensor>> y1 = batching.submit(x(2, 1), Set.of("y"));
@@ -183,7 +183,7 @@ class BatchingTest {
   @Test
   void submit_differentTrailingShapes_neverStackedTogether() throws Exception {
     Recording backend = new Recording(new RowSums(), true);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       CompletableFuture<Map<String, Tensor>> first = batching.submit(
           Map.of("x", Tensor.ofDoubles(new double[] {1, 2}, 1, 2)), Set.of());
       backend.firstEntered.await(WAIT, TimeUnit.SECONDS);
@@ -202,7 +202,7 @@ class BatchingTest {
   @Test
   void submit_poisonedRequestInBatch_failsOnlyItself() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       CompletableFuture<Map<String, Tensor>> first = batching.submit(x(1, 0), Set.of());
       backend.firstEntered.await(WAIT, TimeUnit.SECONDS);
       var good1 = batching.submit(x(2, 1), Set.of());
@@ -220,7 +220,7 @@ class BatchingTest {
   @Test
   void submit_queueFull_refusedAtOnceWithRetryHint() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
-    try (Batching batching = Batching.of(backend, options().maxQueuedRequests(2).build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().maxQueuedRequests(2).build())) {
       var first = batching.submit(x(1, 0), Set.of());
       backend.firstEntered.await(WAIT, TimeUnit.SECONDS);
       var a = batching.submit(x(1, 1), Set.of());
@@ -239,7 +239,7 @@ class BatchingTest {
   @Test
   void deadline_passesWhileLongBatchRuns_failsAtOnceAndRowsAreNeverComputed() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       var running = batching.submit(x(1, 0), Set.of(), Duration.ofMillis(300));
       assertThat(backend.firstEntered.await(WAIT, TimeUnit.SECONDS)).as("the first request reached the backend").isTrue();
       var queued = batching.submit(x(5, 1), Set.of(), Duration.ofMillis(20));
@@ -257,7 +257,7 @@ class BatchingTest {
   @Test
   void predict_optionsTimeout_appliesToEveryRequest() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
-    try (Batching batching = Batching.of(backend, options().timeout(Duration.ofMillis(20)).build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().timeout(Duration.ofMillis(20)).build())) {
       assertThatThrownBy(() -> batching.predict(x(1, 0), Set.of())).isInstanceOf(DeadlineExceededException.class);
       backend.release.countDown();
     }
@@ -268,7 +268,7 @@ class BatchingTest {
     Recording backend = new Recording(model.predictor(), false);
     int threads = 32;
     int perThread = 40;
-    try (Batching batching = Batching.of(backend, options().maxBatchRows(16).concurrency(2).build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().maxBatchRows(16).concurrency(2).build())) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
         List<Future<Integer>> futures = new ArrayList<>();
@@ -305,7 +305,7 @@ class BatchingTest {
   @Test
   void close_withQueuedRequests_answersThemAndRefusesNewOnes() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
-    Batching batching = Batching.of(backend, options().build());
+    BatchingPredictor batching = BatchingPredictor.of(backend, options().build());
     var first = batching.submit(x(1, 0), Set.of());
     backend.firstEntered.await(WAIT, TimeUnit.SECONDS);
     var a = batching.submit(x(2, 1), Set.of());
@@ -324,7 +324,7 @@ class BatchingTest {
   @Test
   void close_modelClosedUnderQueuedRequests_theyFailWithModelClosedNoneHangs() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       var first = batching.submit(x(1, 0), Set.of());
       backend.firstEntered.await(WAIT, TimeUnit.SECONDS);
       var a = batching.submit(x(2, 1), Set.of());
@@ -354,7 +354,7 @@ class BatchingTest {
       }
     };
     Recording backend = new Recording(unbatched, true);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       var first = batching.submit(x(1, 0), Set.of());
       backend.firstEntered.await(WAIT, TimeUnit.SECONDS);
       var a = batching.submit(x(2, 1), Set.of());
@@ -369,7 +369,7 @@ class BatchingTest {
 
   @Test
   void submit_invalidRequest_throwsAtOnceWithoutQueueing() {
-    try (Batching batching = Batching.of(model.predictor())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(model.predictor())) {
       assertThatThrownBy(() -> batching.submit(Map.of("x", Tensor.ofFloats(new float[2], 1, 2)), Set.of()))
           .isInstanceOf(InvalidInputException.class).hasMessageContaining("input 'x'");
       assertThatThrownBy(() -> batching.submit(x(1, 0), Set.of("nope"))).isInstanceOf(InvalidInputException.class);
@@ -378,7 +378,7 @@ class BatchingTest {
   }
 
   /** Waits until {@code n} requests are queued (the callers are parked in the batcher). */
-  private static void awaitQueued(Batching batching, int n) throws InterruptedException {
+  private static void awaitQueued(BatchingPredictor batching, int n) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
     while (batching.queuedRequests() < n) {
       if (System.nanoTime() > end) {
@@ -391,7 +391,7 @@ class BatchingTest {
   @Test
   void predict_loneCaller_runsTheBackendOnItsOwnThread() {
     Recording backend = new Recording(model.predictor(), false);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       assertThat(batching.predict(x(2, 5), Set.of())).isEqualTo(model.predictor().predict(x(2, 5)));
       assertThat(backend.callers).containsExactly(Thread.currentThread());
     }
@@ -400,7 +400,7 @@ class BatchingTest {
   @Test
   void predict_withDeadline_neverRunsOnTheCallersThread() {
     Recording backend = new Recording(model.predictor(), false);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       assertThat(batching.predict(x(2, 5), Set.of(), Duration.ofSeconds(WAIT)))
           .isEqualTo(model.predictor().predict(x(2, 5)));
       assertThat(backend.callers).hasSize(1).doesNotContain(Thread.currentThread());
@@ -411,7 +411,7 @@ class BatchingTest {
   void predict_callersQueuedBehindARunningBatch_oneOfThemRunsTheNextBatchForAll() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
     ExecutorService pool = Executors.newFixedThreadPool(4);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       Future<Map<String, Tensor>> first = pool.submit(() -> batching.predict(x(1, 0), Set.of()));
       assertThat(backend.firstEntered.await(WAIT, TimeUnit.SECONDS)).isTrue();
       List<Future<Map<String, Tensor>>> waiting = new ArrayList<>();
@@ -440,7 +440,7 @@ class BatchingTest {
   void predict_waitingCallerInterrupted_failsAloneAndTheOthersAreAnswered() throws Exception {
     Recording backend = new Recording(model.predictor(), true);
     ExecutorService pool = Executors.newFixedThreadPool(3);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       Future<Map<String, Tensor>> first = pool.submit(() -> batching.predict(x(1, 0), Set.of()));
       assertThat(backend.firstEntered.await(WAIT, TimeUnit.SECONDS)).isTrue();
       CompletableFuture<Thread> interruptedThread = new CompletableFuture<>();
@@ -480,7 +480,7 @@ class BatchingTest {
       }
     };
     Recording backend = new Recording(failing, true);
-    try (Batching batching = Batching.of(backend, options().build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(backend, options().build())) {
       var first = batching.submit(x(1, 0), Set.of());
       assertThat(backend.firstEntered.await(WAIT, TimeUnit.SECONDS)).isTrue();
       var bad = batching.submit(x(6, 1), Set.of());

@@ -1,5 +1,10 @@
-package dev.maas;
+package dev.maas.store;
 
+import dev.maas.Model;
+import dev.maas.ModelSignature;
+import dev.maas.ModelVersion;
+import dev.maas.Predictor;
+import dev.maas.StoredModel;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;

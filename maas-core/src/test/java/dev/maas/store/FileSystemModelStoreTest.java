@@ -1,9 +1,21 @@
-package dev.maas;
+package dev.maas.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.maas.IntegrityException;
+import dev.maas.InvalidInputException;
+import dev.maas.Lineage;
+import dev.maas.MaasException;
+import dev.maas.Model;
+import dev.maas.ModelLoadException;
+import dev.maas.ModelNotFoundException;
+import dev.maas.ModelVersion;
+import dev.maas.PublishOptions;
+import dev.maas.ScaleFormat;
+import dev.maas.ScaleModel;
+import dev.maas.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
-package dev.maas;
+package dev.maas.store;
 
+import dev.maas.StoreEvent;
+import dev.maas.StoreListener;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;

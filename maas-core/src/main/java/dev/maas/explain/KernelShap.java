@@ -1,5 +1,6 @@
-package dev.maas;
+package dev.maas.explain;
 
+import dev.maas.InvalidInputException;
 import java.util.List;
 import java.util.SplittableRandom;
 
