@@ -1,12 +1,12 @@
 package dev.maas.cli;
 
 import dev.maas.ModelLoadException;
+import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
 import dev.maas.onnx.OnnxModel;
 import dev.maas.onnx.OnnxModelFormat;
 import dev.maas.onnx.OnnxOptions;
-import dev.maas.store.FileSystemModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ final class OptimizeCommand implements Callable<Integer> {
     try {
       Path optimized = work.resolve(OnnxModelFormat.MODEL_FILE);
       OnnxOptions options = OnnxOptions.builder().optimizationLevel(level).optimizedModelPath(optimized).build();
-      try (FileSystemModelStore s = FileSystemModelStore.open(store.existing(), List.of(new OnnxModelFormat(options)))) {
+      try (ModelStore s = ModelStore.open(store.existing(), List.of(new OnnxModelFormat(options)))) {
         ModelVersion source = s.get(reference);
         if (!source.format().equals(OnnxModelFormat.NAME)) {
           throw new IllegalArgumentException(source.reference() + " is a '" + source.format()

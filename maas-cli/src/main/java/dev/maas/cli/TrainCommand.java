@@ -100,7 +100,7 @@ final class TrainCommand implements Callable<Integer> {
     if (backgroundRows > 0) {
       Background.Sampler sampler = Background.sampler(model.featureNames(), backgroundRows, backgroundSeed);
       CsvColumns.forEachRow(data, model.featureNames(), sampler::add);
-      options.background(sampler.build());
+      options.extraFile(Background.FILE_NAME, sampler.build().toJson());
     }
     ModelVersion version;
     try (ModelStore modelStore = store.openOrCreate()) {

@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.within;
 import dev.maas.IntegrityException;
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
+import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
 import dev.maas.ScaleFormat;
 import dev.maas.ScaleModel;
-import dev.maas.store.FileSystemModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,9 +84,9 @@ class BackgroundTest {
   @Test
   void stored_publishedWithVersion_readsBackAndIsChecksummed() throws IOException {
     Background b = Background.of(List.of("u", "v"), new double[][] {{1, 2}, {3, 5}});
-    try (FileSystemModelStore store = FileSystemModelStore.open(root, List.of(new ScaleFormat()));
+    try (ModelStore store = ModelStore.open(root, List.of(new ScaleFormat()));
         ScaleModel model = new ScaleModel(2)) {
-      ModelVersion with = store.publish("m", model, PublishOptions.builder().background(b).build());
+      ModelVersion with = store.publish("m", model, PublishOptions.builder().extraFile(Background.FILE_NAME, b.toJson()).build());
       ModelVersion without = store.publish("m", model);
       assertThat(with.files()).containsKey(Background.FILE_NAME);
       assertThat(Background.stored(store, with).orElseThrow().rows()).isDeepEqualTo(b.rows());

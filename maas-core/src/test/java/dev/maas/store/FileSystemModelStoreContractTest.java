@@ -16,7 +16,7 @@ class FileSystemModelStoreContractTest extends ModelStoreContractTest {
 
   @Override
   protected ModelStore newStore() {
-    return FileSystemModelStore.open(root, List.of(new ScaleFormat()));
+    return ModelStore.open(root, List.of(new ScaleFormat()));
   }
 
   @Override

@@ -11,10 +11,12 @@ import dev.maas.MaasException;
 import dev.maas.Model;
 import dev.maas.ModelLoadException;
 import dev.maas.ModelNotFoundException;
+import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
 import dev.maas.ScaleFormat;
 import dev.maas.ScaleModel;
+import dev.maas.StoreCheck;
 import dev.maas.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** What is particular to the file-system store: its layout, integrity checks and damaged files. */
 class FileSystemModelStoreTest {
   @TempDir Path root;
-  private FileSystemModelStore store;
+  private ModelStore store;
 
   @BeforeEach
   void open() {
-    store = FileSystemModelStore.open(root, List.of(new ScaleFormat()));
+    store = ModelStore.open(root, List.of(new ScaleFormat()));
   }
 
   private ModelVersion publish(double factor) {
@@ -111,7 +113,7 @@ class FileSystemModelStoreTest {
     assertThatThrownBy(() -> store.get("m:1")).isInstanceOf(IntegrityException.class)
         .hasMessageContaining("maas-version.json").hasMessageContaining("malformed");
     assertThat(store.versions("m")).isEmpty();
-    assertThat(store.damage()).extracting(FileSystemModelStore.Damage::reason).singleElement().asString()
+    assertThat(store.check().damage()).extracting(StoreCheck.Damage::reason).singleElement().asString()
         .contains("malformed");
   }
 
@@ -156,7 +158,7 @@ class FileSystemModelStoreTest {
       store.publish("healthy", model);
     }
     Files.writeString(root.resolve("m/aliases.json"), "{");
-    try (FileSystemModelStore reopened = FileSystemModelStore.open(root, List.of(new ScaleFormat()));
+    try (ModelStore reopened = ModelStore.open(root, List.of(new ScaleFormat()));
         Model model = reopened.open("healthy")) {
       assertThat(model.signature()).isEqualTo(ScaleModel.SIGNATURE);
       assertThat(reopened.models()).containsExactly("healthy", "m");
@@ -181,7 +183,7 @@ class FileSystemModelStoreTest {
     try (Model model = store.open("m:3")) {
       assertThat(model.signature()).isEqualTo(ScaleModel.SIGNATURE);
     }
-    assertThat(store.damage()).singleElement().satisfies(d -> {
+    assertThat(store.check().damage()).singleElement().satisfies(d -> {
       assertThat(d.model()).isEqualTo("m");
       assertThat(d.version()).hasValue(2);
       assertThat(d.reason()).contains("maas-version.json");
@@ -192,7 +194,7 @@ class FileSystemModelStoreTest {
   void damage_corruptAliasTable_reportedWithoutVersion() throws IOException {
     publish(2);
     Files.writeString(root.resolve("m/aliases.json"), "{");
-    assertThat(store.damage()).singleElement().satisfies(d -> {
+    assertThat(store.check().damage()).singleElement().satisfies(d -> {
       assertThat(d.version()).isEmpty();
       assertThat(d.reason()).contains("aliases.json");
     });
@@ -202,7 +204,7 @@ class FileSystemModelStoreTest {
   void damage_healthyStore_isEmpty() {
     publish(2);
     store.setAlias("m", "production", 1);
-    assertThat(store.damage()).isEmpty();
+    assertThat(store.check().damage()).isEmpty();
   }
 
   @Test
@@ -214,7 +216,7 @@ class FileSystemModelStoreTest {
   @Test
   void open_unknownFormat_throwsModelLoadNamingFormat() throws IOException {
     publish(2);
-    try (FileSystemModelStore bare = FileSystemModelStore.open(root, List.of())) {
+    try (ModelStore bare = ModelStore.open(root, List.of())) {
       assertThatThrownBy(() -> bare.open("m")).isInstanceOf(ModelLoadException.class)
           .hasMessageContaining("'scale'");
     }
@@ -222,7 +224,7 @@ class FileSystemModelStoreTest {
 
   @Test
   void publish_noFormatCanWrite_throwsAndLeavesStoreUnchanged() throws IOException {
-    try (FileSystemModelStore bare = FileSystemModelStore.open(root, List.of()); Model model = new ScaleModel(1)) {
+    try (ModelStore bare = ModelStore.open(root, List.of()); Model model = new ScaleModel(1)) {
       assertThatThrownBy(() -> bare.publish("m", model)).isInstanceOf(StoreException.class)
           .hasMessageContaining("no model format");
     }
@@ -242,7 +244,7 @@ class FileSystemModelStoreTest {
         throw new IOException("disk full");
       }
     };
-    try (FileSystemModelStore broken = FileSystemModelStore.open(root, List.of(failing));
+    try (ModelStore broken = ModelStore.open(root, List.of(failing));
         Model model = new ScaleModel(5)) {
       assertThatThrownBy(() -> broken.publish("m", model)).isInstanceOf(StoreException.class)
           .hasMessageContaining("disk full");
@@ -259,7 +261,7 @@ class FileSystemModelStoreTest {
         out.create("../escape").close();
       }
     };
-    try (FileSystemModelStore s = FileSystemModelStore.open(root, List.of(hostile)); Model model = new ScaleModel(5)) {
+    try (ModelStore s = ModelStore.open(root, List.of(hostile)); Model model = new ScaleModel(5)) {
       assertThatThrownBy(() -> s.publish("m", model)).isInstanceOf(StoreException.class)
           .hasMessageContaining("../escape").hasMessageContaining(dev.maas.spi.ArtifactWriter.FILE_NAME_RULE);
     }
@@ -284,7 +286,7 @@ class FileSystemModelStoreTest {
     publish(1);
     List<String> events = new ArrayList<>();
     store.addListener(e -> events.add(e.type() + " " + e.model() + ":" + e.version()), Runnable::run);
-    try (FileSystemModelStore other = FileSystemModelStore.open(root, List.of(new ScaleFormat()));
+    try (ModelStore other = ModelStore.open(root, List.of(new ScaleFormat()));
         Model model = new ScaleModel(9)) {
       other.publish("m", model);
       other.setAlias("m", "production", 2);
@@ -301,7 +303,7 @@ class FileSystemModelStoreTest {
   @Test
   void open_rootIsAFile_throwsStoreException() throws IOException {
     Path file = Files.writeString(root.resolve("file"), "x");
-    assertThatThrownBy(() -> FileSystemModelStore.open(file)).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> ModelStore.open(file)).isInstanceOf(StoreException.class)
         .hasMessageContaining(file.toString());
   }
 

@@ -69,7 +69,7 @@ class StoreProcessTest {
       reader.join(10_000);
       published += reported.size();
 
-      try (FileSystemModelStore store = FileSystemModelStore.open(root, List.of(new ScaleFormat()))) {
+      try (ModelStore store = ModelStore.open(root, List.of(new ScaleFormat()))) {
         List<Integer> versions = checkConsistent(store);
         assertThat(versions).as("versions the killed worker reported").containsAll(reported);
         assertThat(versions.size()).as("versions after round %d", round).isGreaterThanOrEqualTo(published);
@@ -112,7 +112,7 @@ class StoreProcessTest {
 
   @Test
   void watch_anotherProcessMovesAnAlias200Times_listenersEndOnTheFinalTarget() throws Exception {
-    try (FileSystemModelStore store = FileSystemModelStore.open(root, List.of(new ScaleFormat()))) {
+    try (ModelStore store = ModelStore.open(root, List.of(new ScaleFormat()))) {
       for (int i = 0; i < 3; i++) {
         try (Model model = new ScaleModel(i)) {
           store.publish("m", model);
@@ -186,7 +186,7 @@ class StoreProcessTest {
     assertThat(distinct).hasSize(total);
     assertThat(distinct).first().isEqualTo(1);
     assertThat(((TreeSet<Integer>) distinct).last()).isEqualTo(total);
-    try (FileSystemModelStore store = FileSystemModelStore.open(root, List.of(new ScaleFormat()))) {
+    try (ModelStore store = ModelStore.open(root, List.of(new ScaleFormat()))) {
       assertThat(checkConsistent(store)).hasSize(total);
       assertThat(store.aliases("m")).isNotEmpty();
     }

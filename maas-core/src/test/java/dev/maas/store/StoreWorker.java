@@ -24,7 +24,7 @@ final class StoreWorker {
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[1]);
     long seed = Long.parseLong(args[2]);
-    try (FileSystemModelStore store = FileSystemModelStore.open(root, List.of(new ScaleFormat()))) {
+    try (ModelStore store = ModelStore.open(root, List.of(new ScaleFormat()))) {
       if (args[0].equals("moves")) {
         Random random = new Random(seed);
         int versions = store.versions("m").size();

@@ -23,7 +23,7 @@ class ExplainActionTest {
     try (ModelStore store = ModelStore.open(dir.resolve("store"))) {
       Background background = Background.of(List.of("a", "b", "c"), new double[][] {{0, 0, 0}, {2, 4, 6}});
       try (AffineModel m = new AffineModel(2, 0.5f)) {
-        store.publish("m", m, PublishOptions.builder().background(background).build());
+        store.publish("m", m, PublishOptions.builder().extraFile(Background.FILE_NAME, background.toJson()).build());
       }
       try (InferenceServer server = InferenceServer.builder().store(store).port(0).build().start()) {
         OipClient client = new OipClient(server.uri());

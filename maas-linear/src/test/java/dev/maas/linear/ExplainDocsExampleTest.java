@@ -30,7 +30,7 @@ class ExplainDocsExampleTest {
       sampler.add(row);
     }
     try (ModelStore publishing = ModelStore.open(dir.resolve("models"))) {
-      publishing.publish("house", trained, PublishOptions.builder().background(sampler.build()).build());
+      publishing.publish("house", trained, PublishOptions.builder().extraFile(Background.FILE_NAME, sampler.build().toJson()).build());
     }
     String models = dir.resolve("models").toString();
 

@@ -103,7 +103,7 @@ class LinearExplainerTest {
     }
     Background background = sampler.build();
     try (ModelStore store = ModelStore.open(root)) {
-      ModelVersion version = store.publish("lin", model, PublishOptions.builder().background(background).build());
+      ModelVersion version = store.publish("lin", model, PublishOptions.builder().extraFile(Background.FILE_NAME, background.toJson()).build());
       Background stored = Background.stored(store, version).orElseThrow();
       assertThat(stored.rowCount()).isEqualTo(20);
       assertThat(stored.sourceRows()).isEqualTo(500);

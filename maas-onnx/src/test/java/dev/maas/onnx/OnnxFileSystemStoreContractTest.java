@@ -4,7 +4,6 @@ import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.ModelStoreContractTest;
 import dev.maas.Tensor;
-import dev.maas.store.FileSystemModelStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,7 @@ class OnnxFileSystemStoreContractTest extends ModelStoreContractTest {
 
   @Override
   protected ModelStore newStore() {
-    return FileSystemModelStore.open(root, List.of(new OnnxModelFormat()));
+    return ModelStore.open(root, List.of(new OnnxModelFormat()));
   }
 
   @Override

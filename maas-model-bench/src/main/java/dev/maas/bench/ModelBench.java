@@ -4,11 +4,11 @@ import dev.maas.InvalidInputException;
 import dev.maas.MaasException;
 import dev.maas.ModelNotFoundException;
 import dev.maas.ModelSignature;
+import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.Tensor;
 import dev.maas.TensorSpec;
 import dev.maas.onnx.OnnxModelFormat;
-import dev.maas.store.FileSystemModelStore;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -91,7 +91,7 @@ public final class ModelBench {
     }
     ModelVersion version;
     List<ModelVersion> versions;
-    try (FileSystemModelStore store = FileSystemModelStore.open(options.store())) {
+    try (ModelStore store = ModelStore.open(options.store())) {
       version = store.get(options.reference());
       versions = store.versions(version.name());
     }

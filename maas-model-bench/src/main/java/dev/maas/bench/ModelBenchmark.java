@@ -3,6 +3,7 @@ package dev.maas.bench;
 import dev.maas.BatchingOptions;
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
+import dev.maas.ModelStore;
 import dev.maas.StoredModel;
 import dev.maas.Tensor;
 import dev.maas.onnx.OnnxExporter;
@@ -11,7 +12,6 @@ import dev.maas.onnx.OnnxModelFormat;
 import dev.maas.onnx.OnnxOptions;
 import dev.maas.spi.AffineModel;
 import dev.maas.spi.ModelFormat;
-import dev.maas.store.FileSystemModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -202,7 +202,7 @@ public class ModelBenchmark {
   }
 
   /** An opened store and model; closing it closes both. */
-  record Opened(FileSystemModelStore store, Model model) implements AutoCloseable {
+  record Opened(ModelStore store, Model model) implements AutoCloseable {
     @Override
     public void close() {
       try {
@@ -229,7 +229,7 @@ public class ModelBenchmark {
       onnx.optimizationLevel(OnnxOptions.OptimizationLevel.valueOf(optimization.toUpperCase(Locale.ROOT)));
     }
     OnnxOptions options = onnx.build();
-    FileSystemModelStore store = FileSystemModelStore.open(dir, formats(options));
+    ModelStore store = ModelStore.open(dir, formats(options));
     try {
       String ref = variant.startsWith(VERSION_PREFIX) ? variant.substring(VERSION_PREFIX.length()) : reference;
       StoredModel stored = store.open(ref);
