@@ -17,14 +17,12 @@ import dev.maas.StoreEvent;
 import dev.maas.StoreException;
 import dev.maas.StoreListener;
 import dev.maas.StoredModel;
-import dev.maas.explain.Background;
 import dev.maas.internal.Sha256;
 import dev.maas.spi.ArtifactReader;
 import dev.maas.spi.ArtifactWriter;
 import dev.maas.spi.ModelFormat;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.IntFunction;
 
 /**
