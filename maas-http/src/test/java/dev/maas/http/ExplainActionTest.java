@@ -74,7 +74,7 @@ class ExplainActionTest {
     try (ModelStore store = ModelStore.open(dir.resolve("store"))) {
       Background background = Background.of(List.of("a", "b", "c"), new double[][] {{0, 0, 0}, {2, 4, 6}});
       try (AffineModel m = new AffineModel(2, 0.5f)) {
-        store.publish("m", m, PublishOptions.builder().background(background).build());
+        store.publish("m", m, PublishOptions.builder().extraFile(Background.FILE_NAME, background.toJson()).build());
       }
       int rows = ExplainAction.MAX_ROWS + 1;
       String data = "1,2,3,".repeat(rows);
