@@ -102,6 +102,39 @@ final class Design {
   }
 
   /**
+   * As {@link #fill}, into the row-major {@code rows} ({@code columns} values a row) at row {@code
+   * row}.
+   */
+  void fillRow(double[] rows, int row, double[] x, double y, String unit, long number) {
+    int o = row * columns;
+    if (intercept) {
+      rows[o] = 1;
+    }
+    int first = o + offset;
+    for (int j = 0; j < features; j++) {
+      rows[first + j] = x[j] - shift[j];
+    }
+    for (int j = 0; j < features; j++) {
+      if (!Double.isFinite(x[j])) {
+        throw nonFinite(unit + " " + number, names.get(j), x[j]);
+      }
+    }
+    if (!Double.isFinite(y)) {
+      throw nonFinite(unit + " " + number, "target", y);
+    }
+    rows[o + columns - 1] = y - shiftY;
+  }
+
+  /** As {@link #fillWeighted}, into the row-major {@code rows} as {@link #fillRow} writes them. */
+  boolean fillWeightedRow(double[] rows, double[] weights, int row, double[] x, double y, double weight, String unit,
+      long number) {
+    checkWeight(weight, unit + " " + number);
+    fillRow(rows, row, x, y, unit, number);
+    weights[row] = weight;
+    return weight > 0;
+  }
+
+  /**
    * As {@link #fill} for a row of weight {@code weight}, stored in {@code weights[row]}; returns
    * false for a weight of zero (the row is checked but not kept: it drops out of the fit and its
    * degrees of freedom, as in R).
