@@ -102,17 +102,15 @@ final class Design {
   }
 
   /**
-   * As {@link #fill}, into the row-major {@code rows} ({@code columns} values a row) at row {@code
-   * row}.
+   * As {@link #fill}, into {@code rows[row]} ({@code columns} values).
    */
-  void fillRow(double[] rows, int row, double[] x, double y, String unit, long number) {
-    int o = row * columns;
+  void fillRow(double[][] rows, int row, double[] x, double y, String unit, long number) {
+    double[] out = rows[row];
     if (intercept) {
-      rows[o] = 1;
+      out[0] = 1;
     }
-    int first = o + offset;
     for (int j = 0; j < features; j++) {
-      rows[first + j] = x[j] - shift[j];
+      out[offset + j] = x[j] - shift[j];
     }
     for (int j = 0; j < features; j++) {
       if (!Double.isFinite(x[j])) {
@@ -122,11 +120,11 @@ final class Design {
     if (!Double.isFinite(y)) {
       throw nonFinite(unit + " " + number, "target", y);
     }
-    rows[o + columns - 1] = y - shiftY;
+    out[columns - 1] = y - shiftY;
   }
 
-  /** As {@link #fillWeighted}, into the row-major {@code rows} as {@link #fillRow} writes them. */
-  boolean fillWeightedRow(double[] rows, double[] weights, int row, double[] x, double y, double weight, String unit,
+  /** As {@link #fillWeighted}, into {@code rows[row]} as {@link #fillRow} writes it. */
+  boolean fillWeightedRow(double[][] rows, double[] weights, int row, double[] x, double y, double weight, String unit,
       long number) {
     checkWeight(weight, unit + " " + number);
     fillRow(rows, row, x, y, unit, number);

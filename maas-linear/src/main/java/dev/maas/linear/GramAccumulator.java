@@ -7,10 +7,9 @@ package dev.maas.linear;
  * Cholesky decomposition {@code RᵀR = AᵀA}, which is also the R of the QR decomposition of A (up to
  * the signs of its rows).
  *
- * <p>Each block's product is formed by a register-blocked kernel over rows held row-major, whose
- * inner loops run along a row of the Gram matrix so that the JIT compiles them to vector
- * instructions, and tiled so that the part of the Gram matrix being updated stays in the first-level
- * cache. The block's sum is then added to the running total with compensated (TwoSum) additions,
+ * <p>Each block's product is formed by a register-blocked kernel (four rows per update of the Gram
+ * matrix) over rows held as separate arrays, whose inner loops run along a row of the Gram matrix so
+ * that the JIT compiles them to vector instructions. The block's sum is then added to the running total with compensated (TwoSum) additions,
  * so that the total's rounding error does not grow with the number of blocks.
  *
  * <p>Forming {@code AᵀA} squares the condition number; a caller uses this factor only when {@link
@@ -21,9 +20,7 @@ package dev.maas.linear;
  */
 final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
   /** Rows combined per update of the Gram matrix. */
-  private static final int GROUP = 8;
-  private static final int TILE_ROWS = 16;
-  private static final int TILE_COLUMNS = 128;
+  private static final int GROUP = 4;
   /**
    * A bound, in units of roundoff, on the relative error of each entry of the Gram matrix and of
    * its Cholesky factor per working column: what {@link Solution} multiplies its error estimates by.
@@ -34,7 +31,7 @@ final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
   private final QrAccumulator statistics;
   private final double[] hi;
   private final double[] lo;
-  private final double[] partial;
+  private final double[][] partial;
   private final double[] blockMean;
   private final double[] blockM2;
 
@@ -43,14 +40,14 @@ final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
     this.statistics = new QrAccumulator(columns);
     this.hi = new double[columns * columns];
     this.lo = new double[columns * columns];
-    this.partial = new double[columns * columns];
+    this.partial = new double[columns][columns];
     this.blockMean = new double[columns];
     this.blockM2 = new double[columns];
   }
 
-  /** The row-major buffer length that {@link #addRows} needs for {@code rows} rows. */
-  static int bufferLength(int columns, int rows) {
-    return ((rows + GROUP - 1) / GROUP) * GROUP * columns;
+  /** The number of row arrays that {@link #addRows} needs for {@code rows} rows. */
+  static int bufferRows(int rows) {
+    return ((rows + GROUP - 1) / GROUP) * GROUP;
   }
 
   /** The number of rows added. */
@@ -59,11 +56,11 @@ final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
   }
 
   /**
-   * Adds {@code rows} working rows held row-major in {@code t} (row i in {@code t[i * q, (i + 1) *
-   * q)}; at least {@link #bufferLength} long) with positive weights {@code weights} (null for unit
-   * weights). The buffer's content is destroyed.
+   * Adds {@code rows} working rows, row i in {@code t[i]} ({@code q} values; at least {@link
+   * #bufferRows} arrays), with positive weights {@code weights} (null for unit weights). The
+   * buffer's content is destroyed.
    */
-  void addRows(double[] t, double[] weights, int rows) {
+  void addRows(double[][] t, double[] weights, int rows) {
     if (rows == 0) {
       return;
     }
@@ -73,25 +70,30 @@ final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
       updateWeightedStatistics(t, weights, rows);
       for (int i = 0; i < rows; i++) {
         double s = Math.sqrt(weights[i]);
-        int o = i * q;
+        double[] row = t[i];
         for (int j = 0; j < q; j++) {
-          t[o + j] *= s;
+          row[j] *= s;
         }
       }
     }
-    int padded = ((rows + GROUP - 1) / GROUP) * GROUP;
-    java.util.Arrays.fill(t, rows * q, padded * q, 0);
-    java.util.Arrays.fill(partial, 0);
+    int padded = bufferRows(rows);
+    for (int i = rows; i < padded; i++) {
+      java.util.Arrays.fill(t[i], 0);
+    }
+    for (double[] row : partial) {
+      java.util.Arrays.fill(row, 0);
+    }
     product(t, padded);
     for (int i = 0; i < q; i++) {
       int o = i * q;
-      for (int j = o + i; j < o + q; j++) {
-        double a = hi[j];
-        double b = partial[j];
+      double[] part = partial[i];
+      for (int j = i; j < q; j++) {
+        double a = hi[o + j];
+        double b = part[j];
         double s = a + b;
         double bp = s - a;
-        lo[j] += (a - (s - bp)) + (b - bp);
-        hi[j] = s;
+        lo[o + j] += (a - (s - bp)) + (b - bp);
+        hi[o + j] = s;
       }
     }
   }
@@ -102,94 +104,83 @@ final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
    */
   @Override
   public void addData(double[][] block, double[] weights, int rows) {
-    double[] t = new double[bufferLength(q, rows)];
+    double[][] t = new double[bufferRows(rows)][q];
     for (int c = 0; c < q; c++) {
       double[] column = block[c];
       for (int i = 0; i < rows; i++) {
-        t[i * q + c] = column[i];
+        t[i][c] = column[i];
       }
     }
     addRows(t, weights, rows);
   }
 
-  /** {@code partial += tᵀt} over the upper triangle, {@code rows} a multiple of {@link #GROUP}. */
-  private void product(double[] t, int rows) {
-    double[] g = partial;
-    for (int j0 = 0; j0 < q; j0 += TILE_COLUMNS) {
-      int j1 = Math.min(q, j0 + TILE_COLUMNS);
-      for (int i0 = 0; i0 < j1; i0 += TILE_ROWS) {
-        int i1 = Math.min(j1, i0 + TILE_ROWS);
-        for (int r = 0; r < rows; r += GROUP) {
-          int o0 = r * q;
-          int o1 = o0 + q;
-          int o2 = o1 + q;
-          int o3 = o2 + q;
-          int o4 = o3 + q;
-          int o5 = o4 + q;
-          int o6 = o5 + q;
-          int o7 = o6 + q;
-          for (int i = i0; i < i1; i++) {
-            double a0 = t[o0 + i];
-            double a1 = t[o1 + i];
-            double a2 = t[o2 + i];
-            double a3 = t[o3 + i];
-            double a4 = t[o4 + i];
-            double a5 = t[o5 + i];
-            double a6 = t[o6 + i];
-            double a7 = t[o7 + i];
-            int gi = i * q;
-            for (int j = Math.max(i, j0); j < j1; j++) {
-              g[gi + j] += a0 * t[o0 + j] + a1 * t[o1 + j] + a2 * t[o2 + j] + a3 * t[o3 + j]
-                  + a4 * t[o4 + j] + a5 * t[o5 + j] + a6 * t[o6 + j] + a7 * t[o7 + j];
-            }
-          }
+  /**
+   * {@code partial += tᵀt} over the upper triangle, {@code rows} a multiple of {@link #GROUP}. Rows
+   * of the Gram matrix and of the block are separate arrays, and the inner loop runs along one row
+   * of the Gram matrix: the form the JIT's vectoriser recognises (one array offset by several
+   * invariants is not).
+   */
+  private void product(double[][] t, int rows) {
+    for (int r = 0; r < rows; r += GROUP) {
+      double[] t0 = t[r];
+      double[] t1 = t[r + 1];
+      double[] t2 = t[r + 2];
+      double[] t3 = t[r + 3];
+      for (int i = 0; i < q; i++) {
+        double a0 = t0[i];
+        double a1 = t1[i];
+        double a2 = t2[i];
+        double a3 = t3[i];
+        double[] g = partial[i];
+        for (int j = i; j < q; j++) {
+          g[j] += a0 * t0[j] + a1 * t1[j] + a2 * t2[j] + a3 * t3[j];
         }
       }
     }
   }
 
-  private void updateStatistics(double[] t, int rows) {
+  private void updateStatistics(double[][] t, int rows) {
     java.util.Arrays.fill(blockMean, 0);
     java.util.Arrays.fill(blockM2, 0);
     for (int i = 0; i < rows; i++) {
-      int o = i * q;
+      double[] row = t[i];
       for (int j = 0; j < q; j++) {
-        blockMean[j] += t[o + j];
+        blockMean[j] += row[j];
       }
     }
     for (int j = 0; j < q; j++) {
       blockMean[j] /= rows;
     }
     for (int i = 0; i < rows; i++) {
-      int o = i * q;
+      double[] row = t[i];
       for (int j = 0; j < q; j++) {
-        double d = t[o + j] - blockMean[j];
+        double d = row[j] - blockMean[j];
         blockM2[j] += d * d;
       }
     }
     statistics.mergeStatistics(rows, rows, blockMean, blockM2);
   }
 
-  private void updateWeightedStatistics(double[] t, double[] weights, int rows) {
+  private void updateWeightedStatistics(double[][] t, double[] weights, int rows) {
     java.util.Arrays.fill(blockMean, 0);
     java.util.Arrays.fill(blockM2, 0);
     double total = 0;
     for (int i = 0; i < rows; i++) {
       total += weights[i];
-      int o = i * q;
+      double[] row = t[i];
       double w = weights[i];
       for (int j = 0; j < q; j++) {
-        blockMean[j] += w * t[o + j];
+        blockMean[j] += w * row[j];
       }
     }
     for (int j = 0; j < q; j++) {
       blockMean[j] /= total;
     }
     for (int i = 0; i < rows; i++) {
-      int o = i * q;
+      double[] row = t[i];
       double w = weights[i];
       for (int j = 0; j < q; j++) {
-        double d = t[o + j] - blockMean[j];
+        double d = row[j] - blockMean[j];
         blockM2[j] += w * d * d;
       }
     }

@@ -186,7 +186,7 @@ public final class LinearRegressionTrainer {
           int start = from;
           int end = Math.min(n, from + chunkRows);
           folder.submit(worker -> {
-            double[] rows = worker.rows();
+            double[][] rows = worker.rows();
             for (int blockStart = start; blockStart < end; blockStart += BLOCK_ROWS) {
               int count = Math.min(BLOCK_ROWS, end - blockStart);
               for (int r = 0; r < count; r++) {
@@ -584,7 +584,7 @@ public final class LinearRegressionTrainer {
   private static void foldGram(ParallelFolder.Worker<GramAccumulator> worker, String[] lines, long firstLine,
       List<String> header, int[] slots, Design design) {
     double[] values = new double[design.values()];
-    double[] buffer = worker.rows();
+    double[][] buffer = worker.rows();
     int p = design.features;
     int rows = 0;
     for (int k = 0; k < lines.length; k++) {

@@ -24,7 +24,7 @@ final class ParallelFolder<A extends BlockAccumulator<A>> implements AutoCloseab
 
   /**
    * What one worker owns: its index, its accumulator and reusable buffers: a column-major block
-   * ({@code block[c][i]}), a row-major one ({@code rows[i * columns + c]}, made on first use) and
+   * ({@code block[c][i]}), a row-wise one ({@code rows[i][c]}, made on first use) and
    * the rows' weights.
    */
   static final class Worker<A extends BlockAccumulator<A>> {
@@ -34,7 +34,7 @@ final class ParallelFolder<A extends BlockAccumulator<A>> implements AutoCloseab
     final double[] weights;
     private final int columns;
     private final int blockRows;
-    private double[] rows;
+    private double[][] rows;
 
     Worker(int index, int columns, int blockRows, A accumulator) {
       this.index = index;
@@ -45,10 +45,10 @@ final class ParallelFolder<A extends BlockAccumulator<A>> implements AutoCloseab
       this.block = new double[columns][blockRows];
     }
 
-    /** The row-major block buffer, long enough for {@link GramAccumulator#addRows}. */
-    double[] rows() {
+    /** The row-wise block buffer ({@code rows[i][c]}), long enough for {@link GramAccumulator#addRows}. */
+    double[][] rows() {
       if (rows == null) {
-        rows = new double[GramAccumulator.bufferLength(columns, blockRows)];
+        rows = new double[GramAccumulator.bufferRows(blockRows)][columns];
       }
       return rows;
     }
