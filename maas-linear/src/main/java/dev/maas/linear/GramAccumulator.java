@@ -208,9 +208,9 @@ final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
    * The Cholesky factor of the accumulated Gram matrix as a {@link QrAccumulator} (with the column
    * statistics), or null when the Gram matrix is too ill-conditioned for its factor to be trusted:
    * a pivot of a parameter column is not positive, or the condition number of the centred,
-   * column-scaled features divided by the smallest share of a feature column's norm that the
-   * columns before it leave (which measures what forming the centred problem from uncentred sums
-   * loses) exceeds {@code maxCondition}. The target column's pivot (the residual sum of squares) is
+   * column-scaled features divided by the square root of the smallest share of a feature column's
+   * squared norm that centring leaves (which measures what forming the centred problem from
+   * uncentred sums loses) exceeds {@code maxCondition}. The target column's pivot (the residual sum of squares) is
    * clamped at zero.
    *
    * @param parameters the number of parameter columns (all but the last)
@@ -237,8 +237,9 @@ final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
         if (!(pivot > 0) || !Double.isFinite(pivot)) {
           return null;
         }
-        if (k >= offset) {
-          smallestShare = Math.min(smallestShare, pivot / diagonal);
+        if (offset == 1 && k >= 1) {
+          double afterIntercept = diagonal - r[k] * r[k];
+          smallestShare = Math.min(smallestShare, afterIntercept / diagonal);
         }
       } else {
         pivot = Math.max(0, pivot);
