@@ -22,9 +22,11 @@ import java.util.Optional;
  * regression with an L2 penalty that leaves the intercept unpenalised, optionally on standardised
  * features (the fitted model still predicts on raw inputs). Configured with {@link #builder()}.
  *
- * <p>The solver is Householder QR folded over row blocks (TSQR), in parallel and in one pass, so
- * the same code fits an in-memory matrix, an {@link Iterator} of rows or a CSV file of any size in
- * memory that does not depend on the row count. When the design is ill-conditioned (condition
+ * <p>The solver folds row blocks in parallel and in one pass, so the same code fits an in-memory
+ * matrix, an {@link Iterator} of rows or a CSV file of any size in memory that does not depend on
+ * the row count: into the Gram matrix and its Cholesky factor for in-memory and CSV fits that may
+ * refine, when the design is well enough conditioned for it, and otherwise by Householder QR
+ * (TSQR). When the design is ill-conditioned (condition
  * number above 100) or a coefficient's estimated error exceeds about 14 digits (see {@link
  * Refinement#AUTO}), the solution of an in-memory or CSV fit is refined iteratively with residuals
  * computed in extended precision; a large CSV file is read again for that (see {@code
