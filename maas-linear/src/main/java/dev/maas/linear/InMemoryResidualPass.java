@@ -11,9 +11,9 @@ import java.util.List;
  * one contiguous range of rows and keeps its own sums; the sums are added in range order, so the
  * result is deterministic for a given thread count.
  *
- * <p>Per row, the shifted values and their rounding errors are formed once; the dot product with the
- * coefficients runs four independent compensated sums, and the gradient's update runs along the
- * row, so that its loop has no dependence between iterations.
+ * <p>Per row, the dot product with the coefficients runs four independent compensated sums, and the
+ * gradient's update runs along the row, so that its loop has no dependence between iterations; the
+ * shifts of the working columns are applied once per pass, not per value.
  *
  * <p>Instances are used by one thread at a time.
  */
@@ -102,6 +102,13 @@ final class InMemoryResidualPass implements SemiNormalRefiner.ResidualPass {
     }
   }
 
+  /**
+   * The sums over rows {@code [from, to)}. The shifts are taken out of the loop: with {@code c =
+   * s_y + b_0 - Σ s_j b_j} (the raw intercept, formed once in double-double), {@code r_i = y_i - c -
+   * Σ x_ij b_j}, and {@code Σ_i (x_ic - s_c) r_i = Σ_i x_ic r_i - s_c Σ_i r_i}, both sides exact to
+   * about twice double precision, so a row costs one compensated product per value and no
+   * subtractions of the shifts.
+   */
   private Sums sums(double[] hi, double[] lo, int from, int to) {
     Design d = design;
     int k = d.parameters;
@@ -110,8 +117,18 @@ final class InMemoryResidualPass implements SemiNormalRefiner.ResidualPass {
     double[] shift = d.shift;
     double[] bh = java.util.Arrays.copyOfRange(hi, off, k);
     double[] bl = java.util.Arrays.copyOfRange(lo, off, k);
-    double[] ah = new double[p];
-    double[] al = new double[p];
+    Dot2 constant = new Dot2();
+    constant.add(d.shiftY);
+    if (d.intercept) {
+      constant.add(hi[0]);
+      constant.add(lo[0]);
+    }
+    for (int j = 0; j < p; j++) {
+      constant.addProduct(-shift[j], bh[j]);
+      constant.addProduct(-shift[j], bl[j]);
+    }
+    double ch = constant.value();
+    double cl = constant.remainder(ch);
     double[] gh = new double[p];
     double[] gl = new double[p];
     double g0h = 0;
@@ -120,23 +137,8 @@ final class InMemoryResidualPass implements SemiNormalRefiner.ResidualPass {
     double rssLo = 0;
     for (int i = from; i < to; i++) {
       double[] row = x[i];
-      for (int j = 0; j < p; j++) {
-        double v = row[j];
-        double s = shift[j];
-        double h = v - s;
-        double bp = h - v;
-        ah[j] = h;
-        al[j] = (v - (h - bp)) + (-s - bp);
-      }
-      double yh = y[i] - d.shiftY;
-      double s0 = yh;
-      double c0 = Dot2.differenceError(y[i], d.shiftY, yh);
-      if (d.intercept) {
-        double t = s0 - hi[0];
-        double bp = t - s0;
-        c0 += (s0 - (t - bp)) + (-hi[0] - bp) - lo[0];
-        s0 = t;
-      }
+      double s0 = y[i] - ch;
+      double c0 = Dot2.differenceError(y[i], ch, s0) - cl;
       double s1 = 0;
       double s2 = 0;
       double s3 = 0;
@@ -145,14 +147,18 @@ final class InMemoryResidualPass implements SemiNormalRefiner.ResidualPass {
       double c3 = 0;
       int j = 0;
       for (; j + 3 < p; j += 4) {
-        double p0 = ah[j] * bh[j];
-        double p1 = ah[j + 1] * bh[j + 1];
-        double p2 = ah[j + 2] * bh[j + 2];
-        double p3 = ah[j + 3] * bh[j + 3];
-        double e0 = Math.fma(ah[j], bh[j], -p0) + al[j] * bh[j] + ah[j] * bl[j];
-        double e1 = Math.fma(ah[j + 1], bh[j + 1], -p1) + al[j + 1] * bh[j + 1] + ah[j + 1] * bl[j + 1];
-        double e2 = Math.fma(ah[j + 2], bh[j + 2], -p2) + al[j + 2] * bh[j + 2] + ah[j + 2] * bl[j + 2];
-        double e3 = Math.fma(ah[j + 3], bh[j + 3], -p3) + al[j + 3] * bh[j + 3] + ah[j + 3] * bl[j + 3];
+        double x0 = row[j];
+        double x1 = row[j + 1];
+        double x2 = row[j + 2];
+        double x3 = row[j + 3];
+        double p0 = x0 * bh[j];
+        double p1 = x1 * bh[j + 1];
+        double p2 = x2 * bh[j + 2];
+        double p3 = x3 * bh[j + 3];
+        double e0 = Math.fma(x0, bh[j], -p0) + x0 * bl[j];
+        double e1 = Math.fma(x1, bh[j + 1], -p1) + x1 * bl[j + 1];
+        double e2 = Math.fma(x2, bh[j + 2], -p2) + x2 * bl[j + 2];
+        double e3 = Math.fma(x3, bh[j + 3], -p3) + x3 * bl[j + 3];
         double t0 = s0 - p0;
         double t1 = s1 - p1;
         double t2 = s2 - p2;
@@ -171,8 +177,9 @@ final class InMemoryResidualPass implements SemiNormalRefiner.ResidualPass {
         s3 = t3;
       }
       for (; j < p; j++) {
-        double p0 = ah[j] * bh[j];
-        double e0 = Math.fma(ah[j], bh[j], -p0) + al[j] * bh[j] + ah[j] * bl[j];
+        double x0 = row[j];
+        double p0 = x0 * bh[j];
+        double e0 = Math.fma(x0, bh[j], -p0) + x0 * bl[j];
         double t0 = s0 - p0;
         double q0 = t0 - s0;
         c0 += (s0 - (t0 - q0)) + (-p0 - q0) - e0;
@@ -192,8 +199,8 @@ final class InMemoryResidualPass implements SemiNormalRefiner.ResidualPass {
       if (w != null) {
         double wi = w[i];
         double wr = wi * rh;
-        rssLo += Math.fma(wr, rh, -(wr * rh)) + 2 * wr * rl;
         double sq = wr * rh;
+        rssLo += Math.fma(wr, rh, -sq) + 2 * wr * rl;
         double sum = rssHi + sq;
         double sb = sum - rssHi;
         rssLo += (rssHi - (sum - sb)) + (sq - sb);
@@ -208,16 +215,14 @@ final class InMemoryResidualPass implements SemiNormalRefiner.ResidualPass {
         rssLo += (rssHi - (sum - sb)) + (sq - sb);
         rssHi = sum;
       }
-      if (d.intercept) {
-        double sum = g0h + rh;
-        double sb = sum - g0h;
-        g0l += (g0h - (sum - sb)) + (rh - sb) + rl;
-        g0h = sum;
-      }
+      double r0 = g0h + rh;
+      double r0b = r0 - g0h;
+      g0l += (g0h - (r0 - r0b)) + (rh - r0b) + rl;
+      g0h = r0;
       for (int c = 0; c < p; c++) {
-        double a = ah[c];
+        double a = row[c];
         double prod = a * rh;
-        double err = Math.fma(a, rh, -prod) + a * rl + al[c] * rh;
+        double err = Math.fma(a, rh, -prod) + a * rl;
         double g = gh[c];
         double sum = g + prod;
         double sb = sum - g;
@@ -230,8 +235,17 @@ final class InMemoryResidualPass implements SemiNormalRefiner.ResidualPass {
       out.hi[0] = g0h;
       out.lo[0] = g0l;
     }
-    System.arraycopy(gh, 0, out.hi, off, p);
-    System.arraycopy(gl, 0, out.lo, off, p);
+    Dot2 g = new Dot2();
+    for (int c = 0; c < p; c++) {
+      g.reset();
+      g.add(gh[c]);
+      g.add(gl[c]);
+      g.addProduct(-shift[c], g0h);
+      g.addProduct(-shift[c], g0l);
+      double value = g.value();
+      out.hi[off + c] = value;
+      out.lo[off + c] = g.remainder(value);
+    }
     out.rssHi = rssHi;
     out.rssLo = rssLo;
     return out;
