@@ -8,7 +8,7 @@ and, for the streamed CSV fit, on a 10^7 x 64 matrix held in memory. With ``--jm
 a ``maas-benchmarks/run`` in the same window) it prints MaaS / numpy for every matching cell, and
 for LinearStreamingBenchmark also maasFitCsv / readAndParseOnly.
 
-  python3 maas-benchmarks/scripts/numpy-linear-fit.py [--jmh RESULTS/jmh.json] [--repeats 7]
+  python3 maas-benchmarks/scripts/numpy-linear-fit.py [--jmh RESULTS/jmh.json ...] [--repeats 7]
       [--shapes 1000000x8,1000000x64,1000000x256] [--stream 10000000x64 | --stream none]
 
 Run it in the same quiet window as the JMH run, with the same cores.
@@ -66,7 +66,8 @@ def normal_equations_ms(a, y, repeats):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jmh", help="jmh.json of the MaaS run in the same window")
+    parser.add_argument("--jmh", action="append", default=[],
+                        help="a JMH JSON result file of the MaaS run in the same window (may repeat)")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--shapes", default="1000000x8,1000000x64,1000000x256")
     parser.add_argument("--stream", default="10000000x64", help="NxP of the streamed CSV fit, or 'none'")
@@ -88,8 +89,10 @@ def main():
         print("numpy normal equations %s in memory: %.1f ms" % (args.stream, numpy_ms[(args.stream, "stream")]))
     if not args.jmh:
         return
-    with open(args.jmh) as f:
-        results = json.load(f)
+    results = []
+    for path in args.jmh:
+        with open(path) as f:
+            results.extend(json.load(f))
     scores = {}
     for cell in results:
         cls, method = cell["benchmark"].rsplit(".", 2)[-2:]
