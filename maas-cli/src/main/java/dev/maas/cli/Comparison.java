@@ -220,12 +220,12 @@ final class Comparison {
           .max(java.util.Comparator.comparingDouble(Scored::adjustedP)).orElseThrow();
       return new Promotion(alias, false, String.format(Locale.ROOT,
           "alias '%s' not moved: %s is not better than %s at alpha %s (adjusted p = %s)", alias, best.reference(),
-          weakest.version().reference(), g(alpha), g(weakest.adjustedP())));
+          weakest.version().reference(), alpha, g(weakest.adjustedP())));
     }
     store.setAlias(best.name(), alias, best.version());
     return new Promotion(alias, true, String.format(Locale.ROOT,
         "alias '%s' moved %sto %s: better than every other candidate at alpha %s", alias,
-        current == null ? "" : "from version " + current + " ", best.reference(), g(alpha)));
+        current == null ? "" : "from version " + current + " ", best.reference(), alpha));
   }
 
   static String text(Result r) {
@@ -255,7 +255,7 @@ final class Comparison {
     s.append(String.format(Locale.ROOT, "Winner: %s (%s at alpha %s; one-sided paired t-test on per-row %s,"
         + " Bonferroni over %d comparison%s)", r.winner().reference(),
         r.significant() ? "better than every other candidate" : "not significantly better than every other candidate",
-        g(r.alpha()), r.classifier() ? "log loss" : "squared error", comparisons, comparisons == 1 ? "" : "s"));
+        r.alpha(), r.classifier() ? "log loss" : "squared error", comparisons, comparisons == 1 ? "" : "s"));
     r.promotion().ifPresent(p -> s.append(System.lineSeparator()).append(p.message()));
     return s.toString();
   }

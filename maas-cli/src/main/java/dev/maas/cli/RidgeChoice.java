@@ -185,6 +185,7 @@ final class RidgeChoice {
     data.addSeries(series);
     LogAxis x = new LogAxis("ridge penalty (log scale)");
     x.setSmallestValue(1e-300);
+    x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
     NumberAxis y = new NumberAxis(s.method() == RidgeSearch.Method.GENERALIZED ? "GCV score"
         : "mean squared error (" + describe(s) + ")");
     y.setAutoRangeIncludesZero(false);

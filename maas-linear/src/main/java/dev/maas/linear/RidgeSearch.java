@@ -56,6 +56,8 @@ public final class RidgeSearch {
   }
 
   private static final int CHUNK_ROWS = 4096;
+  private static final int SLICES = 4;
+  private static final int PARALLEL_MIN_ROWS = 8192;
 
   private final double[] grid;
   private final Method method;
@@ -328,24 +330,37 @@ public final class RidgeSearch {
     return sum;
   }
 
-  /** The factor of the rows {@code rows} of the data (all of them when null), in design {@code d}. */
+  /**
+   * The factor of the rows {@code rows} of the data (all of them when null), in design {@code d}:
+   * {@value #SLICES} slices folded in parallel and merged in slice order, so the result does not
+   * depend on the machine's core count.
+   */
   private static QrAccumulator accumulate(Design d, double[][] x, double[] y, int[] rows) {
-    QrAccumulator acc = new QrAccumulator(d.columns);
-    double[][] block = new double[d.columns][LinearRegressionTrainer.BLOCK_ROWS];
     int count = rows == null ? x.length : rows.length;
-    int filled = 0;
-    for (int k = 0; k < count; k++) {
-      int i = rows == null ? k : rows[k];
-      d.fill(block, filled++, x[i], y[i], "row", i);
-      if (filled == block[0].length) {
-        acc.addData(block, filled);
-        filled = 0;
+    int slices = count >= SLICES * PARALLEL_MIN_ROWS ? SLICES : 1;
+    QrAccumulator[] parts = IntStream.range(0, slices).parallel().mapToObj(slice -> {
+      QrAccumulator acc = new QrAccumulator(d.columns);
+      double[][] block = new double[d.columns][LinearRegressionTrainer.BLOCK_ROWS];
+      int filled = 0;
+      int from = (int) ((long) count * slice / slices);
+      int to = (int) ((long) count * (slice + 1) / slices);
+      for (int k = from; k < to; k++) {
+        int i = rows == null ? k : rows[k];
+        d.fill(block, filled++, x[i], y[i], "row", i);
+        if (filled == block[0].length) {
+          acc.addData(block, filled);
+          filled = 0;
+        }
       }
+      if (filled > 0) {
+        acc.addData(block, filled);
+      }
+      return acc;
+    }).toArray(QrAccumulator[]::new);
+    for (int k = 1; k < slices; k++) {
+      parts[0].merge(parts[k]);
     }
-    if (filled > 0) {
-      acc.addData(block, filled);
-    }
-    return acc;
+    return parts[0];
   }
 
   private static List<String> defaultNames(int p) {
