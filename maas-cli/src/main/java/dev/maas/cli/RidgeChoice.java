@@ -112,10 +112,17 @@ final class RidgeChoice {
 
   /** The penalty {@code pick} names in {@code s}. */
   static double chosen(RidgeSelection s, Pick pick) {
-    if (pick == Pick.ONE_SE && Double.isNaN(s.oneStandardError())) {
-      throw new IllegalArgumentException("--ridge-choice 1se needs a standard error: use --cv loo or --cv kfold:K");
+    if (Double.isNaN(s.oneStandardError())) {
+      requireStandardError(pick);
     }
     return pick == Pick.MIN ? s.best() : s.oneStandardError();
+  }
+
+  /** Refuses {@code --ridge-choice 1se} for a search without standard errors (GCV). */
+  static void requireStandardError(Pick pick) {
+    if (pick == Pick.ONE_SE) {
+      throw new IllegalArgumentException("--ridge-choice 1se needs a standard error: use --cv loo or --cv kfold:K");
+    }
   }
 
   /** The curve as a table, the two choices marked. */

@@ -105,8 +105,9 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--background-rows must be 0 or more, got " + backgroundRows);
     }
     boolean auto = ridge.strip().equalsIgnoreCase("auto");
-    if (!auto && (plot != null || !spec.commandLine().getParseResult().matchedOptions().stream()
-        .noneMatch(o -> List.of("--ridge-grid", "--cv", "--ridge-choice", "--seed").contains(o.longestName())))) {
+    boolean searchOptions = plot != null || spec.commandLine().getParseResult().matchedOptions().stream()
+        .anyMatch(o -> List.of("--ridge-grid", "--cv", "--ridge-choice", "--seed").contains(o.longestName()));
+    if (!auto && searchOptions) {
       throw new IllegalArgumentException("--ridge-grid, --cv, --ridge-choice, --seed and --plot need --ridge auto");
     }
     LinearRegressionTrainer.Builder builder = LinearRegressionTrainer.builder()
@@ -124,25 +125,36 @@ final class TrainCommand implements Callable<Integer> {
     String weightColumn = weights == null ? null : weights.strip();
     RidgeSelection selection = null;
     double chosen = 0;
+    LinearRegressionModel model;
     if (auto) {
       if (weightColumn != null) {
         throw new IllegalArgumentException("--ridge auto does not support --weights; choose the penalty by hand");
       }
       RidgeSearch search = RidgeChoice.search(ridgeGrid, cv, seed);
       RidgeChoice.Pick pick = RidgeChoice.pick(ridgeChoice);
-      List<String> names = features != null && !features.isEmpty() ? features.stream().map(String::strip).toList()
-          : CsvColumns.header(data).stream().filter(c -> !c.equals(target.strip())).toList();
-      selection = RidgeChoice.select(search, builder.build(), data, names, target.strip());
-      chosen = RidgeChoice.chosen(selection, pick);
-      builder.ridge(chosen);
+      if (search.method() == RidgeSearch.Method.GENERALIZED) {
+        RidgeChoice.requireStandardError(pick);
+        RidgeSearch.RidgeFit fit = search.fitCsv(builder.build(), data, target.strip());
+        selection = fit.selection();
+        model = fit.model();
+        chosen = selection.best();
+      } else {
+        List<String> names = features != null && !features.isEmpty()
+            ? features.stream().map(String::strip).toList()
+            : CsvColumns.header(data).stream().filter(c -> !c.equals(target.strip())).toList();
+        selection = RidgeChoice.select(search, builder.build(), data, names, target.strip());
+        chosen = RidgeChoice.chosen(selection, pick);
+        model = builder.ridge(chosen).build().fitCsv(data, target.strip(), null);
+      }
       if (!json) {
         spec.commandLine().getOut().print(RidgeChoice.text(selection, pick));
       }
       if (plot != null) {
         RidgeChoice.plot(selection, chosen, plot);
       }
+    } else {
+      model = builder.build().fitCsv(data, target.strip(), weightColumn);
     }
-    LinearRegressionModel model = builder.build().fitCsv(data, target.strip(), weightColumn);
     FitReport report = model.report().orElseThrow();
     PublishOptions.Builder options = PublishOptions.builder()
         .description("linear regression of '" + target + "' on " + data.getFileName())

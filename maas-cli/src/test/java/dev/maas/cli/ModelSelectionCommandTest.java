@@ -81,6 +81,24 @@ class ModelSelectionCommandTest {
   }
 
   @Test
+  void train_ridgeAutoDefault_isGeneralizedCrossValidationInTheFitsOwnPass() throws IOException {
+    Path train = data("train.csv", 100, 7);
+    CliProcess.Result result = CliProcess.run(dir, "train", "--data", train.toString(), "--target", "y", "--store",
+        dir.resolve("store").toString(), "--name", "m", "--ridge", "auto", "--json");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stdout()).contains("\"cv\":\"gcv\"").contains("\"one_se\":\"NaN\"");
+    double[][] rows = CsvColumns.read(train, List.of("a", "b", "c", "y"));
+    double[][] x = new double[rows.length][];
+    double[] y = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      x[i] = java.util.Arrays.copyOf(rows[i], 3);
+      y[i] = rows[i][3];
+    }
+    assertThat(number(result.stdout(), "chosen")).isEqualTo(RidgeSearch.builder().build()
+        .select(LinearRegressionTrainer.ordinaryLeastSquares(), x, y).best());
+  }
+
+  @Test
   void train_ridgeAutoKFoldOneStandardError_printsTheCurveAndPlotsIt() throws IOException {
     Path png = dir.resolve("curve.png");
     CliProcess.Result result = CliProcess.run(dir, "train", "--data", data("train.csv", 150, 2).toString(), "--target",

@@ -65,6 +65,14 @@ final class Design {
     return features + (weighted ? 2 : 1);
   }
 
+  /** This design with penalty {@code lambda}: the same names, settings and shifts. */
+  Design withRidge(double lambda) {
+    Design d = new Design(names, intercept, lambda, standardize, weighted);
+    System.arraycopy(shift, 0, d.shift, 0, shift.length);
+    d.shiftY = shiftY;
+    return d;
+  }
+
   /** Sets the shifts from the first row (only with an intercept; without one they stay zero). */
   void setShifts(double[] firstRow, double firstY) {
     if (intercept) {

@@ -72,6 +72,9 @@ public final class LinearRegressionTrainer {
   private final List<String> featureNames;
   private final int parallelism;
   private final Refinement refinement;
+  /** When set, each fit chooses its penalty by generalised cross-validation on its own factor. */
+  private final RidgeSearch generalized;
+  private final java.util.function.Consumer<RidgeSelection> selections;
 
   private LinearRegressionTrainer(Builder b) {
     this.refinement = b.refinement;
@@ -80,6 +83,29 @@ public final class LinearRegressionTrainer {
     this.standardize = b.standardize;
     this.featureNames = b.featureNames;
     this.parallelism = b.parallelism;
+    this.generalized = null;
+    this.selections = null;
+  }
+
+  private LinearRegressionTrainer(LinearRegressionTrainer t, RidgeSearch generalized,
+      java.util.function.Consumer<RidgeSelection> selections) {
+    this.refinement = t.refinement;
+    this.intercept = t.intercept;
+    this.ridge = t.ridge;
+    this.standardize = t.standardize;
+    this.featureNames = t.featureNames;
+    this.parallelism = t.parallelism;
+    this.generalized = generalized;
+    this.selections = selections;
+  }
+
+  /**
+   * This trainer, choosing each fit's penalty by {@code search} (generalised cross-validation) from
+   * the fit's own factor before solving, and handing the selection to {@code sink}: one pass over
+   * the data for the search and the fit together.
+   */
+  LinearRegressionTrainer choosingRidge(RidgeSearch search, java.util.function.Consumer<RidgeSelection> sink) {
+    return new LinearRegressionTrainer(this, search, sink);
   }
 
   /** A builder with intercept on, no penalty, no standardisation, default feature names. */
@@ -625,6 +651,11 @@ public final class LinearRegressionTrainer {
     return List.copyOf(out);
   }
 
+  /** The number of threads a fit uses. */
+  int parallelism() {
+    return parallelism;
+  }
+
   /** Whether fits have an intercept. */
   public boolean intercept() {
     return intercept;
@@ -663,6 +694,14 @@ public final class LinearRegressionTrainer {
 
   private LinearRegressionModel solve(QrAccumulator acc, Design design, double[][] x, double[] y, double[] w,
       SemiNormalRefiner.ResidualPass pass, int threads) {
+    if (generalized != null) {
+      if (design.weighted) {
+        throw new InvalidInputException("choosing the ridge penalty does not support weights; set it by hand");
+      }
+      RidgeSelection selection = generalized.generalized(design, acc);
+      selections.accept(selection);
+      design = design.withRidge(selection.best());
+    }
     Solution s = Solution.solve(acc, design, x, y, w, pass, refinement, threads);
     return LinearRegressionModel.fitted(s.intercept(), s.coefficients(), design.names, Optional.of(s.report()),
         s.intervals(), Interval.PREDICTION, LinearRegressionModel.DEFAULT_LEVEL);

@@ -176,6 +176,75 @@ public final class RidgeSearch {
     return RidgeSelection.of(method, folds(), trainer.standardize(), n, curve);
   }
 
+  /**
+   * Chooses the penalty and fits at it: for {@link Method#GENERALIZED} in one pass over the rows,
+   * the search reading the fit's own factor before the fit solves at the chosen penalty (the
+   * minimum); for the other methods {@link #select} and then {@code trainer}'s fit at the minimum.
+   * The arrays are only read.
+   *
+   * @throws InvalidInputException as {@link #select} and {@link LinearRegressionTrainer#fit(double[][], double[])}
+   */
+  public RidgeFit fit(LinearRegressionTrainer trainer, double[][] x, double[] y) {
+    Objects.requireNonNull(trainer, "trainer");
+    if (method == Method.GENERALIZED) {
+      RidgeSelection[] chosen = new RidgeSelection[1];
+      LinearRegressionModel model = trainer.choosingRidge(this, s -> chosen[0] = s).fit(x, y);
+      return new RidgeFit(model, chosen[0]);
+    }
+    RidgeSelection s = select(trainer, x, y);
+    return new RidgeFit(trainerAt(trainer, s.best()).fit(x, y), s);
+  }
+
+  /**
+   * Chooses the penalty by generalised cross-validation and fits at it, in the one streaming pass
+   * of {@link LinearRegressionTrainer#fitCsv(Path, String)} (a second only where the fit refines).
+   *
+   * @throws IllegalArgumentException if this search is not {@link Method#GENERALIZED}: leave-one-out
+   *     and k-fold need the rows in memory ({@link #fit(LinearRegressionTrainer, double[][], double[])})
+   * @throws InvalidInputException as {@link LinearRegressionTrainer#fitCsv(Path, String)}
+   */
+  public RidgeFit fitCsv(LinearRegressionTrainer trainer, java.nio.file.Path csv, String target) {
+    Objects.requireNonNull(trainer, "trainer");
+    if (method != Method.GENERALIZED) {
+      throw new IllegalArgumentException("only generalised cross-validation streams a CSV file; " + method.label()
+          + " needs the rows in memory");
+    }
+    RidgeSelection[] chosen = new RidgeSelection[1];
+    LinearRegressionModel model = trainer.choosingRidge(this, s -> chosen[0] = s).fitCsv(csv, target);
+    return new RidgeFit(model, chosen[0]);
+  }
+
+  /** A fitted model and the selection that chose its penalty. */
+  public record RidgeFit(LinearRegressionModel model, RidgeSelection selection) {
+    /** Checks its components. */
+    public RidgeFit {
+      Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(selection, "selection");
+    }
+  }
+
+  private static LinearRegressionTrainer trainerAt(LinearRegressionTrainer t, double lambda) {
+    LinearRegressionTrainer.Builder b = LinearRegressionTrainer.builder().intercept(t.intercept())
+        .standardize(t.standardize()).refinement(t.refinement()).parallelism(t.parallelism()).ridge(lambda);
+    if (!t.featureNames().isEmpty()) {
+      b.featureNames(t.featureNames());
+    }
+    return b.build();
+  }
+
+  /** The generalised cross-validation selection from a fit's factor, before its penalty is folded in. */
+  RidgeSelection generalized(Design d, QrAccumulator acc) {
+    if (d.features == 0) {
+      throw new InvalidInputException("a ridge penalty needs at least one feature");
+    }
+    long n = acc.count();
+    if (n < d.parameters + 1) {
+      throw new InvalidInputException(n + " rows are too few to choose a ridge penalty with " + d.parameters
+          + " parameters; need at least " + (d.parameters + 1));
+    }
+    return RidgeSelection.of(Method.GENERALIZED, 0, d.standardize, n, generalized(d, acc, n, d.standardize));
+  }
+
   /** The generalised cross-validation curve, from the whole data's factor. */
   private List<RidgeSelection.Point> generalized(Design d, QrAccumulator acc, long n, boolean standardize) {
     Spectrum s = Spectrum.of(d, acc, standardize);

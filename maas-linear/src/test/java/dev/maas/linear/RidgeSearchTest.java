@@ -137,6 +137,29 @@ class RidgeSearchTest {
   }
 
   @Test
+  void fit_generalized_readsTheFitsOwnFactorAndFitsAtTheMinimum() {
+    double[][] x = design(5000, 4, 81, false);
+    double[] y = targets(x, 82);
+    LinearRegressionTrainer trainer = LinearRegressionTrainer.builder().standardize(true).build();
+    RidgeSearch search = RidgeSearch.builder().grid(RidgeSearch.logGrid(1e-2, 1e5, 15)).build();
+    RidgeSearch.RidgeFit fit = search.fit(trainer, x, y);
+    RidgeSelection direct = search.select(trainer, x, y);
+    assertThat(fit.selection().best()).isEqualTo(direct.best());
+    for (int l = 0; l < direct.curve().size(); l++) {
+      double expected = direct.curve().get(l).score();
+      assertThat(fit.selection().curve().get(l).score()).isCloseTo(expected, within(1e-9 * expected));
+    }
+    LinearRegressionModel at = LinearRegressionTrainer.builder().standardize(true).ridge(direct.best()).build()
+        .fit(x, y);
+    assertThat(fit.model().report().orElseThrow().ridge()).isEqualTo(direct.best());
+    for (int j = 0; j < 4; j++) {
+      assertThat(fit.model().coefficient(j)).isCloseTo(at.coefficient(j), within(1e-12 * Math.abs(at.coefficient(j))));
+    }
+    assertThatThrownBy(() -> RidgeSearch.builder().kFold(3).build().fitCsv(trainer, java.nio.file.Path.of("x.csv"),
+        "y")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs the rows in memory");
+  }
+
+  @Test
   void generalized_hasNoOneStandardErrorChoice() {
     double[][] x = design(50, 2, 51, false);
     RidgeSelection s = RidgeSearch.builder().build().select(LinearRegressionTrainer.ordinaryLeastSquares(), x,
