@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.maas.internal.Csv;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +28,7 @@ import java.util.Set;
  * is {@link #recycle}.
  */
 final class Table implements AutoCloseable {
-  private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final JsonFactory JSON = dev.maas.internal.Json.FACTORY;
 
   /** The file layouts read. */
   enum Format {

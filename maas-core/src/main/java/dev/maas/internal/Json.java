@@ -18,9 +18,16 @@ import java.util.Map;
  */
 public final class Json {
   /** The factory every MaaS JSON reader and writer uses; its parsers refuse duplicate keys. */
-  public static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  public static final JsonFactory FACTORY = builder().build();
+
+  /**
+   * A builder with the settings of {@link #FACTORY}, for the one reader that needs more (the
+   * protocol codec's limits and fast number handling).
+   */
+  public static com.fasterxml.jackson.core.JsonFactoryBuilder builder() {
+    return (com.fasterxml.jackson.core.JsonFactoryBuilder) JsonFactory.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+  }
 
   private Json() {}
 
