@@ -108,4 +108,24 @@ public final class Json {
     g.useDefaultPrettyPrinter();
     return g;
   }
+
+  /**
+   * Writes {@code specs} as the protocol's tensor metadata: an array of {@code {"name", "datatype",
+   * "shape"}} objects, {@code -1} for a dynamic dimension.
+   */
+  public static void writeSpecs(JsonGenerator g, java.util.List<dev.maas.TensorSpec> specs) throws IOException {
+    g.writeStartArray();
+    for (dev.maas.TensorSpec spec : specs) {
+      g.writeStartObject();
+      g.writeStringField("name", spec.name());
+      g.writeStringField("datatype", spec.dataType().protocolName());
+      g.writeArrayFieldStart("shape");
+      for (long d : spec.shape()) {
+        g.writeNumber(d);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
 }
