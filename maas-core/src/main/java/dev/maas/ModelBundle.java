@@ -53,6 +53,11 @@ public final class ModelBundle {
           MaasException.Context.ofModel(version.reference()));
     }
     for (Map.Entry<String, byte[]> file : this.files.entrySet()) {
+      if (!dev.maas.spi.ArtifactWriter.isValidFileName(file.getKey())) {
+        throw new IntegrityException(version.reference() + ": the bundle names the file '" + file.getKey()
+            + "', which is not a valid artifact file name; refusing it", null,
+            MaasException.Context.ofModel(version.reference()));
+      }
       String actual = Sha256.of(file.getValue());
       String recorded = version.files().get(file.getKey());
       if (!actual.equals(recorded)) {

@@ -102,9 +102,7 @@ final class ExplainCommand implements Callable<Integer> {
         names.add(n.trim());
       }
     } else {
-      try (Table table = Table.open(background, "--background")) {
-        names = table.header();
-      }
+      names = Table.header(background, "--background");
       if (names.isEmpty()) {
         throw new IllegalArgumentException("--background " + background + " names no columns: give a CSV file with a"
             + " header row, or a model that declares its features");

@@ -203,6 +203,13 @@ final class Table implements AutoCloseable {
     return rows.toArray(new double[0][]);
   }
 
+  /** The header row of the CSV file {@code file} (empty for JSON Lines). */
+  static List<String> header(Path file, String option) throws IOException {
+    try (Table table = open(file, option)) {
+      return List.copyOf(table.header());
+    }
+  }
+
   /** Opens {@code file} (UTF-8) and, for CSV, reads its header row. */
   static Table open(Path file, String option) throws IOException {
     InputFiles.requireReadable(file, option, "a CSV file with a header row, or a .jsonl file");

@@ -17,7 +17,8 @@ import java.util.List;
  * it. Without an observer it does nothing. Used by the fitting thread only.
  */
 final class CsvTap {
-  private static final CsvTap NONE = new CsvTap(null, null, null, null);
+  /** The tap that hands nothing over. */
+  static final CsvTap NONE = new CsvTap(null, null, null, null);
 
   private final CsvObserver observer;
   private final List<String> header;
