@@ -11,7 +11,7 @@ module dev.maas.core {
   exports dev.maas;
   exports dev.maas.explain;
   exports dev.maas.spi;
-  exports dev.maas.internal to dev.maas.linear;
+  exports dev.maas.internal to dev.maas.linear, dev.maas.http, dev.maas.cli;
 
   uses dev.maas.spi.ModelFormat;
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -106,6 +107,33 @@ public interface ModelStore extends AutoCloseable {
   byte[] readFile(ModelVersion version, String fileName);
 
   /**
+   * Reads the version {@code reference} resolves to whole into memory: its record and every file,
+   * each checked against its recorded SHA-256. The bundle needs no store to travel or to be
+   * {@linkplain ModelBundle#open() opened}; resolving and reading happen in one call, as in {@link
+   * #open(ModelReference)}.
+   *
+   * <p>The default resolves with {@link #find} and reads each file with {@link #readFile}.
+   *
+   * @throws ModelNotFoundException if nothing matches
+   * @throws IntegrityException if a file is missing or was altered
+   */
+  default ModelBundle readBundle(ModelReference reference) {
+    Objects.requireNonNull(reference, "reference");
+    ModelVersion version = find(reference).orElseThrow(() -> new ModelNotFoundException(
+        "no model version matches '" + reference + "'", null, MaasException.Context.ofModel(reference)));
+    Map<String, byte[]> files = new java.util.TreeMap<>();
+    for (String fileName : version.files().keySet()) {
+      files.put(fileName, readFile(version, fileName));
+    }
+    return new ModelBundle(version, files);
+  }
+
+  /** Reads the version {@code reference} (text) resolves to; see {@link #readBundle(ModelReference)}. */
+  default ModelBundle readBundle(String reference) {
+    return readBundle(ModelReference.parse(reference));
+  }
+
+  /**
    * Reads every version record and alias table and reports those that cannot be read; the rest of
    * the store keeps working regardless. Only reads: repairing is left to the user, since the right
    * repair (restore from a backup, delete the version) depends on what happened. Stores that cannot
@@ -115,14 +143,6 @@ public interface ModelStore extends AutoCloseable {
    */
   default StoreCheck check() {
     return new StoreCheck(List.of());
-  }
-
-  /**
-   * The directory this store keeps its files in, as a real absolute path, for a file-system store
-   * ({@link #open(Path)}); empty for a store that has none.
-   */
-  default Optional<Path> directory() {
-    return Optional.empty();
   }
 
   /**

@@ -123,6 +123,60 @@ public abstract class ModelStoreContractTest {
   }
 
   @Test
+  void readBundle_throughBytes_opensFromMemoryAndPredictsLikeTheStore() {
+    ModelVersion published = publish("m", 7);
+    ModelBundle bundle = store.readBundle("m");
+    ModelBundle copy = ModelBundle.fromBytes(bundle.toBytes());
+
+    assertThat(copy.version()).isEqualTo(published);
+    assertThat(copy.fileNames()).isEqualTo(published.files().keySet());
+    assertThat(copy).isEqualTo(bundle);
+    assertThat(copy.digest()).isEqualTo(bundle.digest()).hasSize(64);
+    try (Model fromStore = store.open("m:1"); StoredModel fromBytes = copy.open()) {
+      assertThat(fromBytes.version()).isEqualTo(published);
+      Map<String, Tensor> expected = fromStore.predictor().predict(sampleInputs());
+      Map<String, Tensor> actual = fromBytes.predictor().predict(sampleInputs());
+      assertThat(actual).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void readBundle_alteredBytes_areRefusedNamingTheFile() {
+    publish("m", 7);
+    ModelBundle bundle = store.readBundle("m:1");
+    String file = bundle.fileNames().iterator().next();
+    byte[] bytes = bundle.toBytes();
+    byte[] content = bundle.file(file);
+    int at = indexOf(bytes, content);
+    bytes[at + content.length / 2] ^= 1;
+
+    assertThatThrownBy(() -> ModelBundle.fromBytes(bytes))
+        .isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("'" + file + "'")
+        .hasMessageContaining("SHA-256");
+    assertThatThrownBy(() -> ModelBundle.fromBytes(java.util.Arrays.copyOf(bytes, bytes.length - 1)))
+        .isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("damaged");
+    assertThatThrownBy(() -> ModelBundle.fromBytes(new byte[] {1, 2, 3}))
+        .isInstanceOf(IntegrityException.class);
+  }
+
+  @Test
+  void readBundle_unknownReference_throwsNotFound() {
+    publish("m", 7);
+    assertThatThrownBy(() -> store.readBundle("m:9")).isInstanceOf(ModelNotFoundException.class);
+  }
+
+  private static int indexOf(byte[] bytes, byte[] part) {
+    for (int at = 0; at + part.length <= bytes.length; at++) {
+      if (java.util.Arrays.equals(bytes, at, at + part.length, part, 0, part.length)) {
+        return at;
+      }
+    }
+    throw new AssertionError("part not found");
+  }
+
+  @Test
   void get_references_resolveLatestNumberedAndAliased() {
     publish("m", 1);
     publish("m", 2);

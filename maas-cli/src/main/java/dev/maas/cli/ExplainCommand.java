@@ -71,7 +71,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Explainer explainer = builder.build();
         int col = chooseColumn(explainer);
-        double[][] rows = CsvColumns.read(input, explainer.featureNames());
+        double[][] rows = Table.readAll(input, "--input", explainer.featureNames());
         if (plot != null && rows.length > MAX_PLOT_ROWS) {
           throw new IllegalArgumentException("--plot draws at most " + MAX_PLOT_ROWS + " rows; " + input + " has "
               + rows.length);
@@ -102,9 +102,13 @@ final class ExplainCommand implements Callable<Integer> {
         names.add(n.trim());
       }
     } else {
-      names = CsvColumns.header(background);
+      names = Table.header(background, "--background");
+      if (names.isEmpty()) {
+        throw new IllegalArgumentException("--background " + background + " names no columns: give a CSV file with a"
+            + " header row, or a model that declares its features");
+      }
     }
-    return Background.of(names, CsvColumns.read(background, names));
+    return Background.of(names, Table.readAll(background, "--background", names));
   }
 
   private int chooseColumn(Explainer explainer) {

@@ -19,7 +19,7 @@ import java.util.Locale;
  * <p>This class has no state.
  */
 final class ExplainOutput {
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = dev.maas.internal.Json.FACTORY;
   private static final int BAR = 20;
 
   private ExplainOutput() {}

@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
  * {@code "Infinity"} and {@code "-Infinity"}, as the Open Inference Protocol JSON does. Stateless.
  */
 final class JsonOutput {
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  private static final JsonFactory FACTORY = dev.maas.internal.Json.FACTORY;
 
   /** What fills one JSON document. */
   @FunctionalInterface

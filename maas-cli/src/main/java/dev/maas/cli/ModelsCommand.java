@@ -260,19 +260,7 @@ final class ModelsCommand implements Runnable {
   }
 
   private static void specs(JsonGenerator j, List<TensorSpec> specs) throws IOException {
-    j.writeStartArray();
-    for (TensorSpec t : specs) {
-      j.writeStartObject();
-      j.writeStringField("name", t.name());
-      j.writeStringField("datatype", t.dataType().name());
-      j.writeArrayFieldStart("shape");
-      for (long d : t.shape()) {
-        j.writeNumber(d);
-      }
-      j.writeEndArray();
-      j.writeEndObject();
-    }
-    j.writeEndArray();
+    dev.maas.internal.Json.writeSpecs(j, specs);
   }
 
   private static void strings(JsonGenerator j, String field, Map<String, String> map) throws IOException {

@@ -97,7 +97,7 @@ final class RidgeChoice {
       String target) throws IOException {
     List<String> columns = new ArrayList<>(features);
     columns.add(target);
-    double[][] rows = CsvColumns.read(data, columns);
+    double[][] rows = Table.readAll(data, "--data", columns);
     int p = features.size();
     double[][] x = new double[rows.length][];
     double[] y = new double[rows.length];

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.maas.internal.Csv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharsetDecoder;
@@ -28,10 +28,7 @@ import java.util.Set;
  * is {@link #recycle}.
  */
 final class Table implements AutoCloseable {
-  /** How wide a quoted bad value may be in a message. */
-  private static final int MAX_QUOTED = 40;
-  private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final JsonFactory JSON = dev.maas.internal.Json.FACTORY;
 
   /** The file layouts read. */
   enum Format {
@@ -52,6 +49,12 @@ final class Table implements AutoCloseable {
     RowException(long line, String message) {
       super("line " + line + ": " + message);
       this.line = line;
+    }
+
+    /** The CLI's form of a line the shared CSV reader refused; the message stays as it is. */
+    RowException(Csv.LineException e) {
+      super(e.getMessage(), e);
+      this.line = e.line();
     }
   }
 
@@ -176,6 +179,37 @@ final class Table implements AutoCloseable {
     this.header = new ArrayList<>();
   }
 
+  /**
+   * Every data row of {@code file} (CSV or JSON Lines), holding the numeric columns {@code names}
+   * in that order; errors name the file and the line.
+   */
+  static double[][] readAll(Path file, String option, List<String> names) throws IOException {
+    List<double[]> rows = new ArrayList<>();
+    try (Table table = open(file, option)) {
+      table.select(names, List.of());
+      Chunk chunk;
+      while ((chunk = table.next()) != null) {
+        List<String> lines = chunk.lines();
+        for (int i = 0; i < lines.size(); i++) {
+          if (!blank(lines.get(i))) {
+            rows.add(table.parse(lines.get(i), chunk.firstLine() + i).values());
+          }
+        }
+        table.recycle(chunk);
+      }
+    } catch (RowException e) {
+      throw new IllegalArgumentException(file + " " + e.getMessage(), e);
+    }
+    return rows.toArray(new double[0][]);
+  }
+
+  /** The header row of the CSV file {@code file} (empty for JSON Lines). */
+  static List<String> header(Path file, String option) throws IOException {
+    try (Table table = open(file, option)) {
+      return List.copyOf(table.header());
+    }
+  }
+
   /** Opens {@code file} (UTF-8) and, for CSV, reads its header row. */
   static Table open(Path file, String option) throws IOException {
     InputFiles.requireReadable(file, option, "a CSV file with a header row, or a .jsonl file");
@@ -224,15 +258,11 @@ final class Table implements AutoCloseable {
     System.arraycopy(pending, rest, pending, 0, pendingLength - rest);
     pendingLength -= rest;
     lineNumber = 1;
-    if (!first.isEmpty() && first.charAt(0) == '\uFEFF') {
-      first = first.substring(1);
-    }
-    List<String> names = splitCsv(first, 1);
-    Set<String> seen = new HashSet<>();
-    for (String name : names) {
-      if (!seen.add(name)) {
-        throw new IllegalArgumentException(file + " line 1: column '" + quote(name) + "' appears twice in the header");
-      }
+    List<String> names;
+    try {
+      names = Csv.header(first);
+    } catch (Csv.LineException e) {
+      throw new IllegalArgumentException(file + " " + e.getMessage(), e);
     }
     header.addAll(names);
   }
@@ -538,34 +568,7 @@ final class Table implements AutoCloseable {
    * long, String)} reads it (spaces around it allowed), or NaN where that would refuse it.
    */
   static double number(byte[] data, int from, int to) {
-    int start = from;
-    int end = to;
-    while (start < end && data[start] == ' ') {
-      start++;
-    }
-    while (end > start && data[end - 1] == ' ') {
-      end--;
-    }
-    boolean digit = false;
-    for (int i = start; i < end; i++) {
-      byte c = data[i];
-      if (c >= '0' && c <= '9') {
-        digit = true;
-      } else if (c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
-        return Double.NaN;
-      }
-    }
-    if (!digit) {
-      return Double.NaN;
-    }
-    double value = fastDecimal(data, start, end);
-    if (Double.isNaN(value)) {
-      try {
-        value = Double.parseDouble(new String(data, start, end - start, StandardCharsets.ISO_8859_1));
-      } catch (NumberFormatException e) {
-        return Double.NaN;
-      }
-    }
+    double value = Csv.decimal(data, from, to);
     return Double.isInfinite(value) ? Double.NaN : value;
   }
 
@@ -646,265 +649,25 @@ final class Table implements AutoCloseable {
 
   /** {@link #number(String, long, String)} of {@code text.substring(from, to)}, without making the substring. */
   static double number(String text, int from, int to, long lineNumber, String column) {
-    int start = from;
-    int end = to;
-    while (start < end && (text.charAt(start) == ' ' || text.charAt(start) == '\t')) {
-      start++;
+    try {
+      return Csv.number(text, from, to, lineNumber, column);
+    } catch (Csv.LineException e) {
+      throw new RowException(e);
     }
-    while (end > start && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t')) {
-      end--;
-    }
-    if (start == end) {
-      throw new RowException(lineNumber, "column '" + quote(column) + "' is empty");
-    }
-    boolean digit = false;
-    for (int i = start; i < end; i++) {
-      char c = text.charAt(i);
-      if (c >= '0' && c <= '9') {
-        digit = true;
-      } else if (c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
-        throw notANumber(text.substring(from, to), lineNumber, column);
-      }
-    }
-    if (!digit) {
-      throw notANumber(text.substring(from, to), lineNumber, column);
-    }
-    double value = fastDecimal(text, start, end);
-    if (Double.isNaN(value)) {
-      try {
-        value = Double.parseDouble(text.substring(start, end));
-      } catch (NumberFormatException e) {
-        throw notANumber(text.substring(from, to), lineNumber, column);
-      }
-    }
-    if (Double.isInfinite(value)) {
-      throw new RowException(lineNumber, "column '" + quote(column) + "': " + quote(text.substring(from, to))
-          + " is out of the range of a double");
-    }
-    return value;
   }
 
-  private static final double[] POWERS_OF_TEN = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-    1e20, 1e21, 1e22,
-  };
-
-  /**
-   * The value of a plain decimal {@code [+-]digits[.digits][(e|E)[+-]digits]} with at most 15
-   * significant digits and a decimal exponent within ±22, or NaN when the text is outside that
-   * (then {@link Double#parseDouble} decides). In that range the significand and the power of ten
-   * are exact doubles, so one multiplication or division rounds correctly (Clinger's fast path):
-   * the result is the same double as {@code Double.parseDouble} gives.
-   */
-  static double fastDecimal(String text, int start, int end) {
-    int i = start;
-    boolean negative = false;
-    if (i < end && (text.charAt(i) == '-' || text.charAt(i) == '+')) {
-      negative = text.charAt(i) == '-';
-      i++;
-    }
-    long significand = 0;
-    int digits = 0;
-    int scale = 0;
-    boolean any = false;
-    boolean point = false;
-    for (; i < end; i++) {
-      char c = text.charAt(i);
-      if (c >= '0' && c <= '9') {
-        any = true;
-        if (significand != 0 || c != '0') {
-          if (++digits > 15) {
-            return Double.NaN;
-          }
-          significand = significand * 10 + (c - '0');
-        }
-        if (point) {
-          scale--;
-        }
-      } else if (c == '.' && !point) {
-        point = true;
-      } else {
-        break;
-      }
-    }
-    if (!any) {
-      return Double.NaN;
-    }
-    if (i < end) {
-      char c = text.charAt(i);
-      if (c != 'e' && c != 'E') {
-        return Double.NaN;
-      }
-      i++;
-      boolean negativeExponent = false;
-      if (i < end && (text.charAt(i) == '-' || text.charAt(i) == '+')) {
-        negativeExponent = text.charAt(i) == '-';
-        i++;
-      }
-      if (i == end || end - i > 3) {
-        return Double.NaN;
-      }
-      int exponent = 0;
-      for (; i < end; i++) {
-        char d = text.charAt(i);
-        if (d < '0' || d > '9') {
-          return Double.NaN;
-        }
-        exponent = exponent * 10 + (d - '0');
-      }
-      scale += negativeExponent ? -exponent : exponent;
-    }
-    double value;
-    if (significand == 0) {
-      value = 0;
-    } else if (scale >= 0 && scale <= 22) {
-      value = significand * POWERS_OF_TEN[scale];
-    } else if (scale < 0 && scale >= -22) {
-      value = significand / POWERS_OF_TEN[-scale];
-    } else {
-      return Double.NaN;
-    }
-    return negative ? -value : value;
-  }
-
-  /** {@link #fastDecimal(String, int, int)} of ASCII bytes. */
-  static double fastDecimal(byte[] text, int start, int end) {
-    int i = start;
-    boolean negative = false;
-    if (i < end && (text[i] == '-' || text[i] == '+')) {
-      negative = text[i] == '-';
-      i++;
-    }
-    long significand = 0;
-    int digits = 0;
-    int scale = 0;
-    boolean any = false;
-    boolean point = false;
-    for (; i < end; i++) {
-      char c = (char) text[i];
-      if (c >= '0' && c <= '9') {
-        any = true;
-        if (significand != 0 || c != '0') {
-          if (++digits > 15) {
-            return Double.NaN;
-          }
-          significand = significand * 10 + (c - '0');
-        }
-        if (point) {
-          scale--;
-        }
-      } else if (c == '.' && !point) {
-        point = true;
-      } else {
-        break;
-      }
-    }
-    if (!any) {
-      return Double.NaN;
-    }
-    if (i < end) {
-      char c = (char) text[i];
-      if (c != 'e' && c != 'E') {
-        return Double.NaN;
-      }
-      i++;
-      boolean negativeExponent = false;
-      if (i < end && (text[i] == '-' || text[i] == '+')) {
-        negativeExponent = text[i] == '-';
-        i++;
-      }
-      if (i == end || end - i > 3) {
-        return Double.NaN;
-      }
-      int exponent = 0;
-      for (; i < end; i++) {
-        char d = (char) text[i];
-        if (d < '0' || d > '9') {
-          return Double.NaN;
-        }
-        exponent = exponent * 10 + (d - '0');
-      }
-      scale += negativeExponent ? -exponent : exponent;
-    }
-    double value;
-    if (significand == 0) {
-      value = 0;
-    } else if (scale >= 0 && scale <= 22) {
-      value = significand * POWERS_OF_TEN[scale];
-    } else if (scale < 0 && scale >= -22) {
-      value = significand / POWERS_OF_TEN[-scale];
-    } else {
-      return Double.NaN;
-    }
-    return negative ? -value : value;
-  }
-
-  private static RowException notANumber(String text, long lineNumber, String column) {
-    return new RowException(lineNumber, "column '" + quote(column) + "': '" + quote(text) + "' is not a number");
-  }
-
-  /** {@code text} shortened to {@value #MAX_QUOTED} characters, control characters written as {@code \\uXXXX}. */
+  /** {@code text} shortened for a message, control characters written as {@code \\uXXXX}. */
   static String quote(String text) {
-    StringBuilder s = new StringBuilder();
-    int shown = Math.min(text.length(), MAX_QUOTED);
-    for (int i = 0; i < shown; i++) {
-      char c = text.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        s.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        s.append(c);
-      }
-    }
-    if (text.length() > shown) {
-      s.append("... (").append(text.length()).append(" characters)");
-    }
-    return s.toString();
+    return Csv.shown(text);
   }
 
   /** The cells of a CSV line (RFC 4180 quoting, no line breaks inside quotes). */
   static List<String> splitCsv(String line, long lineNumber) {
-    List<String> cells = new ArrayList<>();
-    if (line.indexOf('"') < 0) {
-      int start = 0;
-      while (true) {
-        int comma = line.indexOf(',', start);
-        if (comma < 0) {
-          cells.add(line.substring(start).strip());
-          return cells;
-        }
-        cells.add(line.substring(start, comma).strip());
-        start = comma + 1;
-      }
+    try {
+      return Csv.split(line, lineNumber);
+    } catch (Csv.LineException e) {
+      throw new RowException(e);
     }
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"') {
-          if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-            cell.append('"');
-            i++;
-          } else {
-            quoted = false;
-          }
-        } else {
-          cell.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        cells.add(cell.toString().strip());
-        cell.setLength(0);
-      } else {
-        cell.append(c);
-      }
-    }
-    if (quoted) {
-      throw new RowException(lineNumber, "unterminated quote");
-    }
-    cells.add(cell.toString().strip());
-    return cells;
   }
 
   @Override

@@ -6,6 +6,8 @@ import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
 import dev.maas.explain.Background;
+import dev.maas.internal.Sha256;
+import dev.maas.linear.CsvObserver;
 import dev.maas.linear.FitReport;
 import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;
@@ -14,6 +16,8 @@ import dev.maas.linear.RidgeSelection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,7 +29,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code maas train}: fits a linear regression to a CSV file in one streaming pass and publishes
  * it as a new version in a file-system store, with the fit report as the version's metrics and
- * the settings as its parameters. Nothing is published if the data are bad.
+ * the settings as its parameters. The data's SHA-256 (the version's lineage) and the background
+ * sample for explanations are taken on the fit's own read of the file. Nothing is published if the
+ * data are bad.
  */
 @Command(
     name = "train",
@@ -123,6 +129,7 @@ final class TrainCommand implements Callable<Integer> {
       builder.featureNames(features.stream().map(String::strip).toList());
     }
     String weightColumn = weights == null ? null : weights.strip();
+    OnePass pass = new OnePass(backgroundRows, backgroundSeed);
     RidgeSelection selection = null;
     double chosen = 0;
     LinearRegressionModel model;
@@ -134,17 +141,17 @@ final class TrainCommand implements Callable<Integer> {
       RidgeChoice.Pick pick = RidgeChoice.pick(ridgeChoice);
       if (search.method() == RidgeSearch.Method.GENERALIZED) {
         RidgeChoice.requireStandardError(pick);
-        RidgeSearch.RidgeFit fit = search.fitCsv(builder.build(), data, target.strip());
+        RidgeSearch.RidgeFit fit = search.fitCsv(builder.build(), data, target.strip(), pass);
         selection = fit.selection();
         model = fit.model();
         chosen = selection.best();
       } else {
         List<String> names = features != null && !features.isEmpty()
             ? features.stream().map(String::strip).toList()
-            : CsvColumns.header(data).stream().filter(c -> !c.equals(target.strip())).toList();
+            : Table.header(data, "--data").stream().filter(c -> !c.equals(target.strip())).toList();
         selection = RidgeChoice.select(search, builder.build(), data, names, target.strip());
         chosen = RidgeChoice.chosen(selection, pick);
-        model = builder.ridge(chosen).build().fitCsv(data, target.strip(), null);
+        model = builder.ridge(chosen).build().fitCsv(data, target.strip(), null, pass);
       }
       if (!json) {
         spec.commandLine().getOut().print(RidgeChoice.text(selection, pick));
@@ -153,7 +160,7 @@ final class TrainCommand implements Callable<Integer> {
         RidgeChoice.plot(selection, chosen, plot);
       }
     } else {
-      model = builder.build().fitCsv(data, target.strip(), weightColumn);
+      model = builder.build().fitCsv(data, target.strip(), weightColumn, pass);
     }
     FitReport report = model.report().orElseThrow();
     PublishOptions.Builder options = PublishOptions.builder()
@@ -161,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
         .metrics(report.metrics())
         .parameters(report.parameters())
         .parameter("target", target.strip())
-        .lineage(Lineage.ofFile(data, report.rowCount()));
+        .lineage(Lineage.of(data.getFileName().toString(), "sha256:" + pass.sha256(), report.rowCount()));
     if (weightColumn != null) {
       options.parameter("weights", weightColumn);
     }
@@ -171,10 +178,8 @@ final class TrainCommand implements Callable<Integer> {
           .parameter("ridge_grid", ridgeGrid.strip())
           .extraFile(RidgeSelection.FILE_NAME, selection.toJson());
     }
-    if (backgroundRows > 0) {
-      Background.Sampler sampler = Background.sampler(model.featureNames(), backgroundRows, backgroundSeed);
-      CsvColumns.forEachRow(data, model.featureNames(), sampler::add);
-      options.extraFile(Background.FILE_NAME, sampler.build().toJson());
+    if (pass.sampler != null) {
+      options.extraFile(Background.FILE_NAME, pass.sampler.build().toJson());
     }
     ModelVersion version;
     try (ModelStore modelStore = store.openOrCreate()) {
@@ -184,5 +189,41 @@ final class TrainCommand implements Callable<Integer> {
     out.println(json ? TrainOutput.json(version, report, selection, chosen) : TrainOutput.text(version, report));
     out.flush();
     return 0;
+  }
+
+  /** What rides on the fit's one read of the file: the SHA-256 of its bytes and the background sample. */
+  private static final class OnePass implements CsvObserver {
+    private final MessageDigest digest = Sha256.newDigest();
+    private final int backgroundRows;
+    private final long backgroundSeed;
+    Background.Sampler sampler;
+
+    OnePass(int backgroundRows, long backgroundSeed) {
+      this.backgroundRows = backgroundRows;
+      this.backgroundSeed = backgroundSeed;
+    }
+
+    @Override
+    public void begin(List<String> featureNames) {
+      if (backgroundRows > 0) {
+        sampler = Background.sampler(featureNames, backgroundRows, backgroundSeed);
+      }
+    }
+
+    @Override
+    public void bytes(byte[] data, int offset, int length) {
+      digest.update(data, offset, length);
+    }
+
+    @Override
+    public void row(double[] features) {
+      if (sampler != null) {
+        sampler.add(features);
+      }
+    }
+
+    String sha256() {
+      return HexFormat.of().formatHex(digest.digest());
+    }
   }
 }

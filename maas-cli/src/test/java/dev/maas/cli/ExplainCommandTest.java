@@ -161,15 +161,15 @@ class ExplainCommandTest {
     assertFails(explain("bare", "--input", input.toString()),
         "maas: bare:1 has no stored background; pass one with --background FILE.csv");
     assertFails(explain("house", "--input", write("missing1.csv", "a,c\n1,2\n").toString()),
-        "maas: " + dir.resolve("missing1.csv") + ": no column 'b' (needed: a, b; the file has: a, c)");
+        "maas: no column 'b' in the header of " + dir.resolve("missing1.csv") + "; columns: a, c");
     assertFails(explain("house", "--input", write("nan1.csv", "a,b\n1,NaN\n").toString()),
-        "maas: " + dir.resolve("nan1.csv") + " line 2, column 'b': 'NaN' is not a finite number");
+        "maas: " + dir.resolve("nan1.csv") + " line 2, column 'b': 'NaN' is not a number");
     assertFails(explain("house", "--input", input.toString(), "--background",
         write("empty1.csv", "a,b\n").toString()),
         "maas: background: no rows; an explanation needs at least one background row");
     assertFails(explain("house", "--input", input.toString(), "--background",
         write("wrong1.csv", "a,z\n1,2\n").toString()),
-        "maas: " + dir.resolve("wrong1.csv") + ": no column 'b' (needed: a, b; the file has: a, z)");
+        "maas: no column 'b' in the header of " + dir.resolve("wrong1.csv") + "; columns: a, z");
     assertFails(explain("house", "--input", input.toString(), "--column", "1"),
         "maas: --column 1 is out of range: output 'prediction' has 1 column");
     CliProcess.Result unknown = explain("nobody", "--input", input.toString());

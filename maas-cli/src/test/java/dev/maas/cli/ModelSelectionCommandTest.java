@@ -61,7 +61,7 @@ class ModelSelectionCommandTest {
     assertThat(json).contains("\"ridge_selection\":{\"cv\":\"loo\"");
     double chosen = number(json, "chosen");
 
-    double[][] rows = CsvColumns.read(train, List.of("a", "b", "c", "y"));
+    double[][] rows = Table.readAll(train, "--data", List.of("a", "b", "c", "y"));
     double[][] x = new double[rows.length][];
     double[] y = new double[rows.length];
     for (int i = 0; i < rows.length; i++) {
@@ -87,7 +87,7 @@ class ModelSelectionCommandTest {
         dir.resolve("store").toString(), "--name", "m", "--ridge", "auto", "--json");
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stdout()).contains("\"cv\":\"gcv\"").contains("\"one_se\":\"NaN\"");
-    double[][] rows = CsvColumns.read(train, List.of("a", "b", "c", "y"));
+    double[][] rows = Table.readAll(train, "--data", List.of("a", "b", "c", "y"));
     double[][] x = new double[rows.length][];
     double[] y = new double[rows.length];
     for (int i = 0; i < rows.length; i++) {

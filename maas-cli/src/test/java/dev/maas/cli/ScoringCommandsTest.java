@@ -83,8 +83,8 @@ class ScoringCommandsTest {
     CliProcess.Result r = CliProcess.run(dir, "predict", "houses", "--store", store, "--input", in.toString(),
         "--output", out.toString(), "--keep", "id");
     assertThat(r.exitCode()).isEqualTo(PredictCommand.SOME_ROWS_REJECTED);
-    assertThat(r.stderr()).contains("line 3: column 'area': 'abc' is not a number", "line 4: column 'rooms' is empty",
-        "line 6: column 'area': '3.0\\u0000' is not a number").doesNotContain("\tat ");
+    assertThat(r.stderr()).contains("line 3, column 'area': 'abc' is not a number", "line 4, column 'rooms' is empty",
+        "line 6, column 'area': '3.0\\u0000' is not a number").doesNotContain("\tat ");
     List<String> lines = Files.readAllLines(out);
     assertThat(lines).hasSize(6);
     assertThat(lines.get(2)).isEqualTo("2,");

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,8 +86,15 @@ class TrainCommandTest {
       assertThat(version.metrics().get("r_squared")).isEqualTo(number(json, "r_squared"));
       assertThat(version.parameters()).containsEntry("ridge", "0.0").containsEntry("features", "a,b");
       assertThat(version.lineage().dataSource()).isEqualTo("data.csv");
-      assertThat(version.lineage().dataFingerprint()).matches("sha256:[0-9a-f]{64}");
+      assertThat(version.lineage().dataFingerprint()).matches("sha256:[0-9a-f]{64}")
+          .isEqualTo(dev.maas.Lineage.ofFile(data, 40).dataFingerprint());
       assertThat(version.lineage().rowCount()).isEqualTo(40);
+      dev.maas.explain.Background.Sampler sampler = dev.maas.explain.Background.sampler(List.of("a", "b"), 100, 0);
+      for (double[] row : Table.readAll(data, "--data", List.of("a", "b"))) {
+        sampler.add(row);
+      }
+      assertThat(opened.readFile(version, dev.maas.explain.Background.FILE_NAME))
+          .isEqualTo(sampler.build().toJson());
     }
   }
 

@@ -38,7 +38,7 @@ public final class Background {
   /** The name of the file that holds a version's stored background in a model store. */
   public static final String FILE_NAME = "maas-background.json";
 
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = dev.maas.internal.Json.FACTORY;
 
   private final List<String> featureNames;
   private final double[][] rows;

@@ -18,9 +18,16 @@ import java.util.Map;
  */
 public final class Json {
   /** The factory every MaaS JSON reader and writer uses; its parsers refuse duplicate keys. */
-  public static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  public static final JsonFactory FACTORY = builder().build();
+
+  /**
+   * A builder with the settings of {@link #FACTORY}, for the one reader that needs more (the
+   * protocol codec's limits and fast number handling).
+   */
+  public static com.fasterxml.jackson.core.JsonFactoryBuilder builder() {
+    return (com.fasterxml.jackson.core.JsonFactoryBuilder) JsonFactory.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+  }
 
   private Json() {}
 
@@ -100,5 +107,25 @@ public final class Json {
     g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     g.useDefaultPrettyPrinter();
     return g;
+  }
+
+  /**
+   * Writes {@code specs} as the protocol's tensor metadata: an array of {@code {"name", "datatype",
+   * "shape"}} objects, {@code -1} for a dynamic dimension.
+   */
+  public static void writeSpecs(JsonGenerator g, java.util.List<dev.maas.TensorSpec> specs) throws IOException {
+    g.writeStartArray();
+    for (dev.maas.TensorSpec spec : specs) {
+      g.writeStartObject();
+      g.writeStringField("name", spec.name());
+      g.writeStringField("datatype", spec.dataType().protocolName());
+      g.writeArrayFieldStart("shape");
+      for (long d : spec.shape()) {
+        g.writeNumber(d);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 }

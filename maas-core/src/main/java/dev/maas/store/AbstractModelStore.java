@@ -6,6 +6,7 @@ import dev.maas.Lineage;
 import dev.maas.MaasException;
 import dev.maas.MaasVersion;
 import dev.maas.Model;
+import dev.maas.ModelBundle;
 import dev.maas.ModelLoadException;
 import dev.maas.ModelNotFoundException;
 import dev.maas.ModelReference;
@@ -183,9 +184,15 @@ abstract class AbstractModelStore implements ModelStore {
   @Override
   public StoredModel open(ModelReference reference) {
     ModelVersion version = find(reference).orElseThrow(() -> notFound(reference));
-    ModelFormat format = formats.forReading(version);
+    formats.forReading(version);
     ArtifactReader reader = reader(version);
     verify(version, reader);
+    return openArtifact(formats, version, reader);
+  }
+
+  /** Opens the checked artifact of {@code version} through {@code reader} with its recorded format. */
+  static StoredModel openArtifact(Formats formats, ModelVersion version, ArtifactReader reader) {
+    ModelFormat format = formats.forReading(version);
     MaasException.Context context = context(version, reader);
     Model model;
     try {
@@ -197,6 +204,30 @@ abstract class AbstractModelStore implements ModelStore {
           context);
     }
     return new VersionedModel(model, version);
+  }
+
+  /**
+   * Reads every file of the version {@code reference} resolves to; the bundle checks each against
+   * its recorded SHA-256.
+   */
+  @Override
+  public ModelBundle readBundle(ModelReference reference) {
+    ensureOpen();
+    ModelVersion version = find(reference).orElseThrow(() -> notFound(reference));
+    ArtifactReader reader = reader(version);
+    Map<String, byte[]> files = new java.util.TreeMap<>();
+    for (String fileName : version.files().keySet()) {
+      try {
+        files.put(fileName, reader.readAllBytes(fileName));
+      } catch (NoSuchFileException e) {
+        throw new IntegrityException(version.reference() + ": file '" + fileName + "' is missing from "
+            + reader.location(), e, context(version, reader));
+      } catch (IOException e) {
+        throw new IntegrityException(version.reference() + ": cannot read file '" + fileName + "': " + e, e,
+            context(version, reader));
+      }
+    }
+    return new ModelBundle(version, files);
   }
 
   static ModelNotFoundException notFound(ModelReference reference) {

@@ -63,11 +63,6 @@ final class FileSystemModelStore extends AbstractModelStore {
     }
   }
 
-  @Override
-  public Optional<Path> directory() {
-    return Optional.of(layout.root());
-  }
-
   /**
    * Reads the directory again and tells listeners about every change since the last look, made by
    * this process or another: versions published or deleted, aliases set, moved or removed.

@@ -50,6 +50,11 @@ final class Formats {
     return Optional.ofNullable(byName.get(name));
   }
 
+  /** Every format, sorted by name. */
+  List<ModelFormat> all() {
+    return names().stream().map(byName::get).toList();
+  }
+
   List<String> names() {
     return byName.keySet().stream().sorted().toList();
   }

@@ -123,32 +123,7 @@ final class InMemoryModelStore extends AbstractModelStore {
       throw noVersion(version.name(), version.version());
     }
     Map<String, byte[]> files = stored.files();
-    String location = "memory:" + version.reference();
-    return new ArtifactReader() {
-      @Override
-      public String location() {
-        return location;
-      }
-
-      @Override
-      public Set<String> fileNames() {
-        return files.keySet();
-      }
-
-      @Override
-      public InputStream open(String fileName) throws NoSuchFileException {
-        byte[] bytes = files.get(fileName);
-        if (bytes == null) {
-          throw new NoSuchFileException(location + "/" + fileName);
-        }
-        return new ByteArrayInputStream(bytes);
-      }
-
-      @Override
-      public Optional<Path> directory() {
-        return Optional.empty();
-      }
-    };
+    return new MemoryReader("memory:" + version.reference(), files);
   }
 
   @Override

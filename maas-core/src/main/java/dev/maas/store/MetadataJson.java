@@ -74,19 +74,8 @@ final class MetadataJson {
   }
 
   private static void writeSpecs(JsonGenerator g, String field, List<TensorSpec> specs) throws IOException {
-    g.writeArrayFieldStart(field);
-    for (TensorSpec s : specs) {
-      g.writeStartObject();
-      g.writeStringField("name", s.name());
-      g.writeStringField("datatype", s.dataType().protocolName());
-      g.writeArrayFieldStart("shape");
-      for (long d : s.shape()) {
-        g.writeNumber(d);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    }
-    g.writeEndArray();
+    g.writeFieldName(field);
+    Json.writeSpecs(g, specs);
   }
 
   private static void writeStrings(JsonGenerator g, String field, Map<String, String> map) throws IOException {

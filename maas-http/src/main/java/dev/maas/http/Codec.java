@@ -50,10 +50,9 @@ final class Codec {
 
   Codec(JsonLimits limits) {
     this.limits = limits;
-    this.json = JsonFactory.builder()
+    this.json = dev.maas.internal.Json.builder()
         .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
         .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
         .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
         .streamReadConstraints(StreamReadConstraints.builder()

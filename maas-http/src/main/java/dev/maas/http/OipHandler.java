@@ -600,19 +600,8 @@ final class OipHandler implements HttpHandler {
   }
 
   private static void writeSpecs(JsonGenerator g, String field, List<TensorSpec> specs) throws IOException {
-    g.writeArrayFieldStart(field);
-    for (TensorSpec spec : specs) {
-      g.writeStartObject();
-      g.writeStringField("name", spec.name());
-      g.writeStringField("datatype", spec.dataType().protocolName());
-      g.writeArrayFieldStart("shape");
-      for (long d : spec.dims()) {
-        g.writeNumber(d);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    }
-    g.writeEndArray();
+    g.writeFieldName(field);
+    dev.maas.internal.Json.writeSpecs(g, specs);
   }
 
   private byte[] index() throws IOException {

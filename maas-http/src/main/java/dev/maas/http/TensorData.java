@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.maas.DataType;
 import dev.maas.InvalidInputException;
 import dev.maas.Tensor;
+import dev.maas.internal.Float16;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -208,13 +209,13 @@ final class TensorData {
 
   private short fp16(JsonParser p, JsonToken t) throws IOException {
     if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
-      short bits = Half.fromFloat(p.getFloatValue());
+      short bits = Float16.fromFloat(p.getFloatValue());
       if ((bits & 0x7C00) == 0x7C00) {
         throw outOfRange(p);
       }
       return bits;
     }
-    return Half.fromFloat((float) nonFinite(p, t));
+    return Float16.fromFloat((float) nonFinite(p, t));
   }
 
   private double nonFinite(JsonParser p, JsonToken t) throws IOException {

@@ -2,6 +2,7 @@ package dev.maas.linear;
 
 import dev.maas.InvalidInputException;
 import dev.maas.MaasException;
+import dev.maas.internal.Csv;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,7 @@ final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
         if (lines[i].isBlank()) {
           continue;
         }
-        Csv.parse(lines[i], firstLine + i, slots, header, values);
+        Csv.parseRow(lines[i], firstLine + i, slots, header, values);
         if (design.weighted && values[design.features + 1] == 0) {
           continue;
         }

@@ -2,6 +2,7 @@ package dev.maas.linear;
 
 import dev.maas.InvalidInputException;
 import dev.maas.MaasException;
+import dev.maas.internal.Csv;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -345,37 +346,43 @@ public final class LinearRegressionTrainer {
    *     missing, is the target or a feature, or holds a negative weight
    */
   public LinearRegressionModel fitCsv(Path csv, String target, String weightColumn) {
+    return fitCsv(csv, target, weightColumn, null);
+  }
+
+  /**
+   * As {@link #fitCsv(Path, String, String)} ({@code weightColumn} may be null for an unweighted
+   * fit), with {@code observer} seeing the file's bytes and rows as the fit reads them, so that a
+   * checksum and a sample of the data need no second read.
+   *
+   * @throws InvalidInputException as {@link #fitCsv(Path, String, String)}, or as {@code observer} throws
+   */
+  public LinearRegressionModel fitCsv(Path csv, String target, String weightColumn, CsvObserver observer) {
     Objects.requireNonNull(csv, "csv");
     Objects.requireNonNull(target, "target");
     requireRegularFile(csv);
-    try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+    try (BufferedReader reader = CsvTap.open(csv, observer)) {
       String headerLine = reader.readLine();
       if (headerLine == null) {
         throw new InvalidInputException(csv.getFileName() + " is empty: expected a header row");
       }
-      if (!headerLine.isEmpty() && headerLine.charAt(0) == '\uFEFF') {
-        headerLine = headerLine.substring(1);
-      }
-      List<String> header = Csv.split(headerLine, 1);
+      List<String> header = Csv.header(headerLine);
       Map<String, Integer> columnIndex = new HashMap<>();
       for (String name : header) {
-        if (columnIndex.putIfAbsent(name, columnIndex.size()) != null) {
-          throw new InvalidInputException("line 1: column " + Csv.quote(name) + " appears twice in the header");
-        }
+        columnIndex.put(name, columnIndex.size());
       }
       int targetIndex = header.indexOf(target);
       if (targetIndex < 0) {
-        throw new InvalidInputException("no column " + Csv.quote(target) + " in the header of " + csv.getFileName()
+        throw new InvalidInputException("no column '" + Csv.shown(target) + "' in the header of " + csv.getFileName()
             + "; columns: " + Csv.names(header));
       }
       int weightIndex = -1;
       if (weightColumn != null) {
         if (!columnIndex.containsKey(weightColumn)) {
-          throw new InvalidInputException("no weight column " + Csv.quote(weightColumn) + " in the header of "
+          throw new InvalidInputException("no weight column '" + Csv.shown(weightColumn) + "' in the header of "
               + csv.getFileName() + "; columns: " + Csv.names(header));
         }
         if (weightColumn.equals(target) || featureNames.contains(weightColumn)) {
-          throw new InvalidInputException("column " + Csv.quote(weightColumn) + " cannot be the weights and "
+          throw new InvalidInputException("column '" + Csv.shown(weightColumn) + "' cannot be the weights and "
               + (weightColumn.equals(target) ? "the target" : "a feature"));
         }
         weightIndex = columnIndex.get(weightColumn);
@@ -390,7 +397,7 @@ public final class LinearRegressionTrainer {
       } else {
         for (String name : featureNames) {
           if (!columnIndex.containsKey(name)) {
-            throw new InvalidInputException("no feature column " + Csv.quote(name) + " in the header of "
+            throw new InvalidInputException("no feature column '" + Csv.shown(name) + "' in the header of "
                 + csv.getFileName() + "; columns: " + Csv.names(header));
           }
           if (name.equals(target)) {
@@ -410,7 +417,8 @@ public final class LinearRegressionTrainer {
         slots[weightIndex] = p + 1;
       }
       Design design = new Design(features, intercept, ridge, standardize, weightIndex >= 0);
-      return fitCsvRows(reader, header, slots, design, csv);
+      CsvTap tap = CsvTap.rows(observer, features, header, slots);
+      return fitCsvRows(reader, header, slots, design, csv, tap);
     } catch (CharacterCodingException e) {
       throw notUtf8(csv);
     } catch (IOException e) {
@@ -442,7 +450,7 @@ public final class LinearRegressionTrainer {
   }
 
   private LinearRegressionModel fitCsvRows(BufferedReader reader, List<String> header, int[] slots, Design design,
-      Path csv) throws IOException {
+      Path csv, CsvTap tap) throws IOException {
     int p = design.features;
     int bufferLines = Math.max(BLOCK_ROWS, IN_MEMORY_CSV_VALUES / (p + 1));
     List<String> pending = new ArrayList<>();
@@ -451,6 +459,7 @@ public final class LinearRegressionTrainer {
       pending.add(line);
     }
     if (line == null) {
+      tap.rows(pending, 2);
       return fitCsvInMemory(pending, header, slots, design, csv);
     }
     long firstLine = 2;
@@ -458,7 +467,7 @@ public final class LinearRegressionTrainer {
     boolean found = false;
     for (int k = 0; k < pending.size() && !found; k++) {
       if (!pending.get(k).isBlank()) {
-        Csv.parse(pending.get(k), firstLine + k, slots, header, firstValues);
+        Csv.parseRow(pending.get(k), firstLine + k, slots, header, firstValues);
         found = true;
       }
     }
@@ -468,7 +477,7 @@ public final class LinearRegressionTrainer {
         lineNumber++;
         pending.add(line);
         if (!line.isBlank()) {
-          Csv.parse(line, lineNumber, slots, header, firstValues);
+          Csv.parseRow(line, lineNumber, slots, header, firstValues);
           break;
         }
       }
@@ -483,7 +492,7 @@ public final class LinearRegressionTrainer {
       GramAccumulator gram;
       try (ParallelFolder<GramAccumulator> folder = new ParallelFolder<>(parallelism, design.columns, BLOCK_ROWS,
           GRAM_FACTORS, GramAccumulator::new)) {
-        streamLines(reader, pending, lineNumber, header, slots, design, folder, LinearRegressionTrainer::foldGram);
+        streamLines(reader, pending, lineNumber, header, slots, design, folder, LinearRegressionTrainer::foldGram, tap);
         gram = folder.finish();
       }
       QrAccumulator factor = gram.factor(design.parameters, design.offset, GRAM_MAX_CONDITION_STREAMED);
@@ -494,13 +503,15 @@ public final class LinearRegressionTrainer {
           ParallelFolder<QrAccumulator> folder = new ParallelFolder<>(parallelism, design.columns, BLOCK_ROWS, 1,
               QrAccumulator::new)) {
         again.readLine();
-        streamLines(again, new ArrayList<>(), 1, header, slots, design, folder, LinearRegressionTrainer::foldHouseholder);
+        streamLines(again, new ArrayList<>(), 1, header, slots, design, folder, LinearRegressionTrainer::foldHouseholder,
+            CsvTap.NONE);
         acc = folder.finish();
       }
     } else {
       try (ParallelFolder<QrAccumulator> folder = new ParallelFolder<>(parallelism, design.columns, BLOCK_ROWS, 1,
           QrAccumulator::new)) {
-        streamLines(reader, pending, lineNumber, header, slots, design, folder, LinearRegressionTrainer::foldHouseholder);
+        streamLines(reader, pending, lineNumber, header, slots, design, folder, LinearRegressionTrainer::foldHouseholder,
+            tap);
         acc = folder.finish();
       }
     }
@@ -518,9 +529,10 @@ public final class LinearRegressionTrainer {
    * then the rest of {@code reader} to {@code folder} in blocks of {@link #BLOCK_ROWS} lines.
    */
   private static <A extends BlockAccumulator<A>> void streamLines(BufferedReader reader, List<String> pending,
-      long lineNumber, List<String> header, int[] slots, Design design, ParallelFolder<A> folder, LineFolder<A> fold)
-      throws IOException {
+      long lineNumber, List<String> header, int[] slots, Design design, ParallelFolder<A> folder, LineFolder<A> fold,
+      CsvTap tap) throws IOException {
     long firstLine = 2;
+    tap.rows(pending, firstLine);
     for (int from = 0; from < pending.size() && !folder.failed(); from += BLOCK_ROWS) {
       int to = Math.min(pending.size(), from + BLOCK_ROWS);
       submitLines(folder, pending.subList(from, to).toArray(new String[0]), firstLine + from, header, slots, design,
@@ -534,12 +546,14 @@ public final class LinearRegressionTrainer {
       lineNumber++;
       block.add(line);
       if (block.size() == BLOCK_ROWS) {
+        tap.rows(block, blockFirstLine);
         submitLines(folder, block.toArray(new String[0]), blockFirstLine, header, slots, design, fold);
         block.clear();
         blockFirstLine = lineNumber + 1;
       }
     }
     if (!block.isEmpty() && !folder.failed()) {
+      tap.rows(block, blockFirstLine);
       submitLines(folder, block.toArray(new String[0]), blockFirstLine, header, slots, design, fold);
     }
   }
@@ -558,7 +572,7 @@ public final class LinearRegressionTrainer {
       }
       anyRow = true;
       double[] values = new double[design.values()];
-      Csv.parse(lines.get(k), k + 2, slots, header, values);
+      Csv.parseRow(lines.get(k), k + 2, slots, header, values);
       if (design.weighted) {
         Design.checkWeight(values[p + 1], "line " + (k + 2));
         if (values[p + 1] == 0) {
@@ -598,7 +612,7 @@ public final class LinearRegressionTrainer {
         continue;
       }
       long number = firstLine + k;
-      Csv.parse(lines[k], number, slots, header, values);
+      Csv.parseRow(lines[k], number, slots, header, values);
       if (!design.weighted) {
         design.fill(worker.block, rows++, values, values[p], "line", number);
       } else if (design.fillWeighted(worker.block, worker.weights, rows, values, values[p], values[p + 1], "line",
@@ -620,7 +634,7 @@ public final class LinearRegressionTrainer {
         continue;
       }
       long number = firstLine + k;
-      Csv.parse(lines[k], number, slots, header, values);
+      Csv.parseRow(lines[k], number, slots, header, values);
       if (!design.weighted) {
         design.fillRow(buffer, rows++, values, values[p], "line", number);
       } else if (design.fillWeightedRow(buffer, worker.weights, rows, values, values[p], values[p + 1], "line",

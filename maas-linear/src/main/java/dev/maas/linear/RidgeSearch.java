@@ -204,13 +204,23 @@ public final class RidgeSearch {
    * @throws InvalidInputException as {@link LinearRegressionTrainer#fitCsv(Path, String)}
    */
   public RidgeFit fitCsv(LinearRegressionTrainer trainer, java.nio.file.Path csv, String target) {
+    return fitCsv(trainer, csv, target, null);
+  }
+
+  /**
+   * As {@link #fitCsv(LinearRegressionTrainer, java.nio.file.Path, String)}, handing every row of the
+   * fit's read to {@code observer} as {@link LinearRegressionTrainer#fitCsv(java.nio.file.Path, String,
+   * String, CsvObserver)} does; {@code observer} may be null.
+   */
+  public RidgeFit fitCsv(LinearRegressionTrainer trainer, java.nio.file.Path csv, String target,
+      CsvObserver observer) {
     Objects.requireNonNull(trainer, "trainer");
     if (method != Method.GENERALIZED) {
       throw new IllegalArgumentException("only generalised cross-validation streams a CSV file; " + method.label()
           + " needs the rows in memory");
     }
     RidgeSelection[] chosen = new RidgeSelection[1];
-    LinearRegressionModel model = trainer.choosingRidge(this, s -> chosen[0] = s).fitCsv(csv, target);
+    LinearRegressionModel model = trainer.choosingRidge(this, s -> chosen[0] = s).fitCsv(csv, target, null, observer);
     return new RidgeFit(model, chosen[0]);
   }
 

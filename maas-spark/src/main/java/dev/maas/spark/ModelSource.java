@@ -3,84 +3,63 @@ package dev.maas.spark;
 import dev.maas.IntegrityException;
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
+import dev.maas.ModelBundle;
 import dev.maas.ModelNotFoundException;
 import dev.maas.ModelReference;
 import dev.maas.ModelStore;
-import dev.maas.ModelVersion;
-import dev.maas.StoreException;
-import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
-import java.util.stream.Stream;
-import org.apache.spark.SparkEnv;
-import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Where executors get one stored model version from: either a broadcast of the version's files,
- * each with its SHA-256, checked and written to the executor's local disk before the model is
- * opened ({@link #broadcast}); or a store directory that every executor sees at the same path, an
- * NFS or object-store mount say ({@link #sharedStore}). Either way the reference is resolved once,
- * on the driver, to a fixed version, so that an alias moved during a job never mixes two versions
- * in one result, and the version's identity ({@link #sha256()}, the SHA-256 of its {@code
- * maas-version.json}, which records every file's SHA-256) keys the per-executor model cache.
+ * Where executors get one stored model version from: either a broadcast of the version's {@link
+ * ModelBundle} (its record and every file), checked again and opened from memory on each executor
+ * ({@link #broadcast}); or a store directory that every executor sees at the same path, an NFS or
+ * object-store mount say ({@link #sharedStore}). Either way the reference is resolved once, on the
+ * driver, to a fixed version, so that an alias moved during a job never mixes two versions in one
+ * result, and the version's identity ({@link #sha256()}, the {@linkplain ModelBundle#digest()
+ * digest} of its record, which lists every file's SHA-256) keys the per-executor model cache.
  *
  * <p>Instances are immutable, serializable and thread-safe. A broadcast source lives as long as
  * the SparkContext that made it.
  */
 public final class ModelSource implements Serializable {
-  private static final long serialVersionUID = 1L;
-  static final String METADATA_FILE = "maas-version.json";
+  private static final long serialVersionUID = 2L;
 
   private final String name;
   private final int version;
   private final String sha256;
-  private final TreeMap<String, String> digests;
-  private final Broadcast<VersionFiles> files;
+  private final Broadcast<byte[]> bundle;
   private final String storeRoot;
 
-  private ModelSource(String name, int version, Map<String, String> digests, Broadcast<VersionFiles> files,
-      String storeRoot) {
+  private ModelSource(String name, int version, String sha256, Broadcast<byte[]> bundle, String storeRoot) {
     this.name = name;
     this.version = version;
-    this.digests = new TreeMap<>(digests);
-    this.sha256 = this.digests.get(METADATA_FILE);
-    this.files = files;
+    this.sha256 = sha256;
+    this.bundle = bundle;
     this.storeRoot = storeRoot;
   }
 
   /**
-   * Ships the version {@code reference} resolves to in {@code store} (the driver's file-system
-   * store, {@link ModelStore#open(Path)}) to the executors as a broadcast: no file system shared
-   * with the cluster is needed. The files are read and checked against the store's recorded
-   * SHA-256 now.
+   * Ships the version {@code reference} resolves to in {@code store} (any store, read on the
+   * driver) to the executors as a broadcast: no file system shared with the cluster is needed. The
+   * files are read and checked against the store's recorded SHA-256 now, and again on each executor.
    *
-   * @throws InvalidInputException if {@code reference} cannot be parsed, or {@code store} is not a
-   *     file-system store
+   * @throws InvalidInputException if {@code reference} cannot be parsed
    * @throws ModelNotFoundException if nothing matches
-   * @throws IntegrityException if a file of the version was altered
-   * @throws StoreException if the version's files cannot be read
+   * @throws IntegrityException if a file of the version is missing or was altered
    */
   public static ModelSource broadcast(SparkSession spark, ModelStore store, String reference) {
     Objects.requireNonNull(spark, "spark");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(reference, "reference");
-    Path root = store.directory().orElseThrow(() -> new InvalidInputException(
-        "ModelSource.broadcast reads a version's files from a file-system store, not a "
-        + store.getClass().getSimpleName()));
-    ModelVersion v = store.get(reference);
-    VersionFiles files = readVersion(root, v);
-    Broadcast<VersionFiles> shipped = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(files);
-    return new ModelSource(v.name(), v.version(), files.digests(), shipped, null);
+    ModelBundle read = store.readBundle(reference);
+    return new ModelSource(read.version().name(), read.version().version(), read.digest(), ship(spark, read.toBytes()),
+        null);
   }
 
   /**
@@ -98,43 +77,25 @@ public final class ModelSource implements Serializable {
     if (!Files.isDirectory(storeRoot)) {
       throw new InvalidInputException("no model store at " + storeRoot + ": not a directory");
     }
-    try (ModelStore store = ModelStore.open(storeRoot)) {
-      Path root = store.directory().orElseThrow();
-      ModelVersion v = store.get(reference);
-      VersionFiles files = readVersion(root, v);
-      return new ModelSource(v.name(), v.version(), files.digests(), null, root.toString());
+    Path root = storeRoot.toAbsolutePath().normalize();
+    try (ModelStore store = ModelStore.open(root)) {
+      ModelBundle read = store.readBundle(reference);
+      return new ModelSource(read.version().name(), read.version().version(), read.digest(), null, root.toString());
     }
   }
 
-  /** A broadcast source whose shipped files are {@code files} (tests: a corrupted broadcast). */
-  ModelSource withShippedFiles(SparkSession spark, VersionFiles shipped) {
-    return new ModelSource(name, version, digests,
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(shipped), null);
+  private static Broadcast<byte[]> ship(SparkSession spark, byte[] bytes) {
+    return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
   }
 
-  /** The files this source would ship, read again from its broadcast (tests). */
-  VersionFiles shippedFiles() {
-    return files.value();
+  /** A broadcast source whose shipped bundle bytes are {@code shipped} (tests: a corrupted broadcast). */
+  ModelSource withShippedBytes(SparkSession spark, byte[] shipped) {
+    return new ModelSource(name, version, sha256, ship(spark, shipped), null);
   }
 
-  private static VersionFiles readVersion(Path root, ModelVersion v) {
-    Path dir = root.resolve(v.name()).resolve(Integer.toString(v.version()));
-    List<String> names = new ArrayList<>(v.files().keySet());
-    names.add(METADATA_FILE);
-    VersionFiles files;
-    try {
-      files = VersionFiles.read(dir, names);
-    } catch (IOException e) {
-      throw new StoreException("cannot read the files of " + v.reference() + ": " + e, e);
-    }
-    Map<String, String> actual = files.digests();
-    for (Map.Entry<String, String> e : v.files().entrySet()) {
-      if (!e.getValue().equals(actual.get(e.getKey()))) {
-        throw new IntegrityException("file '" + e.getKey() + "' of " + v.reference() + " has SHA-256 "
-            + actual.get(e.getKey()) + ", but the store recorded " + e.getValue());
-      }
-    }
-    return files;
+  /** The bundle bytes this source ships, read again from its broadcast (tests). */
+  byte[] shippedBytes() {
+    return bundle.value().clone();
   }
 
   /** The model name. */
@@ -147,7 +108,10 @@ public final class ModelSource implements Serializable {
     return version;
   }
 
-  /** The SHA-256 of the version's {@code maas-version.json}: the identity of its content. */
+  /**
+   * The {@linkplain ModelBundle#digest() digest} of the version's record, which lists every file's
+   * SHA-256: the identity of its content.
+   */
   public String sha256() {
     return sha256;
   }
@@ -160,72 +124,31 @@ public final class ModelSource implements Serializable {
   /** {@code name:version}, how the source is shipped, and its SHA-256. */
   @Override
   public String toString() {
-    return name + ":" + version + (files != null ? " (broadcast" : " (shared store " + storeRoot) + ", sha256 "
+    return name + ":" + version + (bundle != null ? " (broadcast" : " (shared store " + storeRoot) + ", sha256 "
         + sha256 + ")";
   }
 
   /**
-   * Opens the model in this JVM: from the shared store, or by checking the broadcast files and
-   * writing them to a local directory that is removed once the model is open. The caller owns the
-   * model.
+   * Opens the model in this JVM from memory: the broadcast bundle, checked again, or the bundle
+   * read from the shared store, which must still be the version the driver resolved. The caller
+   * owns the model.
    */
   Model openHere() {
-    ModelReference ref = ModelReference.ofVersion(name, version);
-    if (files == null) {
+    ModelBundle here;
+    String where;
+    if (bundle != null) {
+      here = ModelBundle.fromBytes(bundle.value());
+      where = "the broadcast";
+    } else {
       try (ModelStore store = ModelStore.open(Path.of(storeRoot))) {
-        checkMetadata(store.directory().orElseThrow());
-        return store.open(ref);
+        here = store.readBundle(ModelReference.ofVersion(name, version));
       }
+      where = "the shared store at " + storeRoot;
     }
-    Path dir = null;
-    try {
-      dir = Files.createTempDirectory(localDirectory(), "maas-model-");
-      files.value().verifyAndWrite(digests, "model " + name + ":" + version,
-          dir.resolve(name).resolve(Integer.toString(version)));
-      try (ModelStore store = ModelStore.open(dir)) {
-        return store.open(ref);
-      }
-    } catch (IOException e) {
-      throw new StoreException("cannot write model " + name + ":" + version + " to local disk: " + e, e);
-    } finally {
-      if (dir != null) {
-        deleteTree(dir);
-      }
+    if (!here.digest().equals(sha256)) {
+      throw new IntegrityException("model " + name + ":" + version + " in " + where
+          + " is not the version the driver resolved: its record has SHA-256 " + here.digest() + ", expected " + sha256);
     }
-  }
-
-  private void checkMetadata(Path root) {
-    Path file = root.resolve(name).resolve(Integer.toString(version)).resolve(METADATA_FILE);
-    try {
-      String actual = VersionFiles.sha256(Files.readAllBytes(file));
-      if (!actual.equals(sha256)) {
-        throw new IntegrityException("model " + name + ":" + version + " in the shared store at " + root
-            + " is not the version the driver resolved: its " + METADATA_FILE + " has SHA-256 " + actual
-            + ", expected " + sha256);
-      }
-    } catch (IOException e) {
-      throw new StoreException("cannot read " + file + " on this executor: " + e, e);
-    }
-  }
-
-  private static Path localDirectory() {
-    if (SparkEnv.get() != null) {
-      Path root = Path.of(SparkFiles.getRootDirectory());
-      if (Files.isDirectory(root)) {
-        return root;
-      }
-    }
-    return Path.of(System.getProperty("java.io.tmpdir"));
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      System.getLogger(ModelSource.class.getName()).log(System.Logger.Level.WARNING,
-          "cannot remove the local copy of a model at " + dir + ": " + e);
-    }
+    return here.open();
   }
 }

@@ -7,6 +7,7 @@ import dev.maas.DataType;
 import dev.maas.IntegrityException;
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
+import dev.maas.ModelBundle;
 import dev.maas.ModelStore;
 import dev.maas.Tensor;
 import dev.maas.linear.LinearRegressionModel;
@@ -121,10 +122,10 @@ class ScoringTest {
     ExecutorModels.closeAll();
     long before = ExecutorModels.opens();
     ModelSource genuine = ModelSource.broadcast(spark, store, "sales-onnx");
-    VersionFiles shipped = genuine.shippedFiles();
-    String artifact = shipped.digests().keySet().stream()
-        .filter(f -> !f.equals(ModelSource.METADATA_FILE)).findFirst().orElseThrow();
-    ModelSource corrupted = genuine.withShippedFiles(spark, shipped.withFlippedByte(artifact, 20));
+    byte[] shipped = genuine.shippedBytes();
+    ModelBundle bundle = ModelBundle.fromBytes(shipped);
+    String artifact = bundle.fileNames().iterator().next();
+    ModelSource corrupted = genuine.withShippedBytes(spark, flipByteOf(shipped, bundle.file(artifact), 20));
 
     assertThatThrownBy(() -> MaasSpark.predict(table(spark, 100, 2), corrupted))
         .isInstanceOf(IntegrityException.class)
@@ -140,8 +141,11 @@ class ScoringTest {
       shared.publish("sales", SALES);
     }
     ModelSource source = ModelSource.sharedStore(other, "sales");
-    Path metadata = other.resolve("sales").resolve("1").resolve(ModelSource.METADATA_FILE);
-    java.nio.file.Files.writeString(metadata, java.nio.file.Files.readString(metadata) + " ");
+    Path metadata = other.resolve("sales").resolve("1").resolve("maas-version.json");
+    String record = java.nio.file.Files.readString(metadata);
+    java.nio.file.Files.writeString(metadata, record.replaceFirst("\"description\" ?: ?\"[^\"]*\"",
+        "\"description\":\"edited after the driver resolved it\""));
+    assertThat(java.nio.file.Files.readString(metadata)).isNotEqualTo(record);
     ExecutorModels.closeAll();
 
     assertThatThrownBy(() -> MaasSpark.predict(table(spark, 10, 1), source))
@@ -240,5 +244,17 @@ class ScoringTest {
       double expected = SALES.predictor().predictRow(new double[] {row.getDouble(0), row.getDouble(1), row.getInt(2)});
       assertThat(row.getDouble(3)).isEqualTo(expected);
     }
+  }
+
+  /** {@code bytes} with byte {@code index} of the one place {@code part} occurs in it flipped. */
+  private static byte[] flipByteOf(byte[] bytes, byte[] part, int index) {
+    for (int at = 0; at + part.length <= bytes.length; at++) {
+      if (java.util.Arrays.equals(bytes, at, at + part.length, part, 0, part.length)) {
+        byte[] out = bytes.clone();
+        out[at + index] ^= 1;
+        return out;
+      }
+    }
+    throw new AssertionError("part not found");
   }
 }
