@@ -62,9 +62,13 @@ final class ExplainCommand implements Callable<Integer> {
     try (ModelStore s = store.open()) {
       ModelVersion version = s.get(reference);
       try (Model model = s.open(version.reference())) {
-        Background bg = background != null ? readBackground(model) : Background.stored(s, version)
+        List<String> recorded = ModelColumns.recorded(model, version);
+        Background bg = background != null ? readBackground(recorded) : Background.stored(s, version)
             .orElseThrow(() -> new IllegalArgumentException(version.reference() + " has no stored background;"
                 + " pass one with --background FILE.csv"));
+        if (!recorded.isEmpty()) {
+          bg = inModelOrder(bg, recorded, version);
+        }
         Explainer.Builder builder = Explainer.builder(model, bg);
         if (output != null) {
           builder.output(output);
@@ -72,39 +76,61 @@ final class ExplainCommand implements Callable<Integer> {
         Explainer explainer = builder.build();
         int col = chooseColumn(explainer);
         double[][] rows = CsvColumns.read(input, explainer.featureNames());
-        if (plot != null && rows.length > MAX_PLOT_ROWS) {
-          throw new IllegalArgumentException("--plot draws at most " + MAX_PLOT_ROWS + " rows; " + input + " has "
-              + rows.length);
-        }
         Explanation explanation = explainer.explain(rows);
         String name = version.name() + ":" + version.version();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
           out.println(ExplainOutput.json(name, explanation, col));
         } else {
-          out.print(ExplainOutput.text(name, explanation, col, rows, bg.rowCount()));
+          out.print(ExplainOutput.text(name, explanation, col, rows, bg.rowCount(), recorded.isEmpty()
+              ? "the background's columns, in its order" : "the model's features, read by name; other columns ignored"));
         }
         out.flush();
         if (plot != null) {
-          WaterfallChart.write(plot, name, explanation, col, rows);
+          int drawn = Math.min(rows.length, MAX_PLOT_ROWS);
+          WaterfallChart.write(plot, name, explanation, col, rows, drawn);
+          if (drawn < rows.length) {
+            spec.commandLine().getErr().printf("maas: --plot drew the first %d of %d rows into %s%n", drawn,
+                rows.length, plot);
+            spec.commandLine().getErr().flush();
+          }
         }
       }
     }
     return 0;
   }
 
-  private Background readBackground(Model model) throws IOException {
-    String declared = model.metadata().get("features");
-    List<String> names;
-    if (declared != null && !declared.isBlank()) {
-      names = new ArrayList<>();
-      for (String n : declared.split(",", -1)) {
-        names.add(n.trim());
-      }
-    } else {
-      names = CsvColumns.header(background);
-    }
+  /**
+   * The background file's columns for the model's recorded features, by name (other columns are
+   * ignored), or every column in file order for a model that records none.
+   */
+  private Background readBackground(List<String> recorded) throws IOException {
+    List<String> names = recorded.isEmpty() ? CsvColumns.header(background) : recorded;
     return Background.of(names, CsvColumns.read(background, names));
+  }
+
+  /** {@code bg} with exactly the model's features, in the model's order; columns it does not use are dropped. */
+  private static Background inModelOrder(Background bg, List<String> recorded, ModelVersion version) {
+    if (bg.featureNames().equals(recorded)) {
+      return bg;
+    }
+    List<String> missing = new ArrayList<>(recorded);
+    missing.removeAll(bg.featureNames());
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("the background has no column for " + String.join(", ", missing)
+          + ", which " + version.reference() + " needs (features: " + String.join(", ", recorded) + ")");
+    }
+    if (bg.featureNames().size() == recorded.size()) {
+      return bg.reorder(recorded);
+    }
+    double[][] rows = new double[bg.rowCount()][recorded.size()];
+    for (int j = 0; j < recorded.size(); j++) {
+      int from = bg.featureNames().indexOf(recorded.get(j));
+      for (int i = 0; i < rows.length; i++) {
+        rows[i][j] = bg.value(i, from);
+      }
+    }
+    return Background.of(recorded, rows);
   }
 
   private int chooseColumn(Explainer explainer) {
