@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Measure a stored model on held-out data: RMSE, MAE, R-squared, max error, residual quantiles.",
     footerHeading = "%nExample:%n",
-    footer = "  maas evaluate demo@production --store maas-store --data holdout.csv --target price --json")
+    footer = {"  maas evaluate demo@production --store maas-store --data holdout.csv \\",
+      "      --target price --json"})
 final class EvaluateCommand implements Callable<Integer> {
   /** The residual quantiles reported, as R's summary(lm) does plus the 5% and 95% points. */
   static final double[] QUANTILES = {0, 0.05, 0.25, 0.5, 0.75, 0.95, 1};
@@ -39,14 +40,14 @@ final class EvaluateCommand implements Callable<Integer> {
   @Parameters(paramLabel = "REF", description = "name, name:VERSION or name@ALIAS")
   String reference;
 
-  @Option(names = "--data", required = true, paramLabel = "FILE.csv",
+  @Option(names = "--data", required = true, paramLabel = "CSV",
       description = "Held-out data: CSV with a header row, or .jsonl; must hold the target column.")
   Path data;
 
   @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "The column with the true values.")
   String target;
 
-  @Option(names = "--columns", split = ",", paramLabel = "a,b,...",
+  @Option(names = "--columns", split = ",", paramLabel = "COLUMN,...", hideParamSyntax = true,
       description = "Feature columns in the model's input order (default: the features the model records).")
   List<String> columns;
 
@@ -60,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Result result;
     try (ModelStore s = store.open()) {
-      ModelVersion version = s.get(reference);
+      ModelVersion version = References.resolve(s, reference);
       ModelColumns.tabularInput(version);
       try (Model model = s.open(version.reference()); Table table = Table.open(data, "--data")) {
         String column = target.strip();

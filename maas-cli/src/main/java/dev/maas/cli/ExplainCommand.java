@@ -24,7 +24,11 @@ import picocli.CommandLine.Spec;
  * the background stored with the version or the one given.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-    description = "Explain a stored model's predictions for CSV rows with Shapley values (feature attributions).")
+    description = "Explain a stored model's predictions for CSV rows with Shapley values (feature attributions).",
+    footerHeading = "%nExamples:%n",
+    footer = {"  maas explain demo@production --store maas-store --input demo-houses-new.csv",
+      "  maas explain demo:2 --store maas-store --input new.csv --background train.csv \\",
+      "      --json --plot why.png"})
 final class ExplainCommand implements Callable<Integer> {
   /** The most rows {@code --plot} draws into one image. */
   static final int MAX_PLOT_ROWS = 50;
@@ -35,18 +39,18 @@ final class ExplainCommand implements Callable<Integer> {
   @Parameters(paramLabel = "REF", description = "name, name:VERSION or name@ALIAS")
   String reference;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE.csv",
+  @Option(names = "--input", required = true, paramLabel = "CSV",
       description = "Rows to explain: CSV with a header; the model's feature columns are read by name, others ignored.")
   Path input;
 
-  @Option(names = "--background", paramLabel = "FILE.csv",
+  @Option(names = "--background", paramLabel = "CSV",
       description = "Background rows (CSV with a header); default: the background stored with the version.")
   Path background;
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
-  @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw a waterfall chart per row into a PNG.")
+  @Option(names = "--plot", paramLabel = "PNG", description = "Also draw a waterfall chart per row into a PNG.")
   Path plot;
 
   @Option(names = "--output", paramLabel = "NAME",
@@ -60,7 +64,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try (ModelStore s = store.open()) {
-      ModelVersion version = s.get(reference);
+      ModelVersion version = References.resolve(s, reference);
       try (Model model = s.open(version.reference())) {
         List<String> recorded = ModelColumns.recorded(model, version);
         Background bg = background != null ? readBackground(recorded) : Background.stored(s, version)

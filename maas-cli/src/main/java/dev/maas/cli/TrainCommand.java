@@ -11,9 +11,13 @@ import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,11 +34,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Train a linear regression on a CSV file (header row first) and publish it to a store.",
     footerHeading = "%nExample:%n",
-    footer = "  maas train --data sales.csv --target revenue --store maas-store --name sales --json")
+    footer = {"  maas train --data sales.csv --target revenue --store maas-store \\",
+      "      --name sales --json"})
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "Training data, CSV with a header row.")
+  @Option(names = "--data", required = true, paramLabel = "CSV", description = "Training data, CSV with a header row.")
   Path data;
 
   @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "The column to predict.")
@@ -45,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--name", required = true, paramLabel = "NAME", description = "The model name to publish under.")
   String name;
 
-  @Option(names = "--features", split = ",", paramLabel = "a,b,...",
+  @Option(names = "--features", split = ",", paramLabel = "COLUMN,...", hideParamSyntax = true,
       description = "Feature columns (default: every column but the target).")
   List<String> features;
 
@@ -65,6 +70,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
+  @Option(names = "--quiet", description = "No progress bar even on a terminal.")
+  boolean quiet;
+
   @Option(names = "--background-rows", defaultValue = "100", paramLabel = "N",
       description = "Training rows sampled (seeded) and stored with the version for explanations; 0 for none"
           + " (default ${DEFAULT-VALUE}).")
@@ -73,6 +81,16 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--background-seed", defaultValue = "0", paramLabel = "SEED",
       description = "Seed of the background sample (default ${DEFAULT-VALUE}).")
   long backgroundSeed;
+
+  /** A progress bar over the file's bytes on a terminal (stderr), as {@code maas predict} shows; else null. */
+  private ProgressBar progressBar() throws IOException {
+    if (quiet || System.console() == null || !Files.isRegularFile(data)) {
+      return null;
+    }
+    return new ProgressBarBuilder().setTaskName("training").setInitialMax(Math.max(Files.size(data), 1))
+        .setUnit(" MiB", 1 << 20).showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+        .build();
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -86,7 +104,10 @@ final class TrainCommand implements Callable<Integer> {
       builder.featureNames(features.stream().map(String::strip).toList());
     }
     String weightColumn = weights == null ? null : weights.strip();
-    LinearRegressionModel model = builder.build().fitCsv(data, target.strip(), weightColumn);
+    LinearRegressionModel model;
+    try (ProgressBar bar = progressBar()) {
+      model = builder.build().fitCsv(data, target.strip(), weightColumn, bar == null ? null : bar::stepTo);
+    }
     FitReport report = model.report().orElseThrow();
     PublishOptions.Builder options = PublishOptions.builder()
         .description("linear regression of '" + target + "' on " + data.getFileName())

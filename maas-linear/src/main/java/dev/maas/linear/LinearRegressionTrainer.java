@@ -265,10 +265,22 @@ public final class LinearRegressionTrainer {
    *     missing, is the target or a feature, or holds a negative weight
    */
   public LinearRegressionModel fitCsv(Path csv, String target, String weightColumn) {
+    return fitCsv(csv, target, weightColumn, null);
+  }
+
+  /**
+   * As {@link #fitCsv(Path, String, String)}, telling {@code bytesRead} (when not null) the bytes of
+   * the file read so far as the fitting pass reads it, for a progress display; it is called on the
+   * calling thread, about every 64 KiB.
+   */
+  public LinearRegressionModel fitCsv(Path csv, String target, String weightColumn,
+      java.util.function.LongConsumer bytesRead) {
     Objects.requireNonNull(csv, "csv");
     Objects.requireNonNull(target, "target");
     requireRegularFile(csv);
-    try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+    try (BufferedReader reader = bytesRead == null ? Files.newBufferedReader(csv, StandardCharsets.UTF_8)
+        : new BufferedReader(new java.io.InputStreamReader(new CountingInputStream(Files.newInputStream(csv),
+            bytesRead), StandardCharsets.UTF_8.newDecoder()), 1 << 16)) {
       String headerLine = reader.readLine();
       if (headerLine == null) {
         throw new InvalidInputException(csv.getFileName() + " is empty: expected a header row");
@@ -644,4 +656,34 @@ public final class LinearRegressionTrainer {
     }
   }
 
+
+  /** An input stream that reports how many bytes have been read through it. */
+  private static final class CountingInputStream extends java.io.FilterInputStream {
+    private final java.util.function.LongConsumer bytesRead;
+    private long count;
+
+    CountingInputStream(java.io.InputStream in, java.util.function.LongConsumer bytesRead) {
+      super(in);
+      this.bytesRead = bytesRead;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        bytesRead.accept(++count);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        count += n;
+        bytesRead.accept(count);
+      }
+      return n;
+    }
+  }
 }
