@@ -1,10 +1,7 @@
 package com.example;
 
-import dev.maas.Background;
-import dev.maas.Batching;
 import dev.maas.BatchingOptions;
-import dev.maas.Explainer;
-import dev.maas.Explanation;
+import dev.maas.BatchingPredictor;
 import dev.maas.Lineage;
 import dev.maas.Model;
 import dev.maas.ModelStore;
@@ -13,6 +10,9 @@ import dev.maas.PublishOptions;
 import dev.maas.StoreEvent;
 import dev.maas.StoredModel;
 import dev.maas.Tensor;
+import dev.maas.explain.Background;
+import dev.maas.explain.Explainer;
+import dev.maas.explain.Explanation;
 import dev.maas.http.InferenceServer;
 import dev.maas.linear.DataSplit;
 import dev.maas.linear.FitReport;
@@ -103,7 +103,7 @@ public final class HousePrices {
           .description("house prices, linear")
           .metrics(report.metrics()).parameters(report.parameters())
           .lineage(Lineage.of("generated", "seed 7", report.rowCount()))
-          .background(sampler.build())
+          .extraFile(Background.FILE_NAME, sampler.build().toJson())
           .build());                                 // v.reference() is house-prices:1 in a new store
       store.setAlias("house-prices", "production", v.version());
 
@@ -117,7 +117,7 @@ public final class HousePrices {
       // dynamic batching: concurrent small requests become one backend call
       try (Model served = store.open("house-prices@production")) {
         Map<String, Tensor> inputs = Map.of(LinearRegressionModel.INPUT, Tensor.ofDoubles(new double[] {120, 4}, 1, 2));
-        try (Batching batching = Batching.of(served.predictor(), BatchingOptions.builder()
+        try (BatchingPredictor batching = BatchingPredictor.of(served.predictor(), BatchingOptions.builder()
             .maxBatchRows(64)                        // rows per backend call, summed over requests
             .maxQueueDelay(Duration.ZERO)            // wait for more only while the backend is busy
             .maxQueuedRequests(1024)                 // then OverloadedException, never an unbounded queue

@@ -1,15 +1,14 @@
 package dev.maas.cli;
 
-import dev.maas.Background;
-import dev.maas.Explainer;
-import dev.maas.Explanation;
 import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
+import dev.maas.explain.Background;
+import dev.maas.explain.Explainer;
+import dev.maas.explain.Explanation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,13 +65,11 @@ final class ExplainCommand implements Callable<Integer> {
     try (ModelStore s = store.open()) {
       ModelVersion version = References.resolve(s, reference);
       try (Model model = s.open(version.reference())) {
+        // the explainer takes the background's columns by these names, in this order (Explainer.builder)
         List<String> recorded = ModelColumns.recorded(model, version);
         Background bg = background != null ? readBackground(recorded) : Background.stored(s, version)
             .orElseThrow(() -> new IllegalArgumentException(version.reference() + " has no stored background;"
                 + " pass one with --background FILE.csv"));
-        if (!recorded.isEmpty()) {
-          bg = inModelOrder(bg, recorded, version);
-        }
         Explainer.Builder builder = Explainer.builder(model, bg);
         if (output != null) {
           builder.output(output);
@@ -111,30 +108,6 @@ final class ExplainCommand implements Callable<Integer> {
   private Background readBackground(List<String> recorded) throws IOException {
     List<String> names = recorded.isEmpty() ? CsvColumns.header(background) : recorded;
     return Background.of(names, CsvColumns.read(background, names));
-  }
-
-  /** {@code bg} with exactly the model's features, in the model's order; columns it does not use are dropped. */
-  private static Background inModelOrder(Background bg, List<String> recorded, ModelVersion version) {
-    if (bg.featureNames().equals(recorded)) {
-      return bg;
-    }
-    List<String> missing = new ArrayList<>(recorded);
-    missing.removeAll(bg.featureNames());
-    if (!missing.isEmpty()) {
-      throw new IllegalArgumentException("the background has no column for " + String.join(", ", missing)
-          + ", which " + version.reference() + " needs (features: " + String.join(", ", recorded) + ")");
-    }
-    if (bg.featureNames().size() == recorded.size()) {
-      return bg.reorder(recorded);
-    }
-    double[][] rows = new double[bg.rowCount()][recorded.size()];
-    for (int j = 0; j < recorded.size(); j++) {
-      int from = bg.featureNames().indexOf(recorded.get(j));
-      for (int i = 0; i < rows.length; i++) {
-        rows[i][j] = bg.value(i, from);
-      }
-    }
-    return Background.of(recorded, rows);
   }
 
   private int chooseColumn(Explainer explainer) {

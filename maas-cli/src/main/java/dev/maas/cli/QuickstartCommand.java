@@ -1,8 +1,8 @@
 package dev.maas.cli;
 
-import dev.maas.Background;
-import dev.maas.FileSystemModelStore;
 import dev.maas.Lineage;
+import dev.maas.explain.Background;
+import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
 import dev.maas.http.InferenceServer;
@@ -97,14 +97,14 @@ final class QuickstartCommand implements Callable<Integer> {
     CsvColumns.forEachRow(train, FEATURES, sampler::add);
     Background background = sampler.build();
 
-    try (FileSystemModelStore s = storeOptions.openOrCreate()) {
+    try (ModelStore s = storeOptions.openOrCreate()) {
       ModelVersion linear = s.publish(MODEL, model, PublishOptions.builder()
           .description("quickstart: linear regression of '" + TARGET + "' on " + train.getFileName())
           .metrics(report.metrics())
           .parameters(report.parameters())
           .parameter("target", TARGET)
           .lineage(Lineage.ofFile(train, report.rowCount()))
-          .background(background)
+          .extraFile(Background.FILE_NAME, background.toJson())
           .build());
       s.setAlias(MODEL, "production", linear.version());
       step(out, 3, "publish");
@@ -121,7 +121,7 @@ final class QuickstartCommand implements Callable<Integer> {
             .parameter("features", String.join(",", FEATURES))
             .metrics(linear.metrics())
             .lineage(linear.lineage())
-            .background(background)
+            .extraFile(Background.FILE_NAME, background.toJson())
             .format("onnx")
             .build());
       }
@@ -200,7 +200,7 @@ final class QuickstartCommand implements Callable<Integer> {
         + "(for example --port " + (port == 65535 ? 8081 : port + 1) + ", or --port 0 for any free port)");
   }
 
-  private InferenceServer startServer(FileSystemModelStore s) {
+  private InferenceServer startServer(ModelStore s) {
     try {
       return InferenceServer.builder().store(s).host("127.0.0.1").port(port).build().start();
     } catch (ServerStartException e) {
