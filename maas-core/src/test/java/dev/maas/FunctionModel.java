@@ -16,8 +16,15 @@ public final class FunctionModel implements Model {
   public final AtomicInteger calls = new AtomicInteger();
   public final AtomicInteger rows = new AtomicInteger();
   private final ModelSignature signature;
+  private final String featuresKey;
 
   public FunctionModel(List<String> names, ToDoubleFunction<double[]> function) {
+    this(names, function, "features");
+  }
+
+  /** A model whose feature names are in metadata entry {@code featuresKey} (as an exported ONNX graph's are). */
+  public FunctionModel(List<String> names, ToDoubleFunction<double[]> function, String featuresKey) {
+    this.featuresKey = featuresKey;
     this.names = List.copyOf(names);
     this.function = function;
     this.signature = new ModelSignature(List.of(TensorSpec.of("x", DataType.FP64, -1, names.size())),
@@ -31,7 +38,7 @@ public final class FunctionModel implements Model {
 
   @Override
   public Map<String, String> metadata() {
-    return Map.of("features", String.join(",", names));
+    return Map.of(featuresKey, String.join(",", names));
   }
 
   @Override

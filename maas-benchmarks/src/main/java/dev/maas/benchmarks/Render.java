@@ -68,7 +68,8 @@ public final class Render {
 
   static final List<LineChart> LINE_CHARTS = List.of(
       new LineChart("onnx-latency-vs-batch.png", "OnnxPredictBenchmark", "ONNX predict latency against batch size",
-          "batch size (rows per call)", r -> r.numericParam("batch"), r -> true, true, true),
+          "batch size (rows per call)", r -> r.numericParam("batch"),
+          r -> !r.method().equals("maasPredictorArrayInput"), true, true),
       new LineChart("linear-fit-vs-n.png", "LinearFitScalingBenchmark", "Linear fit time against rows (p = 8)",
           "rows n", r -> shape(r)[0], r -> shape(r)[1] == 8 && !"ordinary".equals(r.params().get("data")), true, true),
       new LineChart("linear-fit-vs-p.png", "LinearFitScalingBenchmark", "Linear fit time against features (n = 10^5)",
@@ -375,7 +376,11 @@ public final class Render {
         if (base == null) {
           continue;
         }
-        String category = names.isEmpty() ? "all" : String.join(", ", row.getKey());
+        List<String> labelled = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+          labelled.add(names.get(k) + " " + row.getKey().get(k));
+        }
+        String category = names.isEmpty() ? "all" : String.join(", ", labelled);
         for (JmhResult r : row.getValue().values()) {
           if (r != base) {
             double[] q = ratio(r, base);
@@ -383,8 +388,7 @@ public final class Render {
           }
         }
       }
-      Charts.bars(images.resolve(file), comparison.title() + " (ratio, 1 = same)",
-          names.isEmpty() ? "" : String.join(", ", names), bars);
+      Charts.bars(images.resolve(file), comparison.title(), "", bars);
       files.add(file);
     }
     return files;

@@ -5,6 +5,7 @@ import dev.maas.bench.BenchOptions;
 import dev.maas.bench.BenchReport;
 import dev.maas.bench.ModelBench;
 import dev.maas.onnx.OnnxOptions;
+import dev.maas.ModelStore;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -31,7 +32,11 @@ import picocli.CommandLine.Spec;
  * ratios of variants, batched against unbatched and HTTP against in-process calls.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark a stored model with JMH for every combination of the settings given.")
+    description = "Benchmark a stored model with JMH for every combination of the settings given.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  maas bench demo --store maas-store --batch 1,64 --threads 1,2 --time 5s",
+      "  maas bench demo --store maas-store --batching off,on --threads 8 \\",
+      "      --transport in-process,http"})
 final class BenchCommand implements Callable<Integer> {
   private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m)");
   private static final Pattern DELAY = Pattern.compile("([0-9]{1,9})(us|ms|s)");
@@ -43,28 +48,28 @@ final class BenchCommand implements Callable<Integer> {
   @Parameters(paramLabel = "REF", description = "name, name:VERSION or name@ALIAS")
   String reference;
 
-  @Option(names = "--batch", split = ",", paramLabel = "N[,N...]",
+  @Option(names = "--batch", split = ",", paramLabel = "N,...", hideParamSyntax = true,
       description = "Sizes of the inputs' dynamic first dimension (default 1).")
   List<Integer> batches;
 
-  @Option(names = "--threads", split = ",", paramLabel = "N[,N...]",
+  @Option(names = "--threads", split = ",", paramLabel = "N,...", hideParamSyntax = true,
       description = "Threads calling the model at once (default 1).")
   List<Integer> threads;
 
-  @Option(names = "--intra-op-threads", split = ",", paramLabel = "N[,N...]",
+  @Option(names = "--intra-op-threads", split = ",", paramLabel = "N,...", hideParamSyntax = true,
       description = "ONNX Runtime intra-op threads (default: the model's own setting).")
   List<Integer> intraOpThreads;
 
-  @Option(names = "--optimization", split = ",", paramLabel = "LEVEL[,LEVEL...]",
+  @Option(names = "--optimization", split = ",", paramLabel = "LEVEL,...", hideParamSyntax = true,
       description = "ONNX Runtime graph optimisation: disabled, basic, extended, all (default: the model's own).")
   List<String> optimization;
 
-  @Option(names = "--compare", split = ",", paramLabel = "VARIANT[,VARIANT...]",
+  @Option(names = "--compare", split = ",", paramLabel = "VARIANT,...", hideParamSyntax = true,
       description = "Also measure: onnx-export (a linear model's ONNX export), optimized (the version maas optimize"
           + " made from this one).")
   List<String> compare;
 
-  @Option(names = "--batching", split = ",", paramLabel = "off|on[,...]",
+  @Option(names = "--batching", split = ",", paramLabel = "off|on,...", hideParamSyntax = true,
       description = "Call the model directly (off) and/or through a dynamic batcher (on), which merges concurrent"
           + " calls; it pays only with --threads above 1 (default: off).")
   List<String> batching;
@@ -78,12 +83,12 @@ final class BenchCommand implements Callable<Integer> {
           + " (default 0: merge only calls already queued).")
   String batchDelay;
 
-  @Option(names = "--transport", split = ",", paramLabel = "T[,T...]",
+  @Option(names = "--transport", split = ",", paramLabel = "T,...", hideParamSyntax = true,
       description = "How calls reach the model: in-process, http (Open Inference Protocol JSON to a server on"
           + " loopback in the same JVM), http-binary (the binary tensor extension) (default: in-process).")
   List<String> transports;
 
-  @Option(names = "--outputs", split = ",", paramLabel = "NAME[,NAME...]",
+  @Option(names = "--outputs", split = ",", paramLabel = "NAME,...", hideParamSyntax = true,
       description = "Outputs each call asks for (default: all the model declares).")
   List<String> outputs;
 
@@ -98,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Size of a dynamic dimension other than the batch; repeatable.")
   List<String> dims;
 
-  @Option(names = "--input-file", paramLabel = "REQUEST.json",
+  @Option(names = "--input-file", paramLabel = "JSON",
       description = "Send this Open Inference Protocol request's inputs instead of generated ones.")
   Path inputFile;
 
@@ -113,6 +118,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    try (ModelStore s = store.open()) {
+      References.resolve(s, reference); // a misspelt reference is named with what exists, before JMH starts
+    }
     BenchOptions.Builder b = BenchOptions.builder(store.directory, reference)
         .timePerSetting(duration(time)).forks(forks).seed(seed);
     if (batches != null) {

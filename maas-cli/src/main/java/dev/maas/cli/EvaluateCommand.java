@@ -58,14 +58,14 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "With --compare: the model output to score (default: each model's first output).")
   String output;
 
-  @Option(names = "--data", required = true, paramLabel = "FILE.csv",
+  @Option(names = "--data", required = true, paramLabel = "CSV",
       description = "Held-out data: CSV with a header row, or .jsonl; must hold the target column.")
   Path data;
 
   @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "The column with the true values.")
   String target;
 
-  @Option(names = "--columns", split = ",", paramLabel = "a,b,...",
+  @Option(names = "--columns", split = ",", paramLabel = "COLUMN,...", hideParamSyntax = true,
       description = "Feature columns in the model's input order (default: the features the model records).")
   List<String> columns;
 
@@ -88,7 +88,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     Result result;
     try (ModelStore s = store.open()) {
-      ModelVersion version = s.get(reference);
+      ModelVersion version = References.resolve(s, reference);
       ModelColumns.tabularInput(version);
       try (Model model = s.open(version.reference()); Table table = Table.open(data, "--data")) {
         String column = target.strip();

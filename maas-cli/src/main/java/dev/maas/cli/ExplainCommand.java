@@ -9,7 +9,6 @@ import dev.maas.explain.Explanation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +23,11 @@ import picocli.CommandLine.Spec;
  * the background stored with the version or the one given.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-    description = "Explain a stored model's predictions for CSV rows with Shapley values (feature attributions).")
+    description = "Explain a stored model's predictions for CSV rows with Shapley values (feature attributions).",
+    footerHeading = "%nExamples:%n",
+    footer = {"  maas explain demo@production --store maas-store --input demo-houses-new.csv",
+      "  maas explain demo:2 --store maas-store --input new.csv --background train.csv \\",
+      "      --json --plot why.png"})
 final class ExplainCommand implements Callable<Integer> {
   /** The most rows {@code --plot} draws into one image. */
   static final int MAX_PLOT_ROWS = 50;
@@ -35,18 +38,18 @@ final class ExplainCommand implements Callable<Integer> {
   @Parameters(paramLabel = "REF", description = "name, name:VERSION or name@ALIAS")
   String reference;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE.csv",
+  @Option(names = "--input", required = true, paramLabel = "CSV",
       description = "Rows to explain: CSV with a header; the model's feature columns are read by name, others ignored.")
   Path input;
 
-  @Option(names = "--background", paramLabel = "FILE.csv",
+  @Option(names = "--background", paramLabel = "CSV",
       description = "Background rows (CSV with a header); default: the background stored with the version.")
   Path background;
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
-  @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw a waterfall chart per row into a PNG.")
+  @Option(names = "--plot", paramLabel = "PNG", description = "Also draw a waterfall chart per row into a PNG.")
   Path plot;
 
   @Option(names = "--output", paramLabel = "NAME",
@@ -60,9 +63,11 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try (ModelStore s = store.open()) {
-      ModelVersion version = s.get(reference);
+      ModelVersion version = References.resolve(s, reference);
       try (Model model = s.open(version.reference())) {
-        Background bg = background != null ? readBackground(model) : Background.stored(s, version)
+        // the explainer takes the background's columns by these names, in this order (Explainer.builder)
+        List<String> recorded = ModelColumns.recorded(model, version);
+        Background bg = background != null ? readBackground(recorded) : Background.stored(s, version)
             .orElseThrow(() -> new IllegalArgumentException(version.reference() + " has no stored background;"
                 + " pass one with --background FILE.csv"));
         Explainer.Builder builder = Explainer.builder(model, bg);
@@ -72,42 +77,36 @@ final class ExplainCommand implements Callable<Integer> {
         Explainer explainer = builder.build();
         int col = chooseColumn(explainer);
         double[][] rows = Table.readAll(input, "--input", explainer.featureNames());
-        if (plot != null && rows.length > MAX_PLOT_ROWS) {
-          throw new IllegalArgumentException("--plot draws at most " + MAX_PLOT_ROWS + " rows; " + input + " has "
-              + rows.length);
-        }
         Explanation explanation = explainer.explain(rows);
         String name = version.name() + ":" + version.version();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
           out.println(ExplainOutput.json(name, explanation, col));
         } else {
-          out.print(ExplainOutput.text(name, explanation, col, rows, bg.rowCount()));
+          out.print(ExplainOutput.text(name, explanation, col, rows, bg.rowCount(), recorded.isEmpty()
+              ? "the background's columns, in its order" : "the model's features, read by name; other columns ignored"));
         }
         out.flush();
         if (plot != null) {
-          WaterfallChart.write(plot, name, explanation, col, rows);
+          int drawn = Math.min(rows.length, MAX_PLOT_ROWS);
+          WaterfallChart.write(plot, name, explanation, col, rows, drawn);
+          if (drawn < rows.length) {
+            spec.commandLine().getErr().printf("maas: --plot drew the first %d of %d rows into %s%n", drawn,
+                rows.length, plot);
+            spec.commandLine().getErr().flush();
+          }
         }
       }
     }
     return 0;
   }
 
-  private Background readBackground(Model model) throws IOException {
-    String declared = model.metadata().get("features");
-    List<String> names;
-    if (declared != null && !declared.isBlank()) {
-      names = new ArrayList<>();
-      for (String n : declared.split(",", -1)) {
-        names.add(n.trim());
-      }
-    } else {
-      names = Table.header(background, "--background");
-      if (names.isEmpty()) {
-        throw new IllegalArgumentException("--background " + background + " names no columns: give a CSV file with a"
-            + " header row, or a model that declares its features");
-      }
-    }
+  /**
+   * The background file's columns for the model's recorded features, by name (other columns are
+   * ignored), or every column in file order for a model that records none.
+   */
+  private Background readBackground(List<String> recorded) throws IOException {
+    List<String> names = recorded.isEmpty() ? Table.header(background, "--background") : recorded;
     return Background.of(names, Table.readAll(background, "--background", names));
   }
 

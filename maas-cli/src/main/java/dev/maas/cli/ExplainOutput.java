@@ -25,14 +25,20 @@ final class ExplainOutput {
   private ExplainOutput() {}
 
   /**
-   * {@code {"model": "name:version", "base_value": n, "rows": [{"prediction": n, "attributions":
-   * {"<feature>": n, ...}}, ...]}}, rows in input order, features in the model's order.
+   * {@code {"model": "name:version", "features": ["<feature>", ...], "base_value": n, "rows":
+   * [{"prediction": n, "attributions": {"<feature>": n, ...}}, ...]}}, rows in input order, features
+   * (the columns read) in the model's order.
    */
   static String json(String model, Explanation e, int column) {
     StringWriter text = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(text)) {
       g.writeStartObject();
       g.writeStringField("model", model);
+      g.writeArrayFieldStart("features");
+      for (String feature : e.featureNames()) {
+        g.writeString(feature);
+      }
+      g.writeEndArray();
       g.writeNumberField("base_value", e.baseValue(column));
       g.writeArrayFieldStart("rows");
       List<String> names = e.featureNames();
@@ -54,14 +60,18 @@ final class ExplainOutput {
     return text.toString();
   }
 
-  /** A readable table per row: features sorted by absolute attribution, each with a bar. */
-  static String text(String model, Explanation e, int column, double[][] rows, int backgroundRows) {
+  /**
+   * A readable table per row: features sorted by absolute attribution, each with a bar, after a
+   * line naming the columns read and {@code source}, where they came from.
+   */
+  static String text(String model, Explanation e, int column, double[][] rows, int backgroundRows, String source) {
     StringBuilder out = new StringBuilder();
     boolean kernel = e.method() == ExplainMethod.KERNEL;
     out.append(String.format(Locale.ROOT, "%s, output '%s'%s: base value %s (mean over %d background rows); %s%n",
         model, e.output(), e.outputColumns() > 1 ? " column " + column : "", num(e.baseValue(column)),
         backgroundRows, describe(e)));
     List<String> names = e.featureNames();
+    out.append("columns: ").append(String.join(", ", names)).append(" (").append(source).append(")\n");
     int nameWidth = Math.max(7, names.stream().mapToInt(String::length).max().orElse(7));
     for (int i = 0; i < e.rowCount(); i++) {
       double[] phi = e.attributions(i, column);

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
         + "against the stored model before it is kept).",
     footerHeading = "%nExamples:%n",
     footer = {"  maas export demo@production --store maas-store --format onnx --output demo.onnx",
-      "  maas export demo:1 --store maas-store --format onnx --precision fp64 --output demo-fp64.onnx"})
+      "  maas export demo:1 --store maas-store --format onnx --precision fp64 \\",
+      "      --output demo-fp64.onnx"})
 final class ExportCommand implements Callable<Integer> {
   /** The file formats a model can be exported to. */
   enum Format {
@@ -65,10 +66,10 @@ final class ExportCommand implements Callable<Integer> {
     double expected;
     double[] probe;
     try (ModelStore s = store.open()) {
-      version = s.get(reference);
+      version = References.resolve(s, reference);
       try (StoredModel model = s.open(version.reference())) {
         if (!(model.model() instanceof AffineModel affine)) {
-          throw new IllegalArgumentException(version.reference() + " is a '" + version.format() + "' model; "
+          throw new IllegalArgumentException(version.reference() + " has format '" + version.format() + "'; "
               + (version.format().equals("onnx") ? "it is ONNX already: 'maas models show " + version.reference()
                   + "' names its file" : "only models that are affine functions (linear) can be exported"));
         }
@@ -80,7 +81,7 @@ final class ExportCommand implements Callable<Integer> {
         expected = model.predictor().predictRow(probe);
       }
     }
-    Path temp = Files.createTempFile(output.toAbsolutePath().getParent(), ".maas-export-", ".onnx");
+    Path temp = InputFiles.createTempBeside(output, "maas-export-", ".onnx");
     double actual;
     try {
       graph.writeTo(temp);

@@ -47,7 +47,7 @@ final class InferCommand implements Callable<Integer> {
       inference = InferenceJson.readRequest(body);
     }
     try (ModelStore s = store.open()) {
-      ModelVersion version = s.get(reference);
+      ModelVersion version = References.resolve(s, reference);
       try (Model model = s.open(version.reference())) {
         Map<String, Tensor> outputs = model.predictor().predict(inference.inputTensors(), inference.outputNames());
         InferenceResponse response = InferenceResponse.answering(inference, version.name(),

@@ -38,4 +38,25 @@ final class InputFiles {
     }
     return file;
   }
+
+  /**
+   * A new empty file in {@code output}'s directory, named {@code .<prefix><random><suffix>}, created
+   * with the permissions the umask gives (unlike {@code Files.createTempFile}, which forces 0600):
+   * it becomes {@code output} by a rename, and a user's output file should be as readable as any
+   * other file they write.
+   */
+  static Path createTempBeside(Path output, String prefix, String suffix) throws java.io.IOException {
+    Path directory = output.toAbsolutePath().getParent();
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    for (int attempt = 0; ; attempt++) {
+      Path candidate = directory.resolve("." + prefix + Long.toUnsignedString(random.nextLong(), 36) + suffix);
+      try {
+        return java.nio.file.Files.createFile(candidate);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (attempt == 100) {
+          throw e;
+        }
+      }
+    }
+  }
 }

@@ -32,12 +32,28 @@ public final class Main {
     } catch (RuntimeException | Error e) {
       return report(new PrintWriter(System.err, true), e, verbose);
     }
+    cli.setUsageHelpWidth(80);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(commandLine.getErr(), e, verbose));
+    cli.setParameterExceptionHandler((e, arguments) -> usageError(e, e.getCommandLine(), arguments));
     try {
       return cli.execute(args);
     } catch (RuntimeException | Error e) {
       return report(cli.getErr(), e, verbose);
     }
+  }
+
+  /**
+   * A usage error in one line and a pointer to the command's help, never the whole usage: an
+   * unknown option is named first (with the closest option it may mean), before any required option
+   * it may have been meant to be.
+   */
+  private static int usageError(CommandLine.ParameterException e, CommandLine command, String[] args) {
+    PrintWriter err = command.getErr();
+    String unknown = UsageErrors.unknownOption(command.getCommandSpec(), args);
+    err.println("maas: " + (unknown != null ? unknown : Failures.oneLine(e.getMessage())));
+    err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for usage.");
+    err.flush();
+    return Failures.USAGE;
   }
 
   private static int report(PrintWriter err, Throwable e, boolean verbose) {

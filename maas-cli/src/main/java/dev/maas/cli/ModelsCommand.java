@@ -158,7 +158,7 @@ final class ModelsCommand implements Runnable {
       Map<String, Integer> aliases;
       String aliasDamage = null;
       try (ModelStore s = store.open()) {
-        v = s.get(reference);
+        v = References.resolve(s, reference);
         Map<String, Integer> found = Map.of();
         try {
           found = s.aliases(v.name());

@@ -50,10 +50,10 @@ final class OptimizeCommand implements Callable<Integer> {
       Path optimized = work.resolve(OnnxModelFormat.MODEL_FILE);
       OnnxOptions options = OnnxOptions.builder().optimizationLevel(level).optimizedModelPath(optimized).build();
       try (ModelStore s = ModelStore.open(store.existing(), List.of(new OnnxModelFormat(options)))) {
-        ModelVersion source = s.get(reference);
+        ModelVersion source = References.resolve(s, reference);
         if (!source.format().equals(OnnxModelFormat.NAME)) {
-          throw new IllegalArgumentException(source.reference() + " is a '" + source.format()
-              + "' model; only onnx models can be optimised");
+          throw new IllegalArgumentException(source.reference() + " has format '" + source.format()
+              + "'; only ONNX models can be optimised");
         }
         s.open(source.reference()).close(); // creating the session writes the optimised graph
         if (!Files.isRegularFile(optimized)) {

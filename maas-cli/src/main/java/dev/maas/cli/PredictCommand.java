@@ -60,12 +60,18 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = "Score a CSV or JSON Lines file with a stored model, streaming, on every core.",
     footerHeading = "%nExamples:%n",
-    footer = {"  maas predict demo@production --store maas-store --input houses.csv --output scores.csv",
-      "  maas predict demo --store maas-store --input rows.jsonl --output scores.jsonl --keep id --fail-fast",
-      "  maas predict demo --store maas-store --input houses.csv --output bounds.csv --interval prediction --level 0.9",
+    footer = {"  maas predict demo@production --store maas-store --input houses.csv \\",
+      "      --output scores.csv",
+      "  maas predict demo --store maas-store --input rows.jsonl --output scores.jsonl \\",
+      "      --keep id --fail-fast",
+      "  maas predict demo --store maas-store --input houses.csv --output bounds.csv \\",
+      "      --interval prediction --level 0.9",
       "",
-      "Exit codes: 0 every row scored; 5 finished, but some rows could not be scored (listed on stderr);",
-      "1 failed (nothing written); 2 usage error."})
+      "Exit codes:",
+      "  0  every row scored",
+      "  1  failed; nothing written",
+      "  2  usage error",
+      "  5  finished, but some rows could not be scored (listed on stderr)"})
 final class PredictCommand implements Callable<Integer> {
   /** Exit status when the output is complete but some rows could not be scored. */
   static final int SOME_ROWS_REJECTED = 5;
@@ -85,11 +91,11 @@ final class PredictCommand implements Callable<Integer> {
       description = "Where to write the predictions: CSV, or JSON Lines when the name ends in .jsonl.")
   Path output;
 
-  @Option(names = "--columns", split = ",", paramLabel = "a,b,...",
+  @Option(names = "--columns", split = ",", paramLabel = "COLUMN,...", hideParamSyntax = true,
       description = "Feature columns in the model's input order (default: the features the model records).")
   List<String> columns;
 
-  @Option(names = "--keep", split = ",", paramLabel = "id,...",
+  @Option(names = "--keep", split = ",", paramLabel = "COLUMN,...", hideParamSyntax = true,
       description = "Input columns copied to the output before the prediction, for example an id.")
   List<String> keep = List.of();
 
@@ -148,7 +154,7 @@ final class PredictCommand implements Callable<Integer> {
     long[] rejectedCount = {0};
     ModelVersion version;
     try (ModelStore s = store.open()) {
-      version = s.get(reference);
+      version = References.resolve(s, reference);
       TensorSpec in = ModelColumns.tabularInput(version);
       try (StoredModel stored = s.open(version.reference());
           Model model = interval == null ? stored : withIntervals(stored, version, intervalLevel);
@@ -165,7 +171,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         Table.Format format = Table.Format.of(output);
         Scorer scorer = new Scorer(table, model.predictor(), in, outs, new RowWriter(format, kept, outs));
-        Path temp = Files.createTempFile(output.toAbsolutePath().getParent(), ".maas-predict-", ".tmp");
+        Path temp = InputFiles.createTempBeside(output, "maas-predict-", ".tmp");
         try {
           try (OutputStream writer = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
             if (format == Table.Format.CSV) {
@@ -603,8 +609,8 @@ final class PredictCommand implements Callable<Integer> {
         s.appendUtf8(quotedKeptNames.get(k));
         s.append((byte) ':');
         Object v = kept != null ? kept[k] : null;
-        s.appendUtf8(v == null ? "null" : v instanceof String text ? JsonOutput.write(j -> j.writeString(text))
-            : v.toString());
+        s.appendUtf8(v == null ? "null" : v instanceof Table.JsonText json ? JsonOutput.write(j -> j.writeString(json.value()))
+            : v instanceof String cell ? jsonCell(cell) : v.toString());
         s.append((byte) ',');
       }
       for (int k = 0; k < single.length; k++) {
@@ -697,6 +703,17 @@ final class PredictCommand implements Callable<Integer> {
     public String toString() {
       return new String(bytes, 0, length, StandardCharsets.UTF_8);
     }
+  }
+
+  private static final java.util.regex.Pattern JSON_NUMBER =
+      java.util.regex.Pattern.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?");
+
+  /**
+   * A kept CSV cell as a JSON value: a number when the cell is written as a JSON number (so a
+   * numeric id stays numeric; {@code 007} keeps its zeros as a string), else a string.
+   */
+  static String jsonCell(String text) {
+    return JSON_NUMBER.matcher(text).matches() ? text : JsonOutput.write(j -> j.writeString(text));
   }
 
   /** {@code text} as a CSV cell, quoted when it holds a comma, a quote or a line break. */

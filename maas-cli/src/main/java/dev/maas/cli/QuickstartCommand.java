@@ -1,6 +1,7 @@
 package dev.maas.cli;
 
 import dev.maas.Lineage;
+import dev.maas.explain.Background;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
@@ -49,6 +50,10 @@ final class QuickstartCommand implements Callable<Integer> {
   static final List<String> FEATURES = List.of("area_m2", "bedrooms", "age_years", "distance_km");
   static final String TARGET = "price_eur";
   private static final long SEED = 20261201L;
+  /** Training rows sampled into the background stored with each version, for explanations. */
+  static final int BACKGROUND_ROWS = 100;
+  /** Two houses to price, as CSV rows (id first): the self-test's request. */
+  static final String NEW_HOUSES = "1,85,3,20,4.5\n2,120,4,5,12\n";
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -72,18 +77,27 @@ final class QuickstartCommand implements Callable<Integer> {
     Path home = store.toAbsolutePath().normalize().getParent();
     Path train = home.resolve("demo-houses.csv");
     Path holdout = home.resolve("demo-houses-holdout.csv");
+    Path fresh = home.resolve("demo-houses-new.csv");
     Path onnx = home.resolve("demo.onnx");
 
     checkPortFree();
     step(out, 1, "demo data");
     writeHouses(train, 2_000, SEED);
     writeHouses(holdout, 500, SEED + 1);
-    out.printf("  wrote %s (2,000 houses) and %s (500 held out)%n", shown(train), shown(holdout));
+    Files.writeString(fresh, "id," + String.join(",", FEATURES) + "\n" + NEW_HOUSES, StandardCharsets.UTF_8);
+    out.printf("  wrote %s (2,000 houses), %s (500 held out) and %s (2 houses to price)%n", shown(train),
+        shown(holdout), shown(fresh));
     out.printf("  columns: %s -> %s%n", String.join(", ", FEATURES), TARGET);
 
     step(out, 2, "train a linear regression");
     LinearRegressionModel model = LinearRegressionTrainer.builder().featureNames(FEATURES).build().fitCsv(train, TARGET);
     FitReport report = model.report().orElseThrow();
+    out.println(indent(TrainOutput.report(report)));
+    Background.Sampler sampler = Background.sampler(FEATURES, BACKGROUND_ROWS, 0);
+    for (double[] row : Table.readAll(train, "--data", FEATURES)) {
+      sampler.add(row);
+    }
+    Background background = sampler.build();
 
     try (ModelStore s = storeOptions.openOrCreate()) {
       ModelVersion linear = s.publish(MODEL, model, PublishOptions.builder()
@@ -92,12 +106,12 @@ final class QuickstartCommand implements Callable<Integer> {
           .parameters(report.parameters())
           .parameter("target", TARGET)
           .lineage(Lineage.ofFile(train, report.rowCount()))
+          .extraFile(Background.FILE_NAME, background.toJson())
           .build());
       s.setAlias(MODEL, "production", linear.version());
-      out.println(indent(TrainOutput.text(linear, report)));
-
       step(out, 3, "publish");
-      out.printf("  %s in %s, alias production -> %s%n", linear.reference(), store, linear.reference());
+      out.printf("  published %s in %s (with %d background rows for explanations), alias production -> %s%n",
+          linear.reference(), store, background.rowCount(), linear.reference());
 
       step(out, 4, "export to ONNX and publish the graph");
       OnnxExporter.export(model, OnnxExporter.Precision.FP32).writeTo(onnx);
@@ -109,6 +123,7 @@ final class QuickstartCommand implements Callable<Integer> {
             .parameter("features", String.join(",", FEATURES))
             .metrics(linear.metrics())
             .lineage(linear.lineage())
+            .extraFile(Background.FILE_NAME, background.toJson())
             .format("onnx")
             .build());
       }
@@ -121,7 +136,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
         step(out, 6, "self-test: a real request to each version");
         String request = "{\"inputs\": [{\"name\": \"features\", \"shape\": [2, 4], \"datatype\": \"FP32\", "
-            + "\"data\": [85, 3, 20, 4.5, 120, 4, 5, 12]}]}";
+            + "\"data\": [85, 3, 20, 4.5, 120, 4, 5, 12]}]}"; // the rows of NEW_HOUSES
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         for (ModelVersion version : List.of(linear, graph)) {
           URI uri = server.uri().resolve("/v2/models/" + MODEL + "/versions/" + version.version() + "/infer");
@@ -134,16 +149,20 @@ final class QuickstartCommand implements Callable<Integer> {
                 + " " + Failures.oneLine(response.body()));
           }
         }
-        out.println();
-        out.println("Try it yourself:");
-        out.printf("  curl -s %s -H 'Content-Type: application/json' -d '%s'%n",
-            server.uri().resolve("/v2/models/" + MODEL + "/infer"), request);
-        printNext(out, home, holdout);
+        printNext(out, holdout, fresh);
         if (exit) {
-          out.println("self-test passed; stopping (--exit)");
+          out.println();
+          out.println("self-test passed; stopping (--exit). Serve the store again with:");
+          out.printf("  ./maas serve --store %s --port 8080%n", store);
           out.flush();
           return 0;
         }
+        out.println();
+        out.println("Try it yourself (predict, then explain the same houses):");
+        out.printf("  curl -s %s -H 'Content-Type: application/json' -d '%s'%n",
+            server.uri().resolve("/v2/models/" + MODEL + "/infer"), request);
+        out.printf("  curl -s %s -H 'Content-Type: application/json' -d '%s'%n",
+            server.uri().resolve("/v2/models/" + MODEL + "/explain"), request);
         out.printf("%nserving on %s until Ctrl-C%n", server.uri());
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -205,13 +224,14 @@ final class QuickstartCommand implements Callable<Integer> {
     }
   }
 
-  private void printNext(PrintWriter out, Path home, Path holdout) {
+  private void printNext(PrintWriter out, Path holdout, Path fresh) {
     out.println();
-    out.println("Next: score a file, measure the model, look at the store:");
+    out.println("Next: score a file, measure the model, explain two predictions, look at the store:");
     out.printf("  ./maas predict %s@production --store %s --input %s --output scores.csv%n", MODEL, store,
         shown(holdout));
     out.printf("  ./maas evaluate %s@production --store %s --data %s --target %s%n", MODEL, store,
         shown(holdout), TARGET);
+    out.printf("  ./maas explain %s@production --store %s --input %s%n", MODEL, store, shown(fresh));
     out.printf("  ./maas models list --store %s%n", store);
   }
 

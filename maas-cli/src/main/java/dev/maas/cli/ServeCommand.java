@@ -25,9 +25,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Serve every model in the store over the Open Inference Protocol (HTTP/REST) until Ctrl-C.",
-    footer = {"", "Example:", "  maas serve --store ./maas-store --port 8080",
+    footerHeading = "%nExamples:%n",
+    footer = {"  maas serve --store ./maas-store --port 8080",
         "  curl -d @request.json http://127.0.0.1:8080/v2/models/demo/infer",
-        "", "Exit status: 0 after a graceful stop, 1 if the server cannot start."})
+        "",
+        "Exit status:",
+        "  130, 143  stopped gracefully by Ctrl-C (SIGINT) or SIGTERM",
+        "  1         the server cannot start (store, port, TLS files)",
+        "  2         usage error"})
 final class ServeCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -152,6 +152,17 @@ final class Table implements AutoCloseable {
   /** One parsed line: the values of the wanted columns, and of the kept columns as text. */
   record Row(double[] values, Object[] kept) {}
 
+  /**
+   * A kept JSON string, told apart from a kept CSV cell (a {@code String}) so that JSON output
+   * writes it back as a string even when it looks like a number.
+   */
+  record JsonText(String value) {
+    @Override
+    public String toString() {
+      return value;
+    }
+  }
+
   private final Path file;
   private final Format format;
   private final InputStream in;
@@ -604,7 +615,7 @@ final class Table implements AutoCloseable {
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
             case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
             case VALUE_NULL -> null;
-            case VALUE_STRING -> p.getText();
+            case VALUE_STRING -> new JsonText(p.getText());
             default -> throw new RowException(lineNumber, "field '" + quote(field) + "' must be a plain value");
           };
         }

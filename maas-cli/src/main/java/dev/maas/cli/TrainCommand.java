@@ -15,11 +15,15 @@ import dev.maas.linear.RidgeSearch;
 import dev.maas.linear.RidgeSelection;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,11 +42,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Train a linear regression on a CSV file (header row first) and publish it to a store.",
     footerHeading = "%nExample:%n",
-    footer = "  maas train --data sales.csv --target revenue --store maas-store --name sales --json")
+    footer = {"  maas train --data sales.csv --target revenue --store maas-store \\",
+      "      --name sales --json"})
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "Training data, CSV with a header row.")
+  @Option(names = "--data", required = true, paramLabel = "CSV", description = "Training data, CSV with a header row.")
   Path data;
 
   @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "The column to predict.")
@@ -53,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--name", required = true, paramLabel = "NAME", description = "The model name to publish under.")
   String name;
 
-  @Option(names = "--features", split = ",", paramLabel = "a,b,...",
+  @Option(names = "--features", split = ",", paramLabel = "COLUMN,...", hideParamSyntax = true,
       description = "Feature columns (default: every column but the target).")
   List<String> features;
 
@@ -86,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "With --cv kfold: seed of the fold assignment (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--plot", paramLabel = "FILE.png", description = "With --ridge auto: draw the cross-validation curve.")
+  @Option(names = "--plot", paramLabel = "PNG", description = "With --ridge auto: draw the cross-validation curve.")
   Path plot;
 
   @Option(names = "--standardize", description = "Apply the ridge penalty to standardised features.")
@@ -94,6 +99,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
+
+  @Option(names = "--quiet", description = "No progress bar even on a terminal.")
+  boolean quiet;
 
   @Option(names = "--background-rows", defaultValue = "100", paramLabel = "N",
       description = "Training rows sampled (seeded) and stored with the version for explanations; 0 for none"
@@ -103,6 +111,16 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--background-seed", defaultValue = "0", paramLabel = "SEED",
       description = "Seed of the background sample (default ${DEFAULT-VALUE}).")
   long backgroundSeed;
+
+  /** A progress bar over the file's bytes on a terminal (stderr), as {@code maas predict} shows; else null. */
+  private ProgressBar progressBar() throws IOException {
+    if (quiet || System.console() == null || !Files.isRegularFile(data)) {
+      return null;
+    }
+    return new ProgressBarBuilder().setTaskName("training").setInitialMax(Math.max(Files.size(data), 1))
+        .setUnit(" MiB", 1 << 20).showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+        .build();
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -133,34 +151,37 @@ final class TrainCommand implements Callable<Integer> {
     RidgeSelection selection = null;
     double chosen = 0;
     LinearRegressionModel model;
-    if (auto) {
-      if (weightColumn != null) {
-        throw new IllegalArgumentException("--ridge auto does not support --weights; choose the penalty by hand");
-      }
-      RidgeSearch search = RidgeChoice.search(ridgeGrid, cv, seed);
-      RidgeChoice.Pick pick = RidgeChoice.pick(ridgeChoice);
-      if (search.method() == RidgeSearch.Method.GENERALIZED) {
-        RidgeChoice.requireStandardError(pick);
-        RidgeSearch.RidgeFit fit = search.fitCsv(builder.build(), data, target.strip(), pass);
-        selection = fit.selection();
-        model = fit.model();
-        chosen = selection.best();
+    try (ProgressBar bar = progressBar()) {
+      pass.progress = bar;
+      if (auto) {
+        if (weightColumn != null) {
+          throw new IllegalArgumentException("--ridge auto does not support --weights; choose the penalty by hand");
+        }
+        RidgeSearch search = RidgeChoice.search(ridgeGrid, cv, seed);
+        RidgeChoice.Pick pick = RidgeChoice.pick(ridgeChoice);
+        if (search.method() == RidgeSearch.Method.GENERALIZED) {
+          RidgeChoice.requireStandardError(pick);
+          RidgeSearch.RidgeFit fit = search.fitCsv(builder.build(), data, target.strip(), pass);
+          selection = fit.selection();
+          model = fit.model();
+          chosen = selection.best();
+        } else {
+          List<String> names = features != null && !features.isEmpty()
+              ? features.stream().map(String::strip).toList()
+              : Table.header(data, "--data").stream().filter(c -> !c.equals(target.strip())).toList();
+          selection = RidgeChoice.select(search, builder.build(), data, names, target.strip());
+          chosen = RidgeChoice.chosen(selection, pick);
+          model = builder.ridge(chosen).build().fitCsv(data, target.strip(), null, pass);
+        }
+        if (!json) {
+          spec.commandLine().getOut().print(RidgeChoice.text(selection, pick));
+        }
+        if (plot != null) {
+          RidgeChoice.plot(selection, chosen, plot);
+        }
       } else {
-        List<String> names = features != null && !features.isEmpty()
-            ? features.stream().map(String::strip).toList()
-            : Table.header(data, "--data").stream().filter(c -> !c.equals(target.strip())).toList();
-        selection = RidgeChoice.select(search, builder.build(), data, names, target.strip());
-        chosen = RidgeChoice.chosen(selection, pick);
-        model = builder.ridge(chosen).build().fitCsv(data, target.strip(), null, pass);
+        model = builder.build().fitCsv(data, target.strip(), weightColumn, pass);
       }
-      if (!json) {
-        spec.commandLine().getOut().print(RidgeChoice.text(selection, pick));
-      }
-      if (plot != null) {
-        RidgeChoice.plot(selection, chosen, plot);
-      }
-    } else {
-      model = builder.build().fitCsv(data, target.strip(), weightColumn, pass);
     }
     FitReport report = model.report().orElseThrow();
     PublishOptions.Builder options = PublishOptions.builder()
@@ -197,6 +218,9 @@ final class TrainCommand implements Callable<Integer> {
     private final int backgroundRows;
     private final long backgroundSeed;
     Background.Sampler sampler;
+    /** The progress bar the bytes read move, or null. */
+    ProgressBar progress;
+    private long read;
 
     OnePass(int backgroundRows, long backgroundSeed) {
       this.backgroundRows = backgroundRows;
@@ -213,6 +237,10 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public void bytes(byte[] data, int offset, int length) {
       digest.update(data, offset, length);
+      read += length;
+      if (progress != null) {
+        progress.stepTo(read);
+      }
     }
 
     @Override

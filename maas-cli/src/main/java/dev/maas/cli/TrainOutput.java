@@ -66,8 +66,12 @@ final class TrainOutput {
 
   /** A summary in the style of R's {@code summary(lm(...))}. */
   static String text(ModelVersion version, FitReport report) {
+    return "published " + version.name() + ':' + version.version() + '\n' + report(report);
+  }
+
+  /** The fit report alone, as R's {@code summary(lm(...))} prints it. */
+  static String report(FitReport report) {
     StringBuilder s = new StringBuilder();
-    s.append("published ").append(version.name()).append(':').append(version.version()).append('\n');
     s.append(String.format(Locale.ROOT, "%-20s %15s %15s %10s %12s%n", "", "Estimate", "Std. Error", "t value",
         "Pr(>|t|)"));
     for (FitReport.Coefficient c : report.coefficients()) {

@@ -23,8 +23,7 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.renderer.category.IntervalBarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
-import org.jfree.chart.ui.RectangleAnchor;
-import org.jfree.chart.ui.TextAnchor;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.data.category.DefaultIntervalCategoryDataset;
 
 /**
@@ -43,15 +42,15 @@ final class WaterfallChart {
 
   private WaterfallChart() {}
 
-  static void write(Path file, String model, Explanation e, int column, double[][] rows) throws IOException {
+  /** Draws the first {@code n} rows of {@code e} into {@code file}. */
+  static void write(Path file, String model, Explanation e, int column, double[][] rows, int n) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    int n = e.rowCount();
     int[] heights = new int[n];
     JFreeChart[] charts = new JFreeChart[n];
     int total = 0;
     for (int i = 0; i < n; i++) {
       charts[i] = chart(model, e, column, i, rows[i]);
-      heights[i] = 110 + 30 * Math.min(MAX_BARS, e.featureNames().size());
+      heights[i] = 130 + 30 * Math.min(MAX_BARS, e.featureNames().size());
       total += heights[i];
     }
     BufferedImage image = new BufferedImage(WIDTH, Math.max(total, 1), BufferedImage.TYPE_INT_RGB);
@@ -134,26 +133,22 @@ final class WaterfallChart {
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(new Color(0xDD, 0xDD, 0xDD));
-    plot.addRangeMarker(marker(e.baseValue(column), "base " + ExplainOutput.num(e.baseValue(column)),
-        RectangleAnchor.BOTTOM_LEFT, TextAnchor.BOTTOM_LEFT));
-    plot.addRangeMarker(marker(e.prediction(row, column), "f(x) = " + ExplainOutput.num(e.prediction(row, column)),
-        RectangleAnchor.TOP_RIGHT, TextAnchor.TOP_RIGHT));
+    // the two levels are dashed lines; their values go in the subtitle, where no bar can hide them
+    plot.addRangeMarker(marker(e.baseValue(column)));
+    plot.addRangeMarker(marker(e.prediction(row, column)));
     String title = model + " · row " + (row + 1) + (e.outputColumns() > 1 ? " · " + e.output() + "[" + column + "]"
         : "");
     JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, false);
+    chart.addSubtitle(new TextTitle("base value E[f(x)] = " + ExplainOutput.num(e.baseValue(column))
+        + "  ->  prediction f(x) = " + ExplainOutput.num(e.prediction(row, column)),
+        new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
     chart.setBackgroundPaint(Color.WHITE);
     return chart;
   }
 
-  private static ValueMarker marker(double value, String label, RectangleAnchor anchor, TextAnchor text) {
-    ValueMarker m = new ValueMarker(value, Color.DARK_GRAY,
+  private static ValueMarker marker(double value) {
+    return new ValueMarker(value, Color.DARK_GRAY,
         new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
-    m.setLabel(label);
-    m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    m.setLabelBackgroundColor(new Color(255, 255, 255, 0));
-    m.setLabelAnchor(anchor);
-    m.setLabelTextAnchor(text);
-    return m;
   }
 
   private static String signed(double v) {

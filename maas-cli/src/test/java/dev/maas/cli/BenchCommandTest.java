@@ -183,7 +183,7 @@ class BenchCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.stderr().strip()).isEqualTo("maas: --intra-op-threads and --optimization are ONNX Runtime settings,"
-        + " and lin:1 is a 'linear' model (add --compare onnx-export to run its ONNX export)");
+        + " and lin:1 has format 'linear' (add --compare onnx-export to run its ONNX export)");
   }
 
   @Test

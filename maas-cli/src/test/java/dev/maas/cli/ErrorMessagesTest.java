@@ -32,6 +32,32 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void misspelledModelAliasOrVersion_saysWhatExists() {
+    CliProcess.Result aliased = CliProcess.run(dir, "models", "alias", "sales", "production", "1", "--store", store);
+    assertThat(aliased.exitCode()).as(aliased.stderr()).isZero();
+    assertOneLine(CliProcess.run(dir, "models", "show", "sals", "--store", store), 1,
+        "no model 'sals' in the store; did you mean 'sales'? (models: sales)");
+    assertOneLine(CliProcess.run(dir, "models", "show", "sales@prod", "--store", store), 1,
+        "model 'sales' has no alias 'prod'; did you mean 'sales@production'? (aliases: production -> 1; versions: 1)");
+    assertOneLine(CliProcess.run(dir, "predict", "sales:9", "--store", store, "--input", csv.toString(), "--output",
+        dir.resolve("out.csv").toString()), 1, "model 'sales' has no version 9 (versions: 1)");
+  }
+
+  @Test
+  void usageErrors_nameTheUnknownOptionAndStayShort() {
+    CliProcess.Result typo = CliProcess.run(dir, "predict", "sales", "--store", store, "--input", csv.toString(),
+        "--ouput", "out.csv");
+    assertThat(typo.exitCode()).isEqualTo(2);
+    assertThat(typo.stderr().strip().lines().toList()).containsExactly(
+        "maas: unknown option '--ouput' for 'maas predict'; did you mean --output?",
+        "Run 'maas predict --help' for usage.");
+    CliProcess.Result noStore = CliProcess.run(dir, "predict", "sales", "--input", csv.toString(), "--output", "o.csv");
+    assertThat(noStore.exitCode()).isEqualTo(2);
+    assertThat(noStore.stderr().strip().lines().toList()).containsExactly(
+        "maas: Missing required option: '--store=DIR'", "Run 'maas predict --help' for usage.");
+  }
+
+  @Test
   void readCommand_misspelledStore_failsNamingPathAndCreatesNothing() {
     CliProcess.Result r = CliProcess.run(dir, "models", "list", "--store", dir.resolve("modles").toString());
     assertOneLine(r, 1, "modles", "--store");

@@ -66,7 +66,8 @@ class ExplainCommandTest {
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stderr()).isEmpty();
     Map<String, Object> json = object(r.stdout());
-    assertThat(json.keySet()).containsExactly("model", "base_value", "rows");
+    assertThat(json.keySet()).containsExactly("model", "features", "base_value", "rows");
+    assertThat(json.get("features")).isEqualTo(List.of("a", "b"));
     assertThat(json.get("model")).isEqualTo("house:1");
     double base = (Double) json.get("base_value");
     List<?> rows = (List<?>) json.get("rows");
@@ -107,7 +108,8 @@ class ExplainCommandTest {
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     String out = r.stdout();
     assertThat(out).startsWith("house:1, output 'prediction': base value ").contains("mean over 40 background rows")
-        .contains("exact (the model's own explainer)").contains("row 1: prediction ");
+        .contains("exact (the model's own explainer)").contains("row 1: prediction ")
+        .contains("\ncolumns: a, b (the model's features, read by name; other columns ignored)\n");
     List<String> lines = out.lines().filter(l -> l.startsWith("  a ") || l.startsWith("  b ")).toList();
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0)).as("b moves the output most: -3 × (4 − mean)").startsWith("  b ").contains("-")
@@ -124,7 +126,7 @@ class ExplainCommandTest {
     BufferedImage image = ImageIO.read(png.toFile());
     assertThat(image).isNotNull();
     assertThat(image.getWidth()).isEqualTo(900);
-    assertThat(image.getHeight()).isEqualTo(2 * (110 + 30 * 2));
+    assertThat(image.getHeight()).isEqualTo(2 * (130 + 30 * 2));
     assertThat(image.getRGB(450, 100)).as("not a blank image").isNotNull();
     boolean red = false;
     for (int x = 0; x < image.getWidth() && !red; x++) {
@@ -133,6 +135,21 @@ class ExplainCommandTest {
       }
     }
     assertThat(red).as("a red bar for a positive contribution").isTrue();
+  }
+
+  @Test
+  void explain_plotOfMoreRowsThanItDraws_plotsTheFirstAndSaysSo() throws IOException {
+    StringBuilder csv = new StringBuilder("a,b\n");
+    for (int i = 0; i < ExplainCommand.MAX_PLOT_ROWS + 3; i++) {
+      csv.append(i).append(',').append(i % 7).append('\n');
+    }
+    Path input = write("input-many.csv", csv.toString());
+    Path png = dir.resolve("many.png");
+    CliProcess.Result r = explain("house", "--input", input.toString(), "--plot", png.toString());
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).contains("row 53: prediction");
+    assertThat(r.stderr().strip()).isEqualTo("maas: --plot drew the first 50 of 53 rows into " + png);
+    assertThat(ImageIO.read(png.toFile()).getHeight()).isEqualTo(50 * (130 + 30 * 2));
   }
 
   @Test

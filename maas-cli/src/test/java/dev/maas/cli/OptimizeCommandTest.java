@@ -59,7 +59,7 @@ class OptimizeCommandTest {
         "--name", "lin").exitCode()).isZero();
     CliProcess.Result r = CliProcess.run(dir, "optimize", "lin", "--store", "store");
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.stderr()).contains("'linear'", "only onnx");
+    assertThat(r.stderr()).contains("has format 'linear'", "only ONNX");
     assertThat(CliProcess.run(dir, "models", "list", "--store", "store").stdout()).containsPattern("lin\\s+1\\s+1");
   }
 }

@@ -44,6 +44,32 @@ class ScoringCommandsTest {
   }
 
   @Test
+  void predictAndExport_writeFilesWithTheUmasksPermissions_jsonLinesKeepsNumericIdsNumeric() throws IOException {
+    Path reference = Files.createFile(dir.resolve("made-by-the-umask"));
+    var expected = Files.getPosixFilePermissions(reference);
+    Path jsonl = dir.resolve("scores.jsonl");
+    Path input = Files.writeString(dir.resolve("few.csv"), "id,area,rooms,note\n7,80,3,x\n007,120,4,y\n");
+    CliProcess.Result p = CliProcess.run(dir, "predict", "houses", "--store", store, "--input", input.toString(),
+        "--output", jsonl.toString(), "--keep", "id,note");
+    assertThat(p.exitCode()).as(p.stderr()).isZero();
+    List<String> lines = Files.readAllLines(jsonl);
+    assertThat(lines.get(0)).startsWith("{\"id\":7,\"note\":\"x\",\"prediction\":");
+    assertThat(lines.get(1)).as("leading zeros keep the id a string").startsWith("{\"id\":\"007\",");
+    Path jsonInput = Files.writeString(dir.resolve("few.jsonl"), "{\"id\": \"8\", \"area\": 80, \"rooms\": 3}\n");
+    Path jsonOut = dir.resolve("from-json.jsonl");
+    CliProcess.Result q = CliProcess.run(dir, "predict", "houses", "--store", store, "--input", jsonInput.toString(),
+        "--output", jsonOut.toString(), "--keep", "id");
+    assertThat(q.exitCode()).as(q.stderr()).isZero();
+    assertThat(Files.readString(jsonOut)).as("a JSON string stays a string").startsWith("{\"id\":\"8\",");
+    assertThat(Files.getPosixFilePermissions(jsonl)).isEqualTo(expected);
+    Path onnx = dir.resolve("mode.onnx");
+    CliProcess.Result e = CliProcess.run(dir, "export", "houses", "--store", store, "--format", "onnx", "--output",
+        onnx.toString());
+    assertThat(e.exitCode()).as(e.stderr()).isZero();
+    assertThat(Files.getPosixFilePermissions(onnx)).isEqualTo(expected);
+  }
+
+  @Test
   void trainExportImportPredict_bothVersionsAgree() throws IOException {
     Path onnx = dir.resolve("houses.onnx");
     CliProcess.Result export = CliProcess.run(dir, "export", "houses", "--store", store, "--format", "onnx",

@@ -150,22 +150,26 @@ public final class Background {
   }
 
   /**
-   * This background with its columns in the order of {@code names}, which must name exactly this
-   * background's features.
+   * This background with the columns {@code names}, in that order: the model's features, found by
+   * name. Columns {@code names} lacks are dropped (a background may be a wider table, such as the
+   * training data with its target); each kept column keeps its mean.
    *
-   * @throws InvalidInputException if a name is missing from the background or the background has a
-   *     feature {@code names} lacks
+   * @throws InvalidInputException if a name is not a column of this background
    */
   public Background reorder(List<String> names) {
     List<String> wanted = checkNames(names);
     if (wanted.equals(featureNames)) {
       return this;
     }
-    for (String name : featureNames) {
-      if (!wanted.contains(name)) {
-        throw new InvalidInputException("background: column '" + name + "' is not a feature of the model (features: "
-            + String.join(", ", wanted) + ")");
+    List<String> missing = new ArrayList<>();
+    for (String name : wanted) {
+      if (!featureNames.contains(name)) {
+        missing.add(name);
       }
+    }
+    if (!missing.isEmpty()) {
+      throw new InvalidInputException("background: no column for feature" + (missing.size() == 1 ? " '" : "s '")
+          + String.join("', '", missing) + "' (the background has: " + String.join(", ", featureNames) + ")");
     }
     int[] from = new int[wanted.size()];
     for (int j = 0; j < from.length; j++) {

@@ -124,9 +124,11 @@ public final class Explainer {
   }
 
   /**
-   * A builder for explaining {@code model}. The feature names are the model's ({@code features} in
-   * its {@link Model#metadata()}, comma-separated) or, for a model that names none, the
-   * background's; the background is reordered to the model's features.
+   * A builder for explaining {@code model}. The feature names are those the model records, comma-
+   * separated: {@code features} in its {@link Model#metadata()} (a linear model), else {@code
+   * onnx.custom.features} (an ONNX graph MaaS exported), else, for a model opened from a store,
+   * the version's {@code features} parameter; for a model that names none, the background's. The
+   * background's columns are then taken by name, in the model's order; other columns are ignored.
    */
   public static Builder builder(Model model, Background background) {
     Objects.requireNonNull(model, "model");
@@ -134,6 +136,12 @@ public final class Explainer {
     // the format's own model (inside a StoredModel) is the one that may explain itself exactly
     b.model = model instanceof StoredModel stored ? stored.model() : model;
     String names = model.metadata().get("features");
+    if (names == null || names.isBlank()) {
+      names = model.metadata().get("onnx.custom.features");
+    }
+    if ((names == null || names.isBlank()) && model instanceof StoredModel stored) {
+      names = stored.version().parameters().get("features");
+    }
     if (names != null && !names.isBlank()) {
       List<String> list = new ArrayList<>();
       for (String name : names.split(",", -1)) {

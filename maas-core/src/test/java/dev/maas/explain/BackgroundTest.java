@@ -71,6 +71,17 @@ class BackgroundTest {
   }
 
   @Test
+  void reorder_dropsColumnsTheModelDoesNotUse_keepsMeans() {
+    Background wide = Background.of(List.of("target", "b", "id", "a"), new double[][] {{9, 2, 0, 1}, {8, 4, 1, 3}});
+    Background r = wide.reorder(List.of("a", "b"));
+    assertThat(r.featureNames()).containsExactly("a", "b");
+    assertThat(r.rows()).isDeepEqualTo(new double[][] {{1, 2}, {3, 4}});
+    assertThat(r.means()).containsExactly(2, 3);
+    assertThatThrownBy(() -> wide.reorder(List.of("a", "c"))).isInstanceOf(InvalidInputException.class)
+        .hasMessage("background: no column for feature 'c' (the background has: target, b, id, a)");
+  }
+
+  @Test
   void json_roundTripsExactly() {
     Background b = sampler(3, 57).build();
     Background back = Background.fromJson(b.toJson());

@@ -189,16 +189,40 @@ class ExplainerTest {
   }
 
   @Test
+  void explain_onnxFeatureNames_takeBackgroundColumnsByNameAndIgnoreOthers() {
+    FunctionModel onnxLike = new FunctionModel(NAMES, F, "onnx.custom.features");
+    double[][] inOrder = gaussian(20, 6, 11);
+    List<String> shuffled = List.of("e", "target", "c", "a", "ignored", "d", "b");
+    double[][] wide = new double[inOrder.length][shuffled.size()];
+    for (int i = 0; i < wide.length; i++) {
+      for (int k = 0; k < shuffled.size(); k++) {
+        int j = NAMES.indexOf(shuffled.get(k));
+        wide[i][k] = j < 0 ? 1000 + i : inOrder[i][j];
+      }
+    }
+    double[][] rows = gaussian(3, 6, 12);
+    Explainer explainer = Explainer.of(onnxLike, Background.of(shuffled, wide));
+    assertThat(explainer.featureNames()).isEqualTo(NAMES);
+    Explanation e = explainer.explain(rows);
+    Explanation reference = Explainer.of(new FunctionModel(NAMES, F), Background.of(NAMES, inOrder)).explain(rows);
+    for (int i = 0; i < rows.length; i++) {
+      assertThat(e.prediction(i)).isEqualTo(F.applyAsDouble(rows[i]));
+      assertThat(e.attributions(i)).containsExactly(reference.attributions(i), within(1e-12));
+    }
+    assertThat(e.baseValue()).isCloseTo(reference.baseValue(), within(1e-12));
+  }
+
+  @Test
   void build_badBackgroundOrMethod_throwsClearErrors() {
     FunctionModel model = new FunctionModel(NAMES, F);
     assertThatThrownBy(() -> Background.of(NAMES, new double[0][])).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("no rows");
     Background wrongColumns = Background.of(List.of("a", "b", "c", "d", "e", "zzz"), gaussian(3, 6, 1));
     assertThatThrownBy(() -> Explainer.of(model, wrongColumns)).isInstanceOf(InvalidInputException.class)
-        .hasMessage("background: column 'zzz' is not a feature of the model (features: a, b, c, d, e, ignored)");
+        .hasMessage("background: no column for feature 'ignored' (the background has: a, b, c, d, e, zzz)");
     Background tooFew = Background.of(List.of("a", "b"), gaussian(3, 2, 1));
     assertThatThrownBy(() -> Explainer.of(model, tooFew)).isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("no column for feature 'c'");
+        .hasMessage("background: no column for features 'c', 'd', 'e', 'ignored' (the background has: a, b)");
     double[][] nan = gaussian(3, 6, 1);
     nan[1][3] = Double.NaN;
     assertThatThrownBy(() -> Background.of(NAMES, nan)).isInstanceOf(InvalidInputException.class)

@@ -642,7 +642,10 @@ final class OipHandler implements HttpHandler {
   }
 
   private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
+    if (body.length > 0) {
+      // an empty body has no media type to claim
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+    }
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
       try (OutputStream out = exchange.getResponseBody()) {

@@ -54,8 +54,12 @@ class InferenceServerTest {
 
   @Test
   void health_liveAndReady_answer200WithoutBody() {
-    assertThat(client.get("/v2/health/live").status()).isEqualTo(200);
-    assertThat(client.get("/v2/health/ready").status()).isEqualTo(200);
+    for (String path : List.of("/v2/health/live", "/v2/health/ready")) {
+      OipClient.Answer answer = client.get(path);
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.bytes()).isEmpty();
+      assertThat(answer.header("Content-Type")).as("an empty body claims no media type").isEmpty();
+    }
   }
 
   @Test

@@ -814,5 +814,4 @@ public final class LinearRegressionTrainer {
       return new LinearRegressionTrainer(this);
     }
   }
-
 }

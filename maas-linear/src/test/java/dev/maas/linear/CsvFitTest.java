@@ -260,7 +260,7 @@ class CsvFitTest {
   void fitCsv_missingTargetColumn_throwsInvalidInputListingColumns() throws IOException {
     Path file = write("t.csv", "a,b\n1,2\n");
     assertThatThrownBy(() -> LinearRegressionTrainer.ordinaryLeastSquares().fitCsv(file, "y"))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("no column 'y'").hasMessageContaining("[a, b]");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("no column 'y'").hasMessageContaining("columns: a, b");
   }
 
   @Test

@@ -145,7 +145,7 @@ public final class ModelBench {
     boolean onnxSettings = !options.intraOpThreads().isEmpty() || !options.optimizationLevels().isEmpty();
     if (onnxSettings && variants.stream().noneMatch(Variant::onnx)) {
       throw new InvalidInputException("--intra-op-threads and --optimization are ONNX Runtime settings, and "
-          + version.reference() + " is a '" + version.format() + "' model (add --compare onnx-export to run its"
+          + version.reference() + " has format '" + version.format() + "' (add --compare onnx-export to run its"
           + " ONNX export)");
     }
     List<String> declared = signature.outputs().stream().map(TensorSpec::name).toList();
