@@ -5,14 +5,19 @@ import dev.maas.ModelReference;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
+import dev.maas.Tensor;
 import dev.maas.explain.Background;
+import dev.maas.http.InferenceJson;
+import dev.maas.http.InferenceRequest;
 import dev.maas.linear.FitReport;
 import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,6 +79,9 @@ final class TrainCommand implements Callable<Integer> {
       description = "Seed of the background sample (default ${DEFAULT-VALUE}).")
   long backgroundSeed;
 
+  /** Training rows stored as the version's sample request (warm-up when served). */
+  static final int SAMPLE_ROWS = 4;
+
   @Override
   public Integer call() throws IOException {
     ModelReference.requireValidName(name, "model name");
@@ -97,10 +105,22 @@ final class TrainCommand implements Callable<Integer> {
     if (weightColumn != null) {
       options.parameter("weights", weightColumn);
     }
-    if (backgroundRows > 0) {
-      Background.Sampler sampler = Background.sampler(model.featureNames(), backgroundRows, backgroundSeed);
-      CsvColumns.forEachRow(data, model.featureNames(), sampler::add);
+    Background.Sampler sampler = backgroundRows > 0
+        ? Background.sampler(model.featureNames(), backgroundRows, backgroundSeed) : null;
+    List<double[]> firstRows = new java.util.ArrayList<>(SAMPLE_ROWS);
+    CsvColumns.forEachRow(data, model.featureNames(), row -> {
+      if (firstRows.size() < SAMPLE_ROWS && java.util.Arrays.stream(row).allMatch(Double::isFinite)) {
+        firstRows.add(row.clone());
+      }
+      if (sampler != null) {
+        sampler.add(row);
+      }
+    });
+    if (sampler != null) {
       options.extraFile(Background.FILE_NAME, sampler.build().toJson());
+    }
+    if (!firstRows.isEmpty()) {
+      options.sample(sample(firstRows, model.featureNames().size()));
     }
     ModelVersion version;
     try (ModelStore modelStore = store.openOrCreate()) {
@@ -110,5 +130,18 @@ final class TrainCommand implements Callable<Integer> {
     out.println(json ? TrainOutput.json(version, report) : TrainOutput.text(version, report));
     out.flush();
     return 0;
+  }
+
+  /** An inference request body of the first training rows, as the model's one input takes them. */
+  private static byte[] sample(List<double[]> rows, int columns) throws IOException {
+    double[] values = new double[rows.size() * columns];
+    for (int i = 0; i < rows.size(); i++) {
+      System.arraycopy(rows.get(i), 0, values, i * columns, columns);
+    }
+    InferenceRequest request = InferenceRequest.of(Map.of(LinearRegressionModel.INPUT,
+        Tensor.ofDoubles(values, rows.size(), columns)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    InferenceJson.writeRequest(request, out);
+    return out.toByteArray();
   }
 }
