@@ -581,6 +581,13 @@ final class ModelRegistry implements AutoCloseable {
       Optional<String> reason = slot.unloaded ? Optional.of("unloaded")
           : Optional.ofNullable(slot.failure);
       entries.add(new IndexEntry(slot.name, version, state, reason));
+      for (Map.Entry<Integer, Failed> f : new java.util.TreeMap<>(slot.failedPinned).entrySet()) {
+        // explicit versions that failed to load on demand, while their backoff lasts
+        if (System.nanoTime() - f.getValue().atNanos() < RETRY_FAILED_NANOS) {
+          entries.add(new IndexEntry(slot.name, Optional.of(Integer.toString(f.getKey())), "UNAVAILABLE",
+              Optional.of(f.getValue().reason())));
+        }
+      }
     }
     return entries;
   }

@@ -171,6 +171,26 @@ class ServingTest {
   }
 
   @Test
+  void explicitVersionFailingOnDemand_reasonInIndex() throws Exception {
+    try (ModelStore store = ModelStore.open(dir.resolve("store"))) {
+      publish(store, 1);
+      try (AffineModel broken = new AffineModel(Float.NaN, 0)) {
+        store.publish("m", broken);
+      }
+      store.setAlias("m", "production", 1);
+      try (InferenceServer server = InferenceServer.builder().store(store).port(0).build().start()) {
+        OipClient client = new OipClient(server.uri());
+        assertThat(client.post("/v2/models/m/versions/2/infer", request(1, 2)).status()).isEqualTo(503);
+        String index = client.post("/v2/repository/index", "").body();
+        assertThat(index).contains("{\"name\":\"m\",\"version\":\"1\",\"state\":\"READY\"}")
+            .containsPattern("\\{\"name\":\"m\",\"version\":\"2\",\"state\":\"UNAVAILABLE\",\"reason\":\"[^\"]*"
+                + "broken on purpose").doesNotContain(dir.toString());
+      }
+    }
+    assertThat(AffineModel.OPEN.get()).isZero();
+  }
+
+  @Test
   void storedSample_answered_versionServes() throws Exception {
     try (ModelStore store = ModelStore.open(dir.resolve("store"))) {
       try (AffineModel picky = new AffineModel(2, 0, true)) {
