@@ -13,6 +13,12 @@ import java.util.Optional;
  * not thread-safe.
  */
 public final class PublishOptions {
+  /**
+   * The extra file holding a version's {@linkplain Builder#sample(byte[]) stored sample}: an Open
+   * Inference Protocol inference request body (JSON) that the model answers.
+   */
+  public static final String SAMPLE_FILE_NAME = "maas-sample-request.json";
+
   private static final PublishOptions DEFAULTS = builder().build();
 
   private final String description;
@@ -81,6 +87,12 @@ public final class PublishOptions {
    */
   public Map<String, byte[]> extraFiles() {
     return copyFiles(extraFiles);
+  }
+
+  /** The stored sample request body (a copy), if one was given; see {@link Builder#sample(byte[])}. */
+  public Optional<byte[]> sample() {
+    byte[] sample = extraFiles.get(SAMPLE_FILE_NAME);
+    return sample == null ? Optional.empty() : Optional.of(sample.clone());
   }
 
   private static Map<String, byte[]> copyFiles(Map<String, byte[]> files) {
@@ -230,6 +242,23 @@ public final class PublishOptions {
       }
       extraFiles.put(fileName, content.clone());
       return this;
+    }
+
+    /**
+     * Stores {@code requestJson} (copied), an Open Inference Protocol inference request body that
+     * the model answers, with the version as extra file {@link #SAMPLE_FILE_NAME}. A server warms
+     * the version up with it and refuses to serve the version if the model fails on it, since the
+     * publisher vouched for the input; without a sample it warms up with a request made up from
+     * the signature. The store checks only that the body is not empty: its content is read when
+     * the version is loaded.
+     *
+     * @throws InvalidInputException if {@code requestJson} is empty or a sample was given before
+     */
+    public Builder sample(byte[] requestJson) {
+      if (Objects.requireNonNull(requestJson, "requestJson").length == 0) {
+        throw new InvalidInputException("the sample request body is empty");
+      }
+      return extraFile(SAMPLE_FILE_NAME, requestJson);
     }
 
     /** The options collected so far. */

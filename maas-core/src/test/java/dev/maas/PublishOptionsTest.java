@@ -25,4 +25,17 @@ class PublishOptionsTest {
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(PublishOptions.defaults());
     assertThat(a.toString()).contains("description=d", "rmse=0.5", "team=risk", "ridge=0.1", "format=linear");
   }
+
+  @Test
+  void sample_storedAsItsExtraFile_emptyOrTwiceRefused() {
+    byte[] body = "{\"inputs\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    PublishOptions options = PublishOptions.builder().sample(body).build();
+    assertThat(options.extraFiles()).containsOnlyKeys(PublishOptions.SAMPLE_FILE_NAME);
+    assertThat(options.sample()).hasValueSatisfying(s -> assertThat(s).isEqualTo(body));
+    assertThat(PublishOptions.defaults().sample()).isEmpty();
+    assertThatThrownBy(() -> PublishOptions.builder().sample(new byte[0])).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("empty");
+    assertThatThrownBy(() -> PublishOptions.builder().sample(body).sample(body))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("already set");
+  }
 }

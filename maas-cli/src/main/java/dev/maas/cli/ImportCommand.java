@@ -1,11 +1,17 @@
 package dev.maas.cli;
 
+import dev.maas.InvalidInputException;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
+import dev.maas.PredictionException;
 import dev.maas.PublishOptions;
 import dev.maas.TensorSpec;
+import dev.maas.http.InferenceJson;
+import dev.maas.http.InferenceRequest;
 import dev.maas.onnx.OnnxModel;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
     description = "Publish an ONNX model file as a new version of a model in the store.",
-    footerHeading = "%nExample:%n", footer = "  maas import demo.onnx --store maas-store --name demo")
+    footerHeading = "%nExample:%n", footer = "  maas import demo.onnx --store maas-store --name demo --sample request.json")
 final class ImportCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -35,22 +41,46 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--description", paramLabel = "TEXT", description = "Free text recorded with the version.")
   String description;
 
+  @Option(names = "--sample", paramLabel = "FILE",
+      description = "An inference request body (Open Inference Protocol JSON) the model answers: checked now, stored"
+          + " with the version and used to warm it up when served (a version failing on it is not served).")
+  Path sample;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    PublishOptions options = PublishOptions.builder()
+    PublishOptions.Builder options = PublishOptions.builder()
         .description(description != null ? description : "imported from " + file.getFileName())
         .parameter("source", file.getFileName().toString())
-        .format("onnx")
-        .build();
+        .format("onnx");
     InputFiles.requireReadable(file, "FILE", "an .onnx model file");
+    byte[] sampleBody = sample == null ? null : readSample(sample);
     try (OnnxModel model = OnnxModel.open(file); ModelStore s = store.openOrCreate()) {
-      ModelVersion version = s.publish(name, model, options);
+      if (sampleBody != null) {
+        try {
+          InferenceRequest request = InferenceJson.readRequest(sampleBody);
+          model.predictor().predict(request.inputTensors(), request.outputNames());
+        } catch (InvalidInputException | PredictionException e) {
+          throw new InvalidInputException("--sample '" + sample + "': the model does not answer it: "
+              + e.getMessage(), e);
+        }
+        options.sample(sampleBody);
+      }
+      ModelVersion version = s.publish(name, model, options.build());
       out.println(version.reference());
       print(out, "inputs", version.signature().inputs());
       print(out, "outputs", version.signature().outputs());
     }
     return 0;
+  }
+
+  private static byte[] readSample(Path file) throws IOException {
+    InputFiles.requireReadable(file, "--sample", "an inference request JSON file");
+    if (Files.size(file) > InferenceJson.DEFAULT_MAX_BODY_BYTES) {
+      throw new IllegalArgumentException("--sample '" + file + "' is larger than "
+          + (InferenceJson.DEFAULT_MAX_BODY_BYTES >> 20) + " MiB; give a small request");
+    }
+    return Files.readAllBytes(file);
   }
 
   private static void print(PrintWriter out, String title, List<TensorSpec> specs) {

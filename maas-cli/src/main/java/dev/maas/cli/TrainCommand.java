@@ -5,6 +5,7 @@ import dev.maas.ModelReference;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
+import dev.maas.Tensor;
 import dev.maas.explain.Background;
 import dev.maas.internal.Sha256;
 import dev.maas.linear.CsvObserver;
@@ -13,6 +14,9 @@ import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;
 import dev.maas.linear.RidgeSearch;
 import dev.maas.linear.RidgeSelection;
+import dev.maas.http.InferenceJson;
+import dev.maas.http.InferenceRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -20,6 +24,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -122,6 +127,9 @@ final class TrainCommand implements Callable<Integer> {
         .build();
   }
 
+  /** Training rows stored as the version's sample request (warm-up when served). */
+  static final int SAMPLE_ROWS = 4;
+
   @Override
   public Integer call() throws IOException {
     ModelReference.requireValidName(name, "model name");
@@ -202,6 +210,9 @@ final class TrainCommand implements Callable<Integer> {
     if (pass.sampler != null) {
       options.extraFile(Background.FILE_NAME, pass.sampler.build().toJson());
     }
+    if (!pass.firstRows.isEmpty()) {
+      options.sample(sample(pass.firstRows, model.featureNames().size()));
+    }
     ModelVersion version;
     try (ModelStore modelStore = store.openOrCreate()) {
       version = modelStore.publish(name, model, options.build());
@@ -218,6 +229,8 @@ final class TrainCommand implements Callable<Integer> {
     private final int backgroundRows;
     private final long backgroundSeed;
     Background.Sampler sampler;
+    /** The first rows whose values are all finite, for the sample request. */
+    final List<double[]> firstRows = new java.util.ArrayList<>(SAMPLE_ROWS);
     /** The progress bar the bytes read move, or null. */
     ProgressBar progress;
     private long read;
@@ -245,6 +258,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public void row(double[] features) {
+      if (firstRows.size() < SAMPLE_ROWS && java.util.Arrays.stream(features).allMatch(Double::isFinite)) {
+        firstRows.add(features.clone());
+      }
       if (sampler != null) {
         sampler.add(features);
       }
@@ -253,5 +269,18 @@ final class TrainCommand implements Callable<Integer> {
     String sha256() {
       return HexFormat.of().formatHex(digest.digest());
     }
+  }
+
+  /** An inference request body of the first training rows, as the model's one input takes them. */
+  private static byte[] sample(List<double[]> rows, int columns) throws IOException {
+    double[] values = new double[rows.size() * columns];
+    for (int i = 0; i < rows.size(); i++) {
+      System.arraycopy(rows.get(i), 0, values, i * columns, columns);
+    }
+    InferenceRequest request = InferenceRequest.of(Map.of(LinearRegressionModel.INPUT,
+        Tensor.ofDoubles(values, rows.size(), columns)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    InferenceJson.writeRequest(request, out);
+    return out.toByteArray();
   }
 }

@@ -66,4 +66,25 @@ class ImportCommandTest {
     assertThat(result.stderr()).startsWith("maas: ").contains("not an ONNX model");
     assertThat(dir.resolve("store/junk")).doesNotExist();
   }
+
+  @Test
+  void import_sample_checkedAndStoredWithTheVersion() throws Exception {
+    Path file = writeAddMul(dir.resolve("addmul.onnx"));
+    String body = "{\"inputs\":[{\"name\":\"a\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1,2]},"
+        + "{\"name\":\"b\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[3,4]}]}";
+    Path sample = Files.writeString(dir.resolve("request.json"), body, StandardCharsets.UTF_8);
+    CliProcess.Result ok = CliProcess.run(dir, "import", file.toString(), "--store", "store", "--name", "addmul",
+        "--sample", sample.toString());
+    assertThat(ok.exitCode()).as(ok.stderr()).isZero();
+    try (dev.maas.ModelStore store = dev.maas.ModelStore.open(dir.resolve("store"))) {
+      assertThat(store.readFile(store.get("addmul:1"), dev.maas.PublishOptions.SAMPLE_FILE_NAME))
+          .isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Path wrong = Files.writeString(dir.resolve("wrong.json"), body.replace("\"b\"", "\"c\""), StandardCharsets.UTF_8);
+    CliProcess.Result refused = CliProcess.run(dir, "import", file.toString(), "--store", "store", "--name", "addmul",
+        "--sample", wrong.toString());
+    ErrorMessagesTest.assertOneLine(refused, 1, "--sample", "the model does not answer it");
+    assertThat(dir.resolve("store/addmul/2")).doesNotExist();
+  }
 }

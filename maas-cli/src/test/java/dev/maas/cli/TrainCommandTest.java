@@ -95,6 +95,13 @@ class TrainCommandTest {
       }
       assertThat(opened.readFile(version, dev.maas.explain.Background.FILE_NAME))
           .isEqualTo(sampler.build().toJson());
+      // the first training rows, stored as the sample request the server warms the version up with
+      dev.maas.http.InferenceRequest sample = dev.maas.http.InferenceJson.readRequest(
+          opened.readFile(version, dev.maas.PublishOptions.SAMPLE_FILE_NAME));
+      dev.maas.Tensor features = sample.inputTensors().get("features");
+      assertThat(features.shape()).containsExactly(4, 2);
+      assertThat(features.getDouble(2)).isEqualTo(0.5); // the second row: a = 0.5, b = 2
+      assertThat(features.getDouble(3)).isEqualTo(2.0);
     }
   }
 

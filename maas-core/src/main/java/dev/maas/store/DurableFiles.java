@@ -54,6 +54,21 @@ final class DurableFiles {
     syncDirectory(dir);
   }
 
+  /**
+   * Creates directory {@code dir} (and missing parents) if it does not exist, then syncs its parent
+   * so that the new entry survives a crash; nothing if it exists.
+   */
+  static void createDirectoryDurably(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Files.createDirectories(dir);
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      syncDirectory(parent);
+    }
+  }
+
   /** Forces {@code dir}'s entries to disk, where the platform can. */
   static void syncDirectory(Path dir) {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -48,7 +48,7 @@ final class ModelLocks {
    * what interrupted operations left there.
    */
   static <T> T withModelLock(Path modelDir, LockedAction<T> action) throws IOException {
-    Files.createDirectories(modelDir);
+    DurableFiles.createDirectoryDurably(modelDir);
     Path lockPath = modelDir.resolve(LOCK_FILE);
     ReentrantLock processLock = PROCESS_LOCKS.computeIfAbsent(lockPath, p -> new ReentrantLock());
     processLock.lock();

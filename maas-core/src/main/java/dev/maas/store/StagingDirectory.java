@@ -42,7 +42,7 @@ final class StagingDirectory implements AbstractModelStore.Staging {
   private boolean discarded;
 
   StagingDirectory(Path modelDir) throws IOException {
-    Files.createDirectories(modelDir);
+    DurableFiles.createDirectoryDurably(modelDir);
     while (true) {
       String id = UUID.randomUUID().toString();
       Path lock = modelDir.resolve(PREFIX + id + LOCK_SUFFIX);

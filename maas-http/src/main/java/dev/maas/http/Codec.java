@@ -47,9 +47,22 @@ final class Codec {
 
   private final JsonFactory json;
   private final JsonLimits limits;
+  private final ParserObserver observer;
+
+  /** Sees each parser the codec creates, with the number of bytes it is given, and may wrap it. */
+  @FunctionalInterface
+  interface ParserObserver {
+    JsonParser created(JsonParser parser, int bytes);
+  }
 
   Codec(JsonLimits limits) {
+    this(limits, (parser, bytes) -> parser);
+  }
+
+  /** A codec whose every parser is first handed to {@code observer} (tests count the work it does). */
+  Codec(JsonLimits limits, ParserObserver observer) {
     this.limits = limits;
+    this.observer = observer;
     this.json = dev.maas.internal.Json.builder()
         .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
         .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
@@ -66,6 +79,10 @@ final class Codec {
     return limits;
   }
 
+  private JsonParser parser(byte[] body, int offset, int length) throws IOException {
+    return observer.created(json.createParser(body, offset, length), length);
+  }
+
   // ---- reading ----
 
   /** A request whose JSON is {@code body[0, jsonLength)}, followed by binary tensor data up to {@code length}. */
@@ -80,7 +97,7 @@ final class Codec {
    */
   InferenceRequest readRequest(byte[] body, int length, int jsonLength, int maxInputs, LongConsumer reserve) {
     checkLengths(body, length, jsonLength);
-    try (JsonParser p = json.createParser(body, 0, jsonLength)) {
+    try (JsonParser p = parser(body, 0, jsonLength)) {
       expectRoot(p, "an inference request object");
       Optional<String> id = Optional.empty();
       Map<String, Object> parameters = Map.of();
@@ -113,7 +130,7 @@ final class Codec {
   /** A response whose JSON is {@code body[0, jsonLength)}, followed by binary tensor data up to {@code length}. */
   InferenceResponse readResponse(byte[] body, int length, int jsonLength) {
     checkLengths(body, length, jsonLength);
-    try (JsonParser p = json.createParser(body, 0, jsonLength)) {
+    try (JsonParser p = parser(body, 0, jsonLength)) {
       expectRoot(p, "an inference response object");
       String modelName = null;
       Optional<String> version = Optional.empty();
@@ -284,6 +301,7 @@ final class Codec {
     Tensor data = null;
     boolean hasData = false;
     long deferredStart = -1;
+    long deferredEnd = -1;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
@@ -306,9 +324,15 @@ final class Codec {
             int n = count(shape, label(kind, name, position));
             reserve.accept(decodedBytes(type, n));
             data = TensorData.read(p, type, shape, n, label(kind, name, position), response);
+          } else if (value != JsonToken.START_ARRAY) {
+            throw new InvalidInputException(label(kind, name, position) + ": \"data\" must be an array, got "
+                + Json.describe(value));
           } else {
+            // remember where the array lies; it is decoded from those bytes alone once the
+            // shape and datatype are known
             deferredStart = p.currentTokenLocation().getByteOffset();
             p.skipChildren();
+            deferredEnd = p.currentLocation().getByteOffset();
           }
         }
         default -> p.skipChildren();
@@ -341,14 +365,12 @@ final class Codec {
       throw new InvalidInputException(label + " has no \"data\" (nor \"binary_data_size\" for binary data)");
     }
     if (data == null && deferredStart >= 0) {
-      // "data" came before "shape" or "datatype": read it again from where it starts (never from
-      // the body's first byte, which would make a body of many small tensors quadratic)
+      // "data" came before "shape" or "datatype": decode the bytes of its array alone, so that each
+      // byte of the body is read at most twice however many tensors do this
       reserve.accept(decodedBytes(type, count));
       int from = (int) deferredStart;
-      try (JsonParser sub = json.createParser(body, from, jsonLength - from)) {
-        if (sub.nextToken() != JsonToken.START_ARRAY) {
-          throw new InvalidInputException(label + ": \"data\" must be an array");
-        }
+      try (JsonParser sub = parser(body, from, (int) deferredEnd - from)) {
+        sub.nextToken();
         data = TensorData.read(sub, type, shape, count, label, response);
       }
     }

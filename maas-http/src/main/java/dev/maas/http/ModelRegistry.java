@@ -8,6 +8,7 @@ import dev.maas.ModelReference;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.Predictor;
+import dev.maas.PublishOptions;
 import dev.maas.StoreListener;
 import dev.maas.Tensor;
 import dev.maas.TensorSpec;
@@ -242,7 +243,11 @@ final class ModelRegistry implements AutoCloseable {
   }
 
   private ServedModel load(ModelStore s, String name, int version) {
-    Model model = s.open(ModelReference.ofVersion(name, version));
+    ModelReference reference = ModelReference.ofVersion(name, version);
+    Optional<byte[]> sample = s.find(reference)
+        .filter(v -> v.files().containsKey(PublishOptions.SAMPLE_FILE_NAME))
+        .map(v -> s.readFile(v, PublishOptions.SAMPLE_FILE_NAME));
+    Model model = s.open(reference);
     ServedModel served;
     try {
       served = serve(name, OptionalInt.of(version), model, true);
@@ -250,6 +255,15 @@ final class ModelRegistry implements AutoCloseable {
       model.close();
       closed.incrementAndGet();
       throw e;
+    }
+    if (sample.isPresent()) {
+      try {
+        warmWithSample(served.predictor(), sample.get());
+      } catch (RuntimeException e) {
+        served.retire(); // closes the batcher and its threads before the model
+        throw e;
+      }
+      return served;
     }
     try {
       warm(served.predictor());
@@ -278,6 +292,20 @@ final class ModelRegistry implements AutoCloseable {
         closed.incrementAndGet();
       }
     });
+  }
+
+  /**
+   * Runs the version's stored sample request; the publisher vouched for it, so any failure (the
+   * body does not decode, or the model refuses or fails on it) makes the version unservable.
+   */
+  static void warmWithSample(Predictor predictor, byte[] sample) {
+    try {
+      InferenceRequest request = InferenceJson.readRequest(sample);
+      predictor.predict(request.inputTensors(), request.outputNames());
+    } catch (dev.maas.InvalidInputException | dev.maas.PredictionException e) {
+      throw new dev.maas.ModelLoadException("the stored sample request (" + PublishOptions.SAMPLE_FILE_NAME
+          + ") failed: " + e.publicMessage(), e);
+    }
   }
 
   /** Runs one request synthesised from the signature: dynamic dimensions 1, every element zero. */
@@ -553,6 +581,13 @@ final class ModelRegistry implements AutoCloseable {
       Optional<String> reason = slot.unloaded ? Optional.of("unloaded")
           : Optional.ofNullable(slot.failure);
       entries.add(new IndexEntry(slot.name, version, state, reason));
+      for (Map.Entry<Integer, Failed> f : new java.util.TreeMap<>(slot.failedPinned).entrySet()) {
+        // explicit versions that failed to load on demand, while their backoff lasts
+        if (System.nanoTime() - f.getValue().atNanos() < RETRY_FAILED_NANOS) {
+          entries.add(new IndexEntry(slot.name, Optional.of(Integer.toString(f.getKey())), "UNAVAILABLE",
+              Optional.of(f.getValue().reason())));
+        }
+      }
     }
     return entries;
   }

@@ -3,9 +3,11 @@ package dev.maas.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maas.ModelStore;
+import dev.maas.PublishOptions;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,6 +165,68 @@ class ServingTest {
         assertThat(client.get("/v2/models/m/ready").status()).isEqualTo(200);
         assertThat(client.post("/v2/repository/index", "").body()).contains("\"state\":\"READY\"");
         assertThat(client.post("/v2/models/m/versions/1/infer", request(1, 2)).status()).isEqualTo(200);
+      }
+    }
+    assertThat(AffineModel.OPEN.get()).isZero();
+  }
+
+  @Test
+  void explicitVersionFailingOnDemand_reasonInIndex() throws Exception {
+    try (ModelStore store = ModelStore.open(dir.resolve("store"))) {
+      publish(store, 1);
+      try (AffineModel broken = new AffineModel(Float.NaN, 0)) {
+        store.publish("m", broken);
+      }
+      store.setAlias("m", "production", 1);
+      try (InferenceServer server = InferenceServer.builder().store(store).port(0).build().start()) {
+        OipClient client = new OipClient(server.uri());
+        assertThat(client.post("/v2/models/m/versions/2/infer", request(1, 2)).status()).isEqualTo(503);
+        String index = client.post("/v2/repository/index", "").body();
+        assertThat(index).contains("{\"name\":\"m\",\"version\":\"1\",\"state\":\"READY\"}")
+            .containsPattern("\\{\"name\":\"m\",\"version\":\"2\",\"state\":\"UNAVAILABLE\",\"reason\":\"[^\"]*"
+                + "broken on purpose").doesNotContain(dir.toString());
+      }
+    }
+    assertThat(AffineModel.OPEN.get()).isZero();
+  }
+
+  @Test
+  void storedSample_answered_versionServes() throws Exception {
+    try (ModelStore store = ModelStore.open(dir.resolve("store"))) {
+      try (AffineModel picky = new AffineModel(2, 0, true)) {
+        store.publish("m", picky, PublishOptions.builder().sample(request(1, 2).getBytes(StandardCharsets.UTF_8))
+            .build());
+      }
+      try (InferenceServer server = InferenceServer.builder().store(store).port(0).build().start()) {
+        assertThat(server.servingVersions()).containsEntry("m", "1");
+        OipClient client = new OipClient(server.uri());
+        assertThat(client.post("/v2/models/m/infer", request(3, 4)).status()).isEqualTo(200);
+        assertThat(client.post("/v2/repository/index", "").body()).contains("\"state\":\"READY\"");
+      }
+    }
+    assertThat(AffineModel.OPEN.get()).isZero();
+  }
+
+  @Test
+  void storedSampleRefused_versionNotServed_reasonInIndex() throws Exception {
+    String zeros = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[0,0,0]}]}";
+    try (ModelStore store = ModelStore.open(dir.resolve("store"))) {
+      try (AffineModel picky = new AffineModel(2, 0, true)) {
+        store.publish("m", picky, PublishOptions.builder().sample(zeros.getBytes(StandardCharsets.UTF_8)).build());
+      }
+      try (AffineModel notJson = new AffineModel(2, 0)) {
+        store.publish("n", notJson, PublishOptions.builder().sample("{\"inputs\":".getBytes(StandardCharsets.UTF_8))
+            .build());
+      }
+      try (InferenceServer server = InferenceServer.builder().store(store).port(0).build().start()) {
+        assertThat(server.servingVersions()).doesNotContainKeys("m", "n");
+        OipClient client = new OipClient(server.uri());
+        assertThat(client.get("/v2/models/m/ready").status()).isNotEqualTo(200);
+        String index = client.post("/v2/repository/index", "").body();
+        assertThat(index).contains("version 1: the stored sample request (" + PublishOptions.SAMPLE_FILE_NAME
+            + ") failed: input 'x': row 0 is all zeros").contains("malformed JSON").doesNotContain(dir.toString());
+        // metadata still answers from the stored signature
+        assertThat(client.get("/v2/models/m").status()).isEqualTo(200);
       }
     }
     assertThat(AffineModel.OPEN.get()).isZero();

@@ -1,6 +1,5 @@
 package dev.maas.spark;
 
-import dev.maas.Predictor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -32,7 +31,6 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     if (!rows.hasNext()) {
       return rows;
     }
-    Predictor predictor = ExecutorModels.get(source).predictor();
     BatchScorer scorer = new BatchScorer(plan);
     int outputs = plan.outputs.size();
     return new Iterator<>() {
@@ -57,7 +55,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
           }
           batch.add(values);
         }
-        Object[][] results = scorer.score(predictor, batch);
+        Object[][] results = ExecutorModels.predictWithRetry(source, model -> scorer.score(model.predictor(), batch));
         int width = batch.get(0).length - outputs;
         for (int r = 0; r < results.length; r++) {
           System.arraycopy(results[r], 0, batch.get(r), width, outputs);

@@ -1,7 +1,6 @@
 package dev.maas.spark;
 
 import dev.maas.InvalidInputException;
-import dev.maas.Predictor;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.*;
@@ -50,8 +49,8 @@ final class SqlScorer implements
   }
 
   private Object score(Object... arguments) {
-    Predictor predictor = ExecutorModels.get(source).predictor();
-    Object[][] out = new BatchScorer(plan).score(predictor, List.<Object[]>of(arguments));
+    Object[][] out = ExecutorModels.predictWithRetry(source,
+        model -> new BatchScorer(plan).score(model.predictor(), List.<Object[]>of(arguments)));
     return out[0][0];
   }
 
