@@ -4,7 +4,6 @@ import dev.maas.InvalidInputException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -86,8 +85,8 @@ public final class S3StoreOptions {
       throw new InvalidInputException("store location '" + location
           + "' may hold only a bucket and a prefix (s3://bucket/prefix); give the endpoint as a setting");
     }
-    String host = location.getHost();
-    if (host == null) {
+    String host = location.getHost() != null ? location.getHost() : location.getRawAuthority();
+    if (host == null || host.isEmpty()) {
       throw new InvalidInputException("store location '" + location + "' names no bucket (s3://bucket/prefix)");
     }
     for (String key : settings.keySet()) {
@@ -95,7 +94,7 @@ public final class S3StoreOptions {
         throw new InvalidInputException("unknown S3 store setting '" + key + "'; known: endpoint, region, cache-dir");
       }
     }
-    Builder b = builder(host.toLowerCase(Locale.ROOT)).prefix(location.getPath() == null ? "" : location.getPath());
+    Builder b = builder(host).prefix(location.getPath() == null ? "" : location.getPath());
     String endpoint = firstOf(settings.get(ENDPOINT), environment.get("AWS_ENDPOINT_URL_S3"),
         environment.get("AWS_ENDPOINT_URL"));
     if (endpoint != null) {
