@@ -14,4 +14,5 @@ module dev.maas.core {
   exports dev.maas.internal to dev.maas.linear;
 
   uses dev.maas.spi.ModelFormat;
+  uses dev.maas.spi.StoreProvider;
 }

@@ -193,12 +193,22 @@ final class ObjectClient implements AutoCloseable {
   }
 
   private Optional<String> putConditionally(String what, PutObjectRequest.Builder req, byte[] content) {
+    boolean[] tried = {false};
     return retrying(what, () -> {
+      boolean retry = tried[0];
+      tried[0] = true;
       try {
         PutObjectResponse r = s3.putObject(req.contentLength((long) content.length).build(), RequestBody.fromBytes(content));
         return Optional.of(etagOf(r.eTag(), what));
       } catch (S3Exception e) {
         if (e.statusCode() == 412 || (e.statusCode() == 404 && what.startsWith("PUT (if-match)"))) {
+          // After a try whose answer was lost, the object may hold this very content: then that try succeeded.
+          if (retry) {
+            Optional<Blob> now = get(req.build().key());
+            if (now.isPresent() && java.util.Arrays.equals(now.get().content(), content)) {
+              return Optional.of(now.get().etag());
+            }
+          }
           return Optional.empty();
         }
         if (e.statusCode() == 501 || "NotImplemented".equals(errorCode(e))) {

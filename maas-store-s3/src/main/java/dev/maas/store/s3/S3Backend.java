@@ -280,7 +280,7 @@ final class S3Backend implements StoreBackend {
       }
       String key = root + "probes/" + UUID.randomUUID();
       try {
-        Optional<String> first = client.putIfAbsent(key, new byte[] {'1'});
+        Optional<String> first = client.putIfAbsent(key, key.getBytes(StandardCharsets.UTF_8));
         if (first.isEmpty()) {
           throw client.noConditionalWrites(null);
         }
