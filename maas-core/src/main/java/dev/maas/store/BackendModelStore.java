@@ -39,6 +39,7 @@ final class BackendModelStore extends AbstractModelStore {
   private static final System.Logger LOG = System.getLogger(BackendModelStore.class.getName());
   /** A watch lists everything at least every this many polls, even when the change marker says nothing changed. */
   static final int FULL_LOOK_EVERY = 10;
+  private static final int MAX_ALIAS_ATTEMPTS = 64;
 
   private final StoreBackend backend;
   private final Set<Poller> pollers = ConcurrentHashMap.newKeySet();
@@ -146,7 +147,12 @@ final class BackendModelStore extends AbstractModelStore {
 
   /** Applies {@code change} to the alias table until the compare-and-swap succeeds; returns what change returned. */
   private <T> T updateAliases(String name, java.util.function.Function<TreeMap<String, Integer>, T> change) {
-    while (true) {
+    for (int attempt = 1; ; attempt++) {
+      if (attempt > MAX_ALIAS_ATTEMPTS) {
+        throw new StoreException("cannot update the aliases of '" + name + "' in " + backend.location() + ": "
+            + MAX_ALIAS_ATTEMPTS + " compare-and-swap attempts failed (the table kept changing, or the store answers"
+            + " with ETags that do not match what it holds)");
+      }
       StoreBackend.AliasTable table = call("reading the aliases of '" + name + "'", () -> backend.readAliases(name));
       TreeMap<String, Integer> aliases = new TreeMap<>(parseAliases(name, table));
       Map<String, Integer> before = Map.copyOf(aliases);
