@@ -55,7 +55,12 @@ public interface ModelStore extends AutoCloseable {
    * @throws StoreException if the store cannot be opened
    */
   static ModelStore open(URI location, Map<String, String> settings) {
-    return Stores.open(location, settings);
+    return Stores.open(location, settings, Optional.empty());
+  }
+
+  /** The store at {@code location} that uses exactly {@code formats}; see {@link #open(URI, Map)}. */
+  static ModelStore open(URI location, Map<String, String> settings, List<ModelFormat> formats) {
+    return Stores.open(location, settings, Optional.of(List.copyOf(formats)));
   }
 
   /**

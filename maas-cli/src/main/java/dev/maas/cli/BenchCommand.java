@@ -113,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    BenchOptions.Builder b = BenchOptions.builder(store.directory, reference)
+    BenchOptions.Builder b = BenchOptions.builder(store.existing(), reference)
         .timePerSetting(duration(time)).forks(forks).seed(seed);
     if (batches != null) {
       b.batches(batches);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
@@ -44,7 +45,7 @@ public final class Stores {
   }
 
   /** The store at {@code location}: the file-system store for {@code file:}, else the {@code ServiceLoader} provider's. */
-  public static ModelStore open(URI location, Map<String, String> settings) {
+  public static ModelStore open(URI location, Map<String, String> settings, Optional<List<ModelFormat>> formats) {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(settings, "settings");
     String scheme = location.getScheme() == null ? "" : location.getScheme().toLowerCase(Locale.ROOT);
@@ -52,12 +53,13 @@ public final class Stores {
       if (!settings.isEmpty()) {
         throw new InvalidInputException("the file-system store takes no settings, got " + settings.keySet());
       }
-      return fileSystem(Path.of(location));
+      return formats.isPresent() ? fileSystem(Path.of(location), formats.get()) : fileSystem(Path.of(location));
     }
     List<String> known = new ArrayList<>(List.of("file"));
     for (StoreProvider provider : ServiceLoader.load(StoreProvider.class, Stores.class.getClassLoader())) {
       if (provider.schemes().contains(scheme)) {
-        return onBackend(provider.open(location, settings));
+        StoreBackend backend = provider.open(location, settings);
+        return formats.isPresent() ? onBackend(backend, formats.get()) : onBackend(backend);
       }
       known.addAll(provider.schemes());
     }
