@@ -69,6 +69,11 @@ final class ServeCommand implements Callable<Integer> {
           + "such as 2ms (default: ${DEFAULT-VALUE}).")
   String batchDelay;
 
+  @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s",
+      description = "How often to look for versions and alias moves made by other processes or machines, such as "
+          + "500ms (default: ${DEFAULT-VALUE}).")
+  String pollInterval;
+
   @Override
   public Integer call() throws IOException {
     if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
@@ -79,9 +84,10 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ModelStore models = store.open();
     InferenceServer.Builder builder = InferenceServer.builder().store(models).host(host).port(port)
-        .servingAlias(servingAlias).maxBodyBytes(parseSize(maxBody));
+        .servingAlias(servingAlias).maxBodyBytes(parseSize(maxBody))
+        .pollInterval(parseDuration("--poll-interval", pollInterval));
     if (batchMaxRows != null) {
-      builder.batching(BatchingOptions.builder().maxBatchRows(batchMaxRows).maxQueueDelay(parseDuration(batchDelay))
+      builder.batching(BatchingOptions.builder().maxBatchRows(batchMaxRows).maxQueueDelay(parseDuration("--batch-delay", batchDelay))
           .build());
     }
     if (tokenFile != null) {
@@ -129,10 +135,10 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static Duration parseDuration(String text) {
+  private static Duration parseDuration(String option, String text) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(us|ms|s)").matcher(text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("--batch-delay: '" + text + "' is not a duration such as 2ms, 500us or 1s");
+      throw new IllegalArgumentException(option + ": '" + text + "' is not a duration such as 2ms, 500us or 1s");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -12,10 +12,10 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
  * A real S3-compatible server for the tests: s3proxy on loopback with its file-system backend in
  * a temporary directory, checking SigV4 signatures with fixed test credentials.
  */
-final class S3Server implements AutoCloseable {
-  static final String ACCESS_KEY = "maas-test-access";
-  static final String SECRET_KEY = "maas-test-secret-key";
-  static final String BUCKET = "models";
+public final class S3Server implements AutoCloseable {
+  public static final String ACCESS_KEY = "maas-test-access";
+  public static final String SECRET_KEY = "maas-test-secret-key";
+  public static final String BUCKET = "models";
 
   private final S3Proxy proxy;
   private final URI endpoint;
@@ -28,7 +28,7 @@ final class S3Server implements AutoCloseable {
   }
 
   /** Starts a server whose buckets live under {@code dir}, with bucket {@link #BUCKET} created. */
-  static S3Server start(Path dir) throws Exception {
+  public static S3Server start(Path dir) throws Exception {
     return start(dir, AuthenticationType.AWS_V2_OR_V4);
   }
 
@@ -52,7 +52,7 @@ final class S3Server implements AutoCloseable {
     return new S3Server(proxy, URI.create("http://127.0.0.1:" + proxy.getPort()), dir);
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return endpoint;
   }
 
