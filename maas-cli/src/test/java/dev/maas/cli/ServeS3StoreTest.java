@@ -91,6 +91,7 @@ class ServeS3StoreTest {
         AtomicInteger ok = new AtomicInteger();
         List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         Map<String, Boolean> versionsSeen = new ConcurrentHashMap<>();
+        java.util.concurrent.CountDownLatch third = new java.util.concurrent.CountDownLatch(1);
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < 3; c++) {
           Thread t = new Thread(() -> {
@@ -104,6 +105,9 @@ class ServeS3StoreTest {
                   ok.incrementAndGet();
                   String v = r.body().replaceAll(".*\"model_version\":\"(\\d+)\".*", "$1");
                   versionsSeen.put(v, true);
+                  if (v.equals("3")) {
+                    third.countDown();
+                  }
                 }
               } catch (Exception e) {
                 failures.add(e.toString());
@@ -115,10 +119,7 @@ class ServeS3StoreTest {
         }
         run(server, "import", file.toString(), "--name", "addmul");
         run(server, "import", file.toString(), "--name", "addmul");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!versionsSeen.containsKey("3") && System.nanoTime() < deadline && failures.isEmpty()) {
-          Thread.onSpinWait();
-        }
+        third.await(60, TimeUnit.SECONDS);
         stop.set(true);
         for (Thread t : clients) {
           t.join();

@@ -181,14 +181,27 @@ class S3BackendTest {
         // two faults in a row on every kind of request
         proxy.inject(kind, 2, r -> true);
         int n = publish(b, "m", kind.name());
+        proxy.clear();
         proxy.inject(kind, 2, FaultProxy.Request::isList);
         assertThat(b.versionNumbers("m")).contains(n);
         proxy.inject(kind, 2, r -> r.isGet() && r.path().contains("/versions/"));
         assertThat(new String(b.readRecord("m", n).orElseThrow(), StandardCharsets.UTF_8)).contains(kind.name());
         proxy.inject(kind, 2, r -> r.isGet() && r.path().endsWith("/changes"));
         assertThat(b.changeToken()).isPresent();
+        proxy.inject(kind, 2, r -> r.isGet() && r.path().contains("/uploads/"));
+        byte[] record = b.readRecord("m", n).orElseThrow();
+        String sha = ObjectClient.sha256(new java.io.ByteArrayInputStream(kind.name().getBytes(StandardCharsets.UTF_8)));
+        assertThat(b.reader("m", n, java.util.Map.of("model.txt", sha)).readAllBytes("model.txt"))
+            .isEqualTo(kind.name().getBytes(StandardCharsets.UTF_8));
+        assertThat(record).isNotEmpty();
+        proxy.inject(kind, 2, r -> r.path().endsWith("/aliases.json"));
+        StoreBackend.AliasTable table = b.readAliases("m");
+        assertThat(b.replaceAliases("m", table, ("{\"v\":" + n + "}").getBytes(StandardCharsets.UTF_8))).isTrue();
+        proxy.inject(kind, 2, r -> r.method().equals("DELETE") || r.isPut() && r.path().contains("/versions/"));
+        b.deleteVersion("m", n);
+        assertThat(b.readRecord("m", n)).isEmpty();
       }
-      assertThat(proxy.injected()).isGreaterThanOrEqualTo(3 * 8);
+      assertThat(proxy.injected()).isGreaterThanOrEqualTo(3 * 14);
     }
   }
 }
