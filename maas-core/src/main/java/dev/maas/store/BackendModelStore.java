@@ -38,7 +38,7 @@ import java.util.function.IntFunction;
 final class BackendModelStore extends AbstractModelStore {
   private static final System.Logger LOG = System.getLogger(BackendModelStore.class.getName());
   /** A watch lists everything at least every this many polls, even when the change marker says nothing changed. */
-  static final int FULL_LOOK_EVERY = 10;
+  static final int FULL_LOOK_EVERY = 30;
   private static final int MAX_ALIAS_ATTEMPTS = 64;
 
   private final StoreBackend backend;
