@@ -74,6 +74,28 @@ class S3ModelStoreTest {
   }
 
   @Test
+  void openUri_s3Location_isOpenedByTheProviderWithTheDefaultCredentialChain() throws Exception {
+    String prefix = freshPrefix();
+    System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
+    try (ModelStore store = ModelStore.open(java.net.URI.create("s3://" + S3Server.BUCKET + "/" + prefix),
+        Map.of("endpoint", server.endpoint().toString(), "cache-dir", dir.resolve("uri-cache").toString()),
+        List.of(new ScaleFormat()))) {
+      assertThat(publish(store, 4)).isEqualTo(1);
+      assertThat(store.toString()).isEqualTo("ModelStore[s3://models/" + prefix + "]");
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+    try (ModelStore again = open(server.options(prefix, prefix))) {
+      assertThat(again.versions("m")).hasSize(1);
+    }
+    assertThatThrownBy(() -> ModelStore.open(java.net.URI.create("gs://models/x"), Map.of()))
+        .isInstanceOf(dev.maas.InvalidInputException.class)
+        .hasMessage("no model store opens 'gs://models/x': known schemes are [file, s3]");
+  }
+
+  @Test
   void publish_manifestWriteFails_leavesNoVisibleVersionAndNoUpload() throws Exception {
     String prefix = freshPrefix();
     try (FaultProxy proxy = new FaultProxy(server.endpoint());
