@@ -14,4 +14,5 @@ module dev.maas.core {
   exports dev.maas.internal to dev.maas.linear, dev.maas.http, dev.maas.cli;
 
   uses dev.maas.spi.ModelFormat;
+  uses dev.maas.spi.StoreProvider;
 }

@@ -1,7 +1,10 @@
 package dev.maas;
 
 import dev.maas.spi.ModelFormat;
+import dev.maas.spi.StoreBackend;
+import dev.maas.spi.StoreProvider;
 import dev.maas.store.Stores;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +43,39 @@ public interface ModelStore extends AutoCloseable {
    */
   static ModelStore open(Path root, List<ModelFormat> formats) {
     return Stores.fileSystem(root, formats);
+  }
+
+  /**
+   * The store at {@code location}: a {@code file:} URI opens the file-system store ({@link
+   * #open(Path)}); any other scheme opens the store of the {@link StoreProvider} for it that {@link
+   * java.util.ServiceLoader} finds ({@code s3://bucket/prefix} with module {@code maas-store-s3}),
+   * with the {@code ServiceLoader} formats.
+   *
+   * @param settings provider settings by name (for example {@code endpoint}); none for {@code file:}
+   * @throws InvalidInputException if no provider opens the scheme, or a setting is unknown or malformed
+   * @throws StoreException if the store cannot be opened
+   */
+  static ModelStore open(URI location, Map<String, String> settings) {
+    return Stores.open(location, settings, Optional.empty());
+  }
+
+  /** The store at {@code location} that uses exactly {@code formats}; see {@link #open(URI, Map)}. */
+  static ModelStore open(URI location, Map<String, String> settings, List<ModelFormat> formats) {
+    return Stores.open(location, settings, Optional.of(List.copyOf(formats)));
+  }
+
+  /**
+   * The store on {@code backend}, with the formats {@link java.util.ServiceLoader} finds: what a
+   * module that provides a {@link StoreBackend} hands its users. The store owns the backend and
+   * closes it.
+   */
+  static ModelStore open(StoreBackend backend) {
+    return Stores.onBackend(backend);
+  }
+
+  /** The store on {@code backend} with exactly {@code formats}; see {@link #open(StoreBackend)}. */
+  static ModelStore open(StoreBackend backend, List<ModelFormat> formats) {
+    return Stores.onBackend(backend, formats);
   }
 
   /** A new, empty store that lives in this process's memory, with the {@code ServiceLoader} formats. */

@@ -80,7 +80,7 @@ final class ModelsCommand implements Runnable {
       if (json) {
         out.println(JsonOutput.write(j -> {
           j.writeStartObject();
-          j.writeStringField("store", store.directory.toString());
+          j.writeStringField("store", store.toString());
           j.writeArrayFieldStart("models");
           for (Row row : rows) {
             j.writeStartObject();
@@ -117,7 +117,7 @@ final class ModelsCommand implements Runnable {
         return 0;
       }
       if (rows.isEmpty()) {
-        out.println("no models in " + store.directory);
+        out.println("no models in " + store);
         return 0;
       }
       out.printf("%-24s %8s %8s  %s%n", "MODEL", "VERSIONS", "LATEST", "ALIASES");
@@ -349,7 +349,7 @@ final class ModelsCommand implements Runnable {
       }
       if (!removed) {
         throw new Failures.CommandFailedException("model '" + name + "' has no alias '" + alias
-            + "'; 'maas models list --store " + store.directory + "' shows its aliases");
+            + "'; 'maas models list --store " + store + "' shows its aliases");
       }
       PrintWriter out = spec.commandLine().getOut();
       out.println(json ? JsonOutput.write(j -> {
@@ -410,7 +410,7 @@ final class ModelsCommand implements Runnable {
             s.delete(ref.name(), version);
           }
         } catch (ModelNotFoundException e) {
-          throw new ModelNotFoundException(e.getMessage() + "; 'maas models list --store " + store.directory
+          throw new ModelNotFoundException(e.getMessage() + "; 'maas models list --store " + store
               + "' shows what there is");
         }
       }

@@ -73,7 +73,7 @@ final class QuickstartCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     StoreOptions storeOptions = new StoreOptions();
-    storeOptions.directory = store;
+    storeOptions.location = store.toString();
     Path home = store.toAbsolutePath().normalize().getParent();
     Path train = home.resolve("demo-houses.csv");
     Path holdout = home.resolve("demo-houses-holdout.csv");

@@ -79,6 +79,11 @@ final class ServeCommand implements Callable<Integer> {
           + "such as 2ms (default: ${DEFAULT-VALUE}).")
   String batchDelay;
 
+  @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s",
+      description = "How often to look for versions and alias moves made by other processes or machines, such as "
+          + "500ms (default: ${DEFAULT-VALUE}).")
+  String pollInterval;
+
   @Override
   public Integer call() throws IOException {
     if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
@@ -90,7 +95,8 @@ final class ServeCommand implements Callable<Integer> {
     ModelStore models = store.open();
     InferenceServer.Builder builder = InferenceServer.builder().store(models).host(host).port(port)
         .servingAlias(servingAlias).maxBodyBytes(parseSize(maxBody))
-        .readTimeout(parseDuration("--read-timeout", readTimeout));
+        .readTimeout(parseDuration("--read-timeout", readTimeout))
+        .pollInterval(parseDuration("--poll-interval", pollInterval));
     warnAboutExposure(err);
     if (batchMaxRows != null) {
       builder.batching(BatchingOptions.builder().maxBatchRows(batchMaxRows).maxQueueDelay(parseDuration("--batch-delay", batchDelay))

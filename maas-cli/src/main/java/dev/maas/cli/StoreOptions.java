@@ -2,28 +2,77 @@ package dev.maas.cli;
 
 import dev.maas.ModelStore;
 import dev.maas.StoreException;
+import dev.maas.spi.ModelFormat;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The {@code --store DIR} option that every command working on a model store shares. */
+/**
+ * The {@code --store DIR|s3://bucket/prefix} option that every command working on a model store
+ * shares, with the settings of object storage ({@code --s3-endpoint}, {@code --s3-region}; the
+ * standard AWS environment variables otherwise).
+ */
 final class StoreOptions {
-  @Option(names = "--store", paramLabel = "DIR", required = true,
-      description = "The model store directory. Commands that publish (train, import, quickstart) create it; "
-          + "every other command needs it to exist.")
-  Path directory;
+  @Option(names = "--store", paramLabel = "STORE", required = true,
+      description = "The model store: a directory, or s3://bucket/prefix on S3-compatible object storage (module "
+          + "maas-store-s3). Commands that publish (train, import, quickstart) create a directory store; every other "
+          + "command needs it to exist.")
+  String location;
+
+  @Option(names = "--s3-endpoint", paramLabel = "URL",
+      description = "The endpoint of an S3-compatible server for an s3:// store (default: AWS_ENDPOINT_URL_S3 or "
+          + "AWS_ENDPOINT_URL, else AWS S3).")
+  String s3Endpoint;
+
+  @Option(names = "--s3-region", paramLabel = "REGION",
+      description = "The region of an s3:// store (default: AWS_REGION, else us-east-1).")
+  String s3Region;
+
+  /** Whether {@code --store} names object storage rather than a directory. */
+  boolean isObjectStore() {
+    return location.matches("[A-Za-z][A-Za-z0-9+.-]*://.*") && !location.regionMatches(true, 0, "file:", 0, 5);
+  }
+
+  private Map<String, String> settings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (s3Endpoint != null) {
+      settings.put("endpoint", s3Endpoint);
+    }
+    if (s3Region != null) {
+      settings.put("region", s3Region);
+    }
+    return settings;
+  }
+
+  private URI uri() {
+    try {
+      return URI.create(location);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--store '" + location + "' is not a valid location: " + e.getMessage());
+    }
+  }
 
   /**
    * Opens an existing store. A missing directory is an error, never a new empty store, so that a
    * typo in {@code --store} is not answered with "no models".
    */
   ModelStore open() {
-    return ModelStore.open(existing());
+    return isObjectStore() ? ModelStore.open(uri(), settings()) : ModelStore.open(existing());
+  }
+
+  /** Opens an existing store with exactly {@code formats}; see {@link #open()}. */
+  ModelStore open(List<ModelFormat> formats) {
+    return isObjectStore() ? ModelStore.open(uri(), settings(), formats) : ModelStore.open(existing(), formats);
   }
 
   /** The store directory, after checking that it exists; see {@link #open()}. */
   Path existing() {
-    checkNotAFile();
+    Path directory = directory();
+    checkNotAFile(directory);
     if (!Files.isDirectory(directory)) {
       throw new StoreException("no model store at '" + directory + "' (no such directory); check --store, "
           + "or create a store by publishing a model with 'maas train' or 'maas import'");
@@ -31,16 +80,37 @@ final class StoreOptions {
     return directory;
   }
 
-  /** Opens the store, creating its directory if missing (for commands that publish). */
+  /** The store directory, for commands that work on a directory store only. */
+  Path directory() {
+    if (isObjectStore()) {
+      throw new IllegalArgumentException("this command needs a store directory, and --store '" + location
+          + "' is object storage");
+    }
+    if (s3Endpoint != null || s3Region != null) {
+      throw new IllegalArgumentException("--s3-endpoint and --s3-region apply to an s3:// --store only");
+    }
+    return Path.of(location);
+  }
+
+  /** Opens the store, creating a directory store if missing (for commands that publish). */
   ModelStore openOrCreate() {
-    checkNotAFile();
+    if (isObjectStore()) {
+      return open();
+    }
+    Path directory = directory();
+    checkNotAFile(directory);
     return ModelStore.open(directory);
   }
 
-  private void checkNotAFile() {
+  private static void checkNotAFile(Path directory) {
     if (Files.exists(directory) && !Files.isDirectory(directory)) {
       throw new StoreException("--store '" + directory + "' is a file, not a model store directory; "
           + "give the directory that holds the models");
     }
+  }
+
+  @Override
+  public String toString() {
+    return location;
   }
 }

@@ -3,17 +3,27 @@ package dev.maas.store;
 import dev.maas.Model;
 import dev.maas.ModelBundle;
 import dev.maas.ModelStore;
+import dev.maas.InvalidInputException;
 import dev.maas.ModelVersion;
 import dev.maas.StoredModel;
 import dev.maas.spi.ModelFormat;
+import dev.maas.spi.StoreBackend;
+import dev.maas.spi.StoreProvider;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
- * The factories behind {@link ModelStore#open(Path)}, {@link ModelStore#inMemory()} and {@link
- * Model#open(Path)}, and the store's record codec and artifact opening behind {@link ModelBundle}:
- * the only public type of this package, which the module does not export.
+ * The factories behind {@link ModelStore#open(Path)}, {@link ModelStore#open(URI, Map)}, {@link
+ * ModelStore#inMemory()} and {@link Model#open(Path)}, and the store's record codec and artifact
+ * opening behind {@link ModelBundle}: the only public type of this package, which the module does
+ * not export.
  */
 public final class Stores {
   private Stores() {}
@@ -26,6 +36,40 @@ public final class Stores {
   /** The file-system store in {@code root} with exactly {@code formats}. */
   public static ModelStore fileSystem(Path root, List<ModelFormat> formats) {
     return FileSystemModelStore.open(root, new Formats(formats));
+  }
+
+  /** The store on {@code backend} with the {@code ServiceLoader} formats. */
+  public static ModelStore onBackend(StoreBackend backend) {
+    return new BackendModelStore(backend, Formats.discover());
+  }
+
+  /** The store on {@code backend} with exactly {@code formats}. */
+  public static ModelStore onBackend(StoreBackend backend, List<ModelFormat> formats) {
+    return new BackendModelStore(backend, new Formats(formats));
+  }
+
+  /** The store at {@code location}: the file-system store for {@code file:}, else the {@code ServiceLoader} provider's. */
+  public static ModelStore open(URI location, Map<String, String> settings, Optional<List<ModelFormat>> formats) {
+    Objects.requireNonNull(location, "location");
+    Objects.requireNonNull(settings, "settings");
+    String scheme = location.getScheme() == null ? "" : location.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("file")) {
+      if (!settings.isEmpty()) {
+        throw new InvalidInputException("the file-system store takes no settings, got " + settings.keySet());
+      }
+      return formats.isPresent() ? fileSystem(Path.of(location), formats.get()) : fileSystem(Path.of(location));
+    }
+    List<String> known = new ArrayList<>(List.of("file"));
+    for (StoreProvider provider : ServiceLoader.load(StoreProvider.class, Stores.class.getClassLoader())) {
+      if (provider.schemes().contains(scheme)) {
+        StoreBackend backend = provider.open(location, settings);
+        return formats.isPresent() ? onBackend(backend, formats.get()) : onBackend(backend);
+      }
+      known.addAll(provider.schemes());
+    }
+    known.sort(null);
+    throw new InvalidInputException("no model store opens '" + location + "': known schemes are " + known
+        + (scheme.equals("s3") ? "; put maas-store-s3 on the class path for s3://" : ""));
   }
 
   /** A new, empty in-memory store with the {@code ServiceLoader} formats. */
