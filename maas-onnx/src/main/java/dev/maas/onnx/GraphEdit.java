@@ -207,13 +207,13 @@ final class GraphEdit {
     slot.remove(at);
     slot.addAll(at, replacement);
     nodes.set(index, replacement.isEmpty() ? old : replacement.get(0));
-    for (String in : old.getInputList()) {
-      release(in);
-    }
     for (NodeProto n : replacement) {
       for (String in : n.getInputList()) {
         use(in);
       }
+    }
+    for (String in : old.getInputList()) {
+      release(in);
     }
   }
 

@@ -62,6 +62,20 @@ class OnnxQuantizerTest {
   }
 
   @Test
+  void int8Dynamic_gemmWithPlainBias_keepsTheBiasInitializer() {
+    java.util.Random r = new java.util.Random(14);
+    byte[] fp32 = OnnxGraph.builder("gemm").input("x", DataType.FP32, "batch", "64")
+        .initializer("w", Tensor.ofFloats(QuantizationGraphs.gaussian(r, 64 * 128, 0.2), 64, 128))
+        .initializer("b", Tensor.ofFloats(QuantizationGraphs.gaussian(r, 128, 1.0), 128))
+        .node("Gemm", List.of("x", "w", "b"), List.of("y")).output("y", DataType.FP32, "batch", "128")
+        .build().toByteArray();
+    Tensor x = QuantizationGraphs.batch(15, 8, 64);
+    byte[] int8 = PER_TENSOR.int8Dynamic(fp32).graph().toByteArray();
+    assertThat(ops(int8)).endsWith("Add");
+    assertThat(relativeL2(run(fp32, x), run(int8, x))).isLessThan(0.03);
+  }
+
+  @Test
   void int8Dynamic_keepsSignatureMetadataAndDescription() throws IOException {
     byte[] fp32 = QuantizationGraphs.mlp(17, 4).build().toByteArray();
     ModelProto q = ModelProto.parseFrom(PER_CHANNEL.int8Dynamic(fp32).graph().toByteArray());
