@@ -519,12 +519,47 @@ final class OipHandler implements HttpHandler {
         g.writeStringField("platform", platform(model));
         writeSpecs(g, "inputs", model.signature().inputs());
         writeSpecs(g, "outputs", model.signature().outputs());
+        writeQuantization(g, model);
         g.writeEndObject();
       }
       return out.toByteArray();
     } finally {
       model.release();
     }
+  }
+
+  /**
+   * For a quantised version (one whose parameters hold {@code quantization.method}), {@code
+   * "parameters": {"quantization": {...}}}: the parent version, the settings and the accuracy
+   * report against the parent, as {@code maas optimize --quantize} stored them.
+   */
+  private void writeQuantization(JsonGenerator g, ServedModel model) throws IOException {
+    if (store.isEmpty() || model.version().isEmpty()) {
+      return;
+    }
+    Optional<dev.maas.ModelVersion> found = store.get()
+        .find(dev.maas.ModelReference.ofVersion(model.name(), model.version().getAsInt()));
+    if (found.isEmpty() || !found.get().parameters().containsKey("quantization.method")) {
+      return;
+    }
+    dev.maas.ModelVersion v = found.get();
+    g.writeObjectFieldStart("parameters");
+    g.writeObjectFieldStart("quantization");
+    if (v.parameters().containsKey("parent")) {
+      g.writeStringField("parent", v.parameters().get("parent"));
+    }
+    for (Map.Entry<String, String> e : v.parameters().entrySet()) {
+      if (e.getKey().startsWith("quantization.")) {
+        g.writeStringField(e.getKey().substring("quantization.".length()), e.getValue());
+      }
+    }
+    for (Map.Entry<String, Double> e : v.metrics().entrySet()) {
+      if (e.getKey().startsWith("quantization.")) {
+        g.writeNumberField(e.getKey().substring("quantization.".length()), e.getValue());
+      }
+    }
+    g.writeEndObject();
+    g.writeEndObject();
   }
 
   private String platform(ServedModel model) {
