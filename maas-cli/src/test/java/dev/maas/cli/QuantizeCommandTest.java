@@ -159,6 +159,17 @@ class QuantizeCommandTest {
         "--eval", eval.toString(), "--min-weights", "100000");
     assertThat(int8.exitCode()).isEqualTo(1);
     assertThat(CliProcess.run(dir, "models", "list", "--store", "store").stdout()).containsPattern("m\\s+2\\s+2");
+
+    CliProcess.Result bench = CliProcess.run(dir, "bench", "m:1", "--store", "store", "--compare", "quantized",
+        "--time", "200ms", "--quiet");
+    assertThat(bench.exitCode()).as(bench.stderr()).isZero();
+    assertThat(bench.stdout()).contains("stored | batch 1", "quantized fp16 (m:2) | batch 1");
+    CliProcess.Result parent = CliProcess.run(dir, "bench", "m:2", "--store", "store", "--compare", "parent",
+        "--time", "200ms", "--quiet");
+    assertThat(parent.exitCode()).as(parent.stderr()).isZero();
+    assertThat(parent.stdout()).contains("parent (m:1) | batch 1");
+    assertThat(CliProcess.run(dir, "bench", "m:1", "--store", "store", "--compare", "parent").stderr().strip())
+        .isEqualTo("maas: m:1 records no parent version; --compare parent applies to versions maas optimize published");
   }
 
   @Test
