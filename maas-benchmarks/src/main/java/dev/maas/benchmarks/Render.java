@@ -38,29 +38,35 @@ public final class Render {
   record Comparison(String title, String reference, String reading) {}
 
   /** Benchmark classes whose reference is known; any other class gets ratios against its fastest method. */
-  static final Map<String, Comparison> COMPARISONS = Map.of(
-      "LinearFitBenchmark", new Comparison("Linear fit: MaaS against commons-math3 and EJML", "maas",
-          "peer ÷ MaaS above 1 means MaaS is faster; maasSingleThread is MaaS on one thread, as the peers run"),
-      "LinearFitScalingBenchmark", new Comparison("Linear fit cost curves: time against n and p", "maas",
+  static final Map<String, Comparison> COMPARISONS = Map.ofEntries(
+      Map.entry("LinearFitBenchmark", new Comparison("Linear fit: MaaS against commons-math3 and EJML", "maas",
+          "peer ÷ MaaS above 1 means MaaS is faster; maasSingleThread is MaaS on one thread, as the peers run")),
+      Map.entry("LinearFitScalingBenchmark", new Comparison("Linear fit cost curves: time against n and p", "maas",
           "maasSingleThread ÷ maas is the gain from the second core; maasNever ÷ maas above 1 means the default "
-          + "(Gram pass, refined where needed) beats one Householder pass"),
-      "LinearPredictBenchmark", new Comparison("Single-row linear predict against a hand-written loop",
-          "handWrittenDot", "maasPredictRow ÷ handWrittenDot is MaaS's overhead per call"),
-      "LinearStreamingBenchmark", new Comparison("Streaming CSV fit against reading and parsing alone",
-          "readAndParseOnly", "maasFitCsv ÷ readAndParseOnly: the whole fit against a one-thread parse"),
-      "OnnxPredictBenchmark", new Comparison("ONNX predictor against raw OrtSession.run", "rawOrtSession",
-          "MaaS ÷ raw near 1 means the adapter adds nothing"),
-      "OnnxDjlBenchmark", new Comparison("MaaS against DJL's ONNX Runtime engine", "maasPredictor",
-          "djlPredictor ÷ maasPredictor above 1 means MaaS is faster"),
-      "TensorCopyBenchmark", new Comparison("Array-backed input: copying into the scratch buffer",
+          + "(Gram pass, refined where needed) beats one Householder pass")),
+      Map.entry("LinearPredictBenchmark", new Comparison("Single-row linear predict against a hand-written loop",
+          "handWrittenDot", "maasPredictRow ÷ handWrittenDot is MaaS's overhead per call")),
+      Map.entry("LinearStreamingBenchmark", new Comparison("Streaming CSV fit against reading and parsing alone",
+          "readAndParseOnly", "maasFitCsv ÷ readAndParseOnly: the whole fit against a one-thread parse")),
+      Map.entry("OnnxPredictBenchmark", new Comparison("ONNX predictor against raw OrtSession.run", "rawOrtSession",
+          "MaaS ÷ raw near 1 means the adapter adds nothing")),
+      Map.entry("OnnxDjlBenchmark", new Comparison("MaaS against DJL's ONNX Runtime engine", "maasPredictor",
+          "djlPredictor ÷ maasPredictor above 1 means MaaS is faster")),
+      Map.entry("TensorCopyBenchmark", new Comparison("Array-backed input: copying into the scratch buffer",
           "floatBufferPut", "tensorCopyTo ÷ floatBufferPut is the adapter's copy against one bulk put; "
-          + "slicedViews is the adapter's copy before 2026-12-01"),
-      "BatchingBenchmark", new Comparison("Dynamic batching against direct calls, 32 threads", "unbatched",
-          "batched ÷ unbatched above 1 means batching raised throughput"),
-      "BatchingLatencyBenchmark", new Comparison("Dynamic batching for a lone caller", "unbatched",
-          "batched ÷ unbatched is the latency a lone caller pays for batching (the queue delay included)"),
-      "ExplainBenchmark", new Comparison("Explanation throughput against raw prediction", "raw",
-          "explain ÷ raw is the share of the model's batched throughput an explanation keeps"));
+          + "slicedViews is the adapter's copy before 2026-12-01")),
+      Map.entry("BatchingBenchmark", new Comparison("Dynamic batching against direct calls, 32 threads", "unbatched",
+          "batched ÷ unbatched above 1 means batching raised throughput")),
+      Map.entry("BatchingLatencyBenchmark", new Comparison("Dynamic batching for a lone caller", "unbatched",
+          "batched ÷ unbatched is the latency a lone caller pays for batching (the queue delay included)")),
+      Map.entry("ExplainBenchmark", new Comparison("Explanation throughput against raw prediction", "raw",
+          "explain ÷ raw is the share of the model's batched throughput an explanation keeps")),
+      Map.entry("QuantizedMlpBenchmark", new Comparison("Quantised MLP 512-1024-1024-256 against FP32", "fp32",
+          "variant ÷ fp32 below 1 means the quantised model is faster")),
+      Map.entry("QuantizedCnnBenchmark", new Comparison("Quantised small CNN against FP32", "fp32",
+          "variant ÷ fp32 below 1 means the quantised model is faster")),
+      Map.entry("PruningBenchmark", new Comparison("Unstructured pruning against the dense layer", "dense",
+          "pruned ÷ dense near 1 means zeros buy no speed in ONNX Runtime's dense kernels")));
 
   /** A chart drawn from one class's results: x from a result, series name, which results. */
   record LineChart(String file, String className, String title, String xLabel, Function<JmhResult, Double> x,
@@ -137,6 +143,9 @@ public final class Render {
     md.append(String.format(Locale.ROOT, "- Machine: %s, %s cores, %s memory, %s; %s.%n", info.get("cpu"),
         fmtInt(JmhResult.Json.number(info.get("cores"))), info.get("memory"), info.get("os"), cells.isEmpty()
             ? info.get("jvm") : cells.get(0).jvm()));
+    if (info.get("cpuFlags") != null) {
+      md.append("- CPU features for INT8 and FP16 kernels: ").append(info.get("cpuFlags")).append(".\n");
+    }
     md.append(String.format(Locale.ROOT, "- Load average (1, 5, 15 min): %s at the start, %s at the end.%s%n",
         info.get("loadAtStart"), info.get("loadAtEnd"), loaded(info)));
     md.append("- Reproduce: `maas-benchmarks/run ").append(info.get("profile")).append(patternArgs(info))

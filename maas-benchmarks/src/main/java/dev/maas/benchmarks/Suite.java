@@ -203,6 +203,7 @@ public final class Suite {
       json.writeStringField("finished", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       json.writeStringField("commit", System.getProperty("maas.commit", "unknown"));
       json.writeStringField("cpu", cpuModel());
+      json.writeStringField("cpuFlags", cpuFlags());
       json.writeNumberField("cores", Runtime.getRuntime().availableProcessors());
       json.writeStringField("memory", memory());
       json.writeStringField("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
@@ -218,6 +219,24 @@ public final class Suite {
   private static String cpuModel() {
     return firstLine(Path.of("/proc/cpuinfo"), "model name").map(l -> l.replaceFirst("^[^:]*:\\s*", ""))
         .orElse(System.getProperty("os.arch"));
+  }
+
+  /** The CPU features that decide INT8 and FP16 speed, as /proc/cpuinfo names them. */
+  static final List<String> KERNEL_FLAGS = List.of("avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512_vnni",
+      "avx_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_int8", "amx_bf16", "asimddp", "i8mm");
+
+  /** Which of {@link #KERNEL_FLAGS} the CPU has, or "unknown" where /proc/cpuinfo has no flags line. */
+  static String cpuFlags() {
+    java.util.Optional<String> line = firstLine(Path.of("/proc/cpuinfo"), "flags")
+        .or(() -> firstLine(Path.of("/proc/cpuinfo"), "Features"));
+    if (line.isEmpty()) {
+      return "unknown";
+    }
+    java.util.Set<String> flags = new java.util.HashSet<>(Arrays.asList(
+        line.get().replaceFirst("^[^:]*:\\s*", "").trim().split("\\s+")));
+    List<String> present = KERNEL_FLAGS.stream().filter(flags::contains).toList();
+    List<String> absent = KERNEL_FLAGS.stream().filter(f -> !flags.contains(f)).toList();
+    return (present.isEmpty() ? "none of " : String.join(" ", present) + "; without ") + String.join(" ", absent);
   }
 
   private static String memory() {

@@ -66,7 +66,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--compare", split = ",", paramLabel = "VARIANT,...", hideParamSyntax = true,
       description = "Also measure: onnx-export (a linear model's ONNX export), optimized (the version maas optimize"
-          + " made from this one).")
+          + " made from this one), quantized (the version maas optimize --quantize made from this one), parent (the"
+          + " version this one was quantised or optimised from).")
   List<String> compare;
 
   @Option(names = "--batching", split = ",", paramLabel = "off|on,...", hideParamSyntax = true,

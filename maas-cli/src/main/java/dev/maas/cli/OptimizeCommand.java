@@ -23,11 +23,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code maas optimize REF --store DIR}: lets ONNX Runtime rewrite a stored ONNX model's graph
  * once, offline, and publishes the rewritten graph as the model's next version, so that servers
- * load the optimised graph instead of optimising at every start.
+ * load the optimised graph instead of optimising at every start. With {@code --quantize METHOD} it
+ * publishes an INT8 or FP16 version instead (see {@link QuantizeRun}).
  */
 @Command(name = "optimize", mixinStandardHelpOptions = true,
-    description = "Optimise a stored ONNX model's graph with ONNX Runtime and publish it as the next version.",
-    footerHeading = "%nExample:%n", footer = "  maas optimize mlp --store maas-store --level all")
+    description = {"Optimise a stored ONNX model's graph with ONNX Runtime, or quantise it (--quantize), and publish "
+        + "the result as the next version."},
+    footerHeading = "%nExamples:%n", footer = {"  maas optimize mlp --store maas-store --level all",
+        "  maas optimize mlp --store maas-store --quantize int8-dynamic --per-channel --eval requests.jsonl",
+        "  maas optimize cnn --store maas-store --quantize int8-static --calibration images.jsonl --json"})
 final class OptimizeCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -40,8 +44,56 @@ final class OptimizeCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   OnnxOptions.OptimizationLevel level;
 
+  @Option(names = "--quantize", paramLabel = "METHOD",
+      description = "Publish a quantised version instead: int8-dynamic (MatMul/Gemm weights INT8, activations at run"
+          + " time), int8-static (Conv/MatMul in QDQ form, needs --calibration) or fp16 (weights stored as FP16).")
+  String quantize;
+
+  @Option(names = "--per-channel", description = "With --quantize int8-*: one weight scale per output channel.")
+  boolean perChannel;
+
+  @Option(names = "--calibration", paramLabel = "FILE",
+      description = "Requests the FP32 model is run on to calibrate int8-static: a .jsonl file of Open Inference "
+          + "Protocol request bodies, or CSV rows for a model with one [-1, n] input.")
+  Path calibration;
+
+  @Option(names = "--calibration-method", defaultValue = "min-max", paramLabel = "min-max|percentile",
+      description = "How int8-static picks activation ranges. Default: ${DEFAULT-VALUE}.")
+  String calibrationMethod;
+
+  @Option(names = "--percentile", defaultValue = "99.99", paramLabel = "P",
+      description = "With --calibration-method percentile: the percentile kept. Default: ${DEFAULT-VALUE}.")
+  double percentile;
+
+  @Option(names = "--min-weights", defaultValue = "4096", paramLabel = "N",
+      description = "int8-dynamic leaves MatMul/Gemm layers with fewer weights alone. Default: ${DEFAULT-VALUE}.")
+  int minimumWeights;
+
+  @Option(names = "--eval", paramLabel = "FILE",
+      description = "Requests the accuracy against the parent is measured on (same formats as --calibration); "
+          + "default: the calibration requests.")
+  Path eval;
+
+  @Option(names = "--json", description = "With --quantize: print the new version and its accuracy report as JSON.")
+  boolean json;
+
   @Override
   public Integer call() throws IOException {
+    var parsed = spec.commandLine().getParseResult();
+    if (quantize != null) {
+      if (parsed.hasMatchedOption("--level")) {
+        throw new IllegalArgumentException("--level and --quantize do not combine; quantise, then optimise the "
+            + "quantised version if wanted");
+      }
+      new QuantizeRun(this).run();
+      return 0;
+    }
+    for (String option : java.util.List.of("--per-channel", "--calibration", "--calibration-method", "--percentile",
+        "--min-weights", "--eval", "--json")) {
+      if (parsed.hasMatchedOption(option)) {
+        throw new IllegalArgumentException(option + " applies only with --quantize");
+      }
+    }
     if (level == OnnxOptions.OptimizationLevel.DISABLED) {
       throw new IllegalArgumentException("--level DISABLED would not optimise anything");
     }

@@ -191,7 +191,7 @@ class BenchCommandTest {
     assertThat(bench("lin", "--store", store.toString(), "--time", "ten").stderr().strip())
         .isEqualTo("maas: --time wants a duration such as 500ms, 10s or 2m, got 'ten'");
     assertThat(bench("lin", "--store", store.toString(), "--compare", "gpu").stderr().strip())
-        .isEqualTo("maas: --compare: unknown value 'gpu' (one of [onnx-export, optimized])");
+        .isEqualTo("maas: --compare: unknown value 'gpu' (one of [onnx-export, optimized, quantized, parent])");
     assertThat(bench("lin", "--store", store.toString(), "--compare", "optimized").stderr().strip())
         .isEqualTo("maas: no version of lin was optimised from lin:1; run maas optimize lin:1 first");
     assertThat(bench("nope", "--store", store.toString()).stderr().strip()).startsWith("maas: no model")

@@ -554,10 +554,12 @@ final class OipHandler implements HttpHandler {
       if (stored.isEmpty()) {
         throw e;
       }
-      return metadata(name, "maas_" + stored.get().format(), stored.get().signature());
+      return metadata(name, "maas_" + stored.get().format(), stored.get().signature(), stored);
     }
     try {
-      return metadata(name, platform(model), model.signature());
+      Optional<dev.maas.ModelVersion> stored = store.isEmpty() || model.version().isEmpty() ? Optional.empty()
+          : store.get().find(dev.maas.ModelReference.ofVersion(model.name(), model.version().getAsInt()));
+      return metadata(name, platform(model), model.signature(), stored);
     } finally {
       model.release();
     }
@@ -573,7 +575,8 @@ final class OipHandler implements HttpHandler {
     return registry.target(name).flatMap(v -> store.get().find(dev.maas.ModelReference.ofVersion(name, v)));
   }
 
-  private byte[] metadata(String name, String platform, ModelSignature signature) throws IOException {
+  private byte[] metadata(String name, String platform, ModelSignature signature,
+      Optional<dev.maas.ModelVersion> stored) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = codec.generator(out)) {
       g.writeStartObject();
@@ -586,9 +589,41 @@ final class OipHandler implements HttpHandler {
       g.writeStringField("platform", platform);
       writeSpecs(g, "inputs", signature.inputs());
       writeSpecs(g, "outputs", signature.outputs());
+      if (stored.isPresent()) {
+        writeQuantization(g, stored.get());
+      }
       g.writeEndObject();
     }
     return out.toByteArray();
+
+  }
+
+  /**
+   * For a quantised version (one whose parameters hold {@code quantization.method}), {@code
+   * "parameters": {"quantization": {...}}}: the parent version, the settings and the accuracy
+   * report against the parent, as {@code maas optimize --quantize} stored them.
+   */
+  private static void writeQuantization(JsonGenerator g, dev.maas.ModelVersion v) throws IOException {
+    if (!v.parameters().containsKey("quantization.method")) {
+      return;
+    }
+    g.writeObjectFieldStart("parameters");
+    g.writeObjectFieldStart("quantization");
+    if (v.parameters().containsKey("parent")) {
+      g.writeStringField("parent", v.parameters().get("parent"));
+    }
+    for (Map.Entry<String, String> e : v.parameters().entrySet()) {
+      if (e.getKey().startsWith("quantization.")) {
+        g.writeStringField(e.getKey().substring("quantization.".length()), e.getValue());
+      }
+    }
+    for (Map.Entry<String, Double> e : v.metrics().entrySet()) {
+      if (e.getKey().startsWith("quantization.")) {
+        g.writeNumberField(e.getKey().substring("quantization.".length()), e.getValue());
+      }
+    }
+    g.writeEndObject();
+    g.writeEndObject();
   }
 
   private String platform(ServedModel model) {

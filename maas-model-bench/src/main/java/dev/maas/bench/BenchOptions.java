@@ -27,7 +27,11 @@ public final class BenchOptions {
     /** A linear (affine) model exported to ONNX and run by ONNX Runtime in the same process. */
     ONNX_EXPORT,
     /** The version {@code maas optimize} published from this one (the newest such version). */
-    OPTIMIZED
+    OPTIMIZED,
+    /** The version {@code maas optimize --quantize} published from this one (the newest such version). */
+    QUANTIZED,
+    /** The version this one was quantised or optimised from. */
+    PARENT
   }
 
   /** Whether calls go straight to the predictor or through a {@link dev.maas.BatchingPredictor} one. */

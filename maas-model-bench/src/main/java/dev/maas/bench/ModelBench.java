@@ -47,6 +47,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 public final class ModelBench {
   private static final String OPTIMIZED_FROM = "optimized_from";
+  /** What {@code maas optimize --quantize} records: the parent version and the method. */
+  private static final String PARENT = "parent";
+  private static final String QUANTIZATION_METHOD = "quantization.method";
   private static final String DIM_PARAMETER = "dim.";
 
   private ModelBench() {}
@@ -138,6 +141,28 @@ public final class ModelBench {
                   + from + "; run maas optimize " + from + " first"));
           variants.add(new Variant(ModelBenchmark.VERSION_PREFIX + optimized.reference(),
               "optimized (" + optimized.reference() + ")", true));
+        }
+        case QUANTIZED -> {
+          String from = version.reference().toString();
+          ModelVersion quantized = versions.stream().filter(x -> from.equals(x.parameters().get(PARENT))
+                  && x.parameters().containsKey(QUANTIZATION_METHOD))
+              .max(Comparator.comparingInt(ModelVersion::version))
+              .orElseThrow(() -> new ModelNotFoundException("no version of " + version.name() + " was quantised from "
+                  + from + "; run maas optimize " + from + " --quantize METHOD first"));
+          variants.add(new Variant(ModelBenchmark.VERSION_PREFIX + quantized.reference(), "quantized "
+              + quantized.parameters().get(QUANTIZATION_METHOD) + " (" + quantized.reference() + ")", true));
+        }
+        case PARENT -> {
+          String parent = version.parameters().getOrDefault(PARENT, version.parameters().get(OPTIMIZED_FROM));
+          if (parent == null) {
+            throw new InvalidInputException(version.reference() + " records no parent version; --compare parent "
+                + "applies to versions maas optimize published");
+          }
+          ModelVersion found = versions.stream().filter(x -> x.reference().toString().equals(parent)).findFirst()
+              .orElseThrow(() -> new ModelNotFoundException("parent " + parent + " of " + version.reference()
+                  + " is no longer in the store"));
+          variants.add(new Variant(ModelBenchmark.VERSION_PREFIX + found.reference(),
+              "parent (" + found.reference() + ")", true));
         }
         default -> throw new IllegalStateException("unknown variant " + v);
       }

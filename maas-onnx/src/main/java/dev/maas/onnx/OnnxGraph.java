@@ -52,6 +52,11 @@ public final class OnnxGraph {
     this.bytes = bytes;
   }
 
+  /** A graph over serialized model bytes MaaS itself produced (they are not copied). */
+  static OnnxGraph ofBytes(byte[] bytes) {
+    return new OnnxGraph(bytes);
+  }
+
   /** A builder for a graph named {@code name} in the {@code ai.onnx} opset {@link #DEFAULT_OPSET}. */
   public static Builder builder(String name) {
     return new Builder(name);

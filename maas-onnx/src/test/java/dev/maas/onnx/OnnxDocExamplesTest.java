@@ -60,4 +60,18 @@ class OnnxDocExamplesTest {
       assertThat(model.predictor().predictRow(new double[] {1, 1})).isEqualTo(6.0);
     }
   }
+
+  @Test
+  void quantisation_example_writesAnInt8Model() throws Exception {
+    QuantizationGraphs.mlp(17, 1).build().writeTo(dir.resolve("mlp.onnx"));
+    Path mlp = dir.resolve("mlp.onnx");
+    Path out = dir.resolve("mlp-int8.onnx");
+    OnnxQuantizer quantizer = OnnxQuantizer.builder().granularity(OnnxQuantizer.Granularity.PER_CHANNEL).build();
+    QuantizedModel int8 = quantizer.int8Dynamic(Files.readAllBytes(mlp));
+    int8.graph().writeTo(out);
+    try (OnnxModel model = OnnxModel.open(out)) {
+      assertThat(model.signature().inputs()).hasSize(1);
+    }
+    assertThat(Files.size(out)).isLessThan(Files.size(mlp) / 3);
+  }
 }
