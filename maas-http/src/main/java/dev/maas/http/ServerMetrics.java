@@ -26,6 +26,7 @@ final class ServerMetrics {
   private final Counter rows;
   private final Counter executions;
   private final Counter loadFailures;
+  private final Counter authRefusals;
   private final Gauge inFlight;
   private final Gauge queued;
   private final Histogram requestSeconds;
@@ -43,6 +44,9 @@ final class ServerMetrics {
         .labelNames("model", "version").register(registry);
     loadFailures = Counter.builder().name("maas_http_model_load_failures")
         .help("Model versions that failed to load or warm up").labelNames("model").register(registry);
+    authRefusals = Counter.builder().name("maas_http_auth_refusals")
+        .help("Requests refused by authentication or token scopes, by reason (no_token, bad_token, out_of_scope)")
+        .labelNames("reason").register(registry);
     inFlight = Gauge.builder().name("maas_http_requests_in_flight").help("Inference requests admitted and not yet answered")
         .labelNames("model").register(registry);
     queued = Gauge.builder().name("maas_http_requests_queued")
@@ -100,6 +104,10 @@ final class ServerMetrics {
 
   void loadFailed(String model) {
     loadFailures.labelValues(model).inc();
+  }
+
+  void authRefused(String reason) {
+    authRefusals.labelValues(reason).inc();
   }
 
   String contentType() {
