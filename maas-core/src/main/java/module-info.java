@@ -12,6 +12,7 @@ module dev.maas.core {
   exports dev.maas.explain;
   exports dev.maas.spi;
   exports dev.maas.signing;
+  exports dev.maas.encryption;
   exports dev.maas.internal to dev.maas.linear;
 
   uses dev.maas.spi.ModelFormat;

@@ -35,9 +35,9 @@ final class SegmentedGcm {
 
   private SegmentedGcm() {}
 
-  /** The associated data that binds a file to its place in the store. */
-  static byte[] context(String model, int version, String fileName) {
-    return ("maas file v1\0" + model + "\0" + version + "\0" + fileName).getBytes(StandardCharsets.UTF_8);
+  /** The associated data that binds a file to its model, its version (by the version's random id) and its name. */
+  static byte[] context(String model, String versionId, String fileName) {
+    return ("maas file v1\0" + model + "\0" + versionId + "\0" + fileName).getBytes(StandardCharsets.UTF_8);
   }
 
   /**

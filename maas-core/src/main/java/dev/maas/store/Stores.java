@@ -2,6 +2,7 @@ package dev.maas.store;
 
 import dev.maas.Model;
 import dev.maas.ModelStore;
+import dev.maas.StoreSecurity;
 import dev.maas.spi.ModelFormat;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +22,16 @@ public final class Stores {
   /** The file-system store in {@code root} with exactly {@code formats}. */
   public static ModelStore fileSystem(Path root, List<ModelFormat> formats) {
     return FileSystemModelStore.open(root, new Formats(formats));
+  }
+
+  /** The file-system store in {@code root} with the {@code ServiceLoader} formats and {@code security}. */
+  public static ModelStore fileSystem(Path root, StoreSecurity security) {
+    return FileSystemModelStore.open(root, Formats.discover(), security);
+  }
+
+  /** The file-system store in {@code root} with exactly {@code formats} and {@code security}. */
+  public static ModelStore fileSystem(Path root, List<ModelFormat> formats, StoreSecurity security) {
+    return FileSystemModelStore.open(root, new Formats(formats), security);
   }
 
   /** A new, empty in-memory store with the {@code ServiceLoader} formats. */

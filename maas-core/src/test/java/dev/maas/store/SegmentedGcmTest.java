@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SegmentedGcmTest {
   private static final int SEGMENT = 1024;
   private static final SecretKey KEY = new SecretKeySpec(new byte[32], "AES");
-  private static final byte[] CONTEXT = SegmentedGcm.context("m", 1, "model.onnx");
+  private static final byte[] CONTEXT = SegmentedGcm.context("m", "v1", "model.onnx");
 
   static byte[] encrypt(byte[] plain, SecretKey key, byte[] context) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -93,9 +93,9 @@ class SegmentedGcmTest {
     byte[] other = new byte[32];
     other[0] = 1;
     assertThatThrownBy(() -> decrypt(c, new SecretKeySpec(other, "AES"), CONTEXT)).isInstanceOf(DecryptionException.class);
-    assertThatThrownBy(() -> decrypt(c, KEY, SegmentedGcm.context("m", 2, "model.onnx")))
+    assertThatThrownBy(() -> decrypt(c, KEY, SegmentedGcm.context("m", "v2", "model.onnx")))
         .isInstanceOf(DecryptionException.class);
-    assertThatThrownBy(() -> decrypt(c, KEY, SegmentedGcm.context("m", 1, "other.onnx")))
+    assertThatThrownBy(() -> decrypt(c, KEY, SegmentedGcm.context("m", "v1", "other.onnx")))
         .isInstanceOf(DecryptionException.class);
   }
 
