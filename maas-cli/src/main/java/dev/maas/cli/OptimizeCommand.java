@@ -49,7 +49,7 @@ final class OptimizeCommand implements Callable<Integer> {
     try {
       Path optimized = work.resolve(OnnxModelFormat.MODEL_FILE);
       OnnxOptions options = OnnxOptions.builder().optimizationLevel(level).optimizedModelPath(optimized).build();
-      try (ModelStore s = ModelStore.open(store.existing(), List.of(new OnnxModelFormat(options)))) {
+      try (ModelStore s = store.open(List.of(new OnnxModelFormat(options)))) {
         ModelVersion source = s.get(reference);
         if (!source.format().equals(OnnxModelFormat.NAME)) {
           throw new IllegalArgumentException(source.reference() + " is a '" + source.format()
