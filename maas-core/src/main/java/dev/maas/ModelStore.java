@@ -265,6 +265,20 @@ public interface ModelStore extends AutoCloseable {
     throw new StoreException(this + " keeps no signatures");
   }
 
+  /**
+   * Writes the version {@code reference} resolves to as a plain model directory {@code target}
+   * (created; it must not exist yet): its files as plaintext (decrypted if stored encrypted), its
+   * {@code maas-version.json}, and its {@code model.sig} if it is signed, so that the directory
+   * verifies with {@code ModelVerifier.verify(target)} and with the OMS reference tools. A store that
+   * requires signatures exports only versions whose signature holds.
+   *
+   * @return {@code target}
+   * @throws StoreException if {@code target} exists or cannot be written, or this store cannot export
+   */
+  default Path exportVersion(ModelReference reference, Path target) {
+    throw new StoreException(this + " cannot export version directories");
+  }
+
   /** Releases what the store holds (not the models it opened), stopping its watches. Idempotent. */
   @Override
   void close();

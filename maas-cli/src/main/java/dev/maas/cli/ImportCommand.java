@@ -6,6 +6,10 @@ import dev.maas.PublishOptions;
 import dev.maas.TensorSpec;
 import dev.maas.onnx.OnnxModel;
 import java.io.PrintWriter;
+import dev.maas.signing.ModelSigner;
+import dev.maas.signing.ModelVerifier;
+import dev.maas.signing.VerifiedSignature;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +30,9 @@ final class ImportCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", description = "The .onnx file (external-data files beside it are copied too).")
+  @Parameters(paramLabel = "FILE", description = "The .onnx file (external-data files beside it are copied too), or a "
+      + "directory holding model.onnx (as maas export --format directory writes it); with --require-signature its "
+      + "model.sig must verify before anything is published.")
   Path file;
 
   @Option(names = "--name", required = true, paramLabel = "NAME", description = "The model name to publish under.")
@@ -43,6 +49,18 @@ final class ImportCommand implements Callable<Integer> {
         .parameter("source", file.getFileName().toString())
         .format("onnx")
         .build();
+    if (Files.isDirectory(file)) {
+      Path dir = file;
+      if (Files.exists(dir.resolve(ModelSigner.SIGNATURE_FILE)) && !store.requireSignature.isEmpty()) {
+        VerifiedSignature verified = ModelVerifier.fromPemFiles(store.requireSignature).verify(dir);
+        out.println("signature of " + dir + " verified (" + verified.files().size() + " files, key "
+            + verified.keyHint().substring(0, 16) + "...)");
+      } else if (!store.requireSignature.isEmpty()) {
+        throw new IllegalArgumentException(dir + " is not signed (no " + ModelSigner.SIGNATURE_FILE
+            + ") and --require-signature is given; nothing was imported");
+      }
+      file = dir.resolve("model.onnx");
+    }
     InputFiles.requireReadable(file, "FILE", "an .onnx model file");
     try (OnnxModel model = OnnxModel.open(file); ModelStore s = store.openOrCreate()) {
       ModelVersion version = s.publish(name, model, options);

@@ -64,6 +64,20 @@ class SecurityCommandsTest {
         "model.key", "--key", "pub.pem");
     assertThat(verified.exitCode()).as(verified.stderr()).isZero();
     assertThat(verified.stdout()).contains("verified addmul:1: 2 files", "maas-version.json", "model.onnx");
+
+    CliProcess.Result exported = CliProcess.run(dir, "export", "addmul:1", "--store", "store", "--encryption-key",
+        "model.key", "--require-signature", "pub.pem", "--format", "directory", "--output", "out");
+    assertThat(exported.exitCode()).as(exported.stderr()).isZero();
+    assertThat(dir.resolve("out/model.onnx")).hasSameBinaryContentAs(onnx);
+    CliProcess.Result plain = CliProcess.run(dir, "verify", "out", "--key", "pub.pem");
+    assertThat(plain.exitCode()).as(plain.stderr()).isZero();
+    CliProcess.Result reimported = CliProcess.run(dir, "import", "out", "--store", "store2", "--name", "copy",
+        "--require-signature", "pub.pem");
+    assertThat(reimported.exitCode()).as(reimported.stderr()).isZero();
+    assertThat(reimported.stdout()).contains("signature of out verified", "copy:1");
+    Files.writeString(dir.resolve("out/maas-version.json"), "{}");
+    ErrorMessagesTest.assertOneLine(CliProcess.run(dir, "import", "out", "--store", "store2", "--name", "copy",
+        "--require-signature", "pub.pem"), 1, "maas-version.json has changed since it was signed");
   }
 
   @Test

@@ -336,6 +336,34 @@ abstract class AbstractModelStore implements ModelStore {
   }
 
   @Override
+  public java.nio.file.Path exportVersion(ModelReference reference, java.nio.file.Path target) {
+    ensureOpen();
+    Objects.requireNonNull(target, "target");
+    ModelVersion version = find(reference).orElseThrow(() -> notFound(reference));
+    ArtifactReader reader = reader(version);
+    ProtectedVersion checked = ProtectedVersion.read(this, version, reader, readEncryptionRecord(version),
+        context(version, reader));
+    security.signaturePolicy().verifier().ifPresent(checked::verifySignature);
+    if (java.nio.file.Files.exists(target)) {
+      throw new StoreException("cannot export " + version.reference() + " to " + target + ": it exists already");
+    }
+    try {
+      java.nio.file.Files.createDirectories(target);
+      for (String file : version.files().keySet()) {
+        java.nio.file.Files.write(target.resolve(file), checked.content(file));
+      }
+      java.nio.file.Files.write(target.resolve(METADATA_FILE), checked.metadata());
+      Optional<byte[]> signature = readSignature(version);
+      if (signature.isPresent()) {
+        java.nio.file.Files.write(target.resolve(ModelSigner.SIGNATURE_FILE), signature.get());
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot export " + version.reference() + " to " + target + ": " + e, e);
+    }
+    return target;
+  }
+
+  @Override
   public VerifiedSignature verifySignature(ModelReference reference, ModelVerifier verifier) {
     ensureOpen();
     Objects.requireNonNull(verifier, "verifier");

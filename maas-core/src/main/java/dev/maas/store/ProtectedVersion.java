@@ -131,6 +131,11 @@ final class ProtectedVersion {
     return verifier.verifyDigests(bundle, signedDigests(), ref);
   }
 
+  /** The bytes of {@code maas-version.json} that were checked. */
+  byte[] metadata() {
+    return metadata.clone();
+  }
+
   /** The checked content of one of the version's files. */
   byte[] content(String fileName) {
     byte[] bytes = contents.get(fileName);
