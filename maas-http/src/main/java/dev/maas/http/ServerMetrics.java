@@ -27,6 +27,7 @@ final class ServerMetrics {
   private final Counter executions;
   private final Counter loadFailures;
   private final Counter authRefusals;
+  private final Counter notLoaded;
   private final Gauge inFlight;
   private final Gauge queued;
   private final Histogram requestSeconds;
@@ -47,6 +48,9 @@ final class ServerMetrics {
     authRefusals = Counter.builder().name("maas_http_auth_refusals")
         .help("Requests refused by authentication or token scopes, by reason (no_token, bad_token, out_of_scope)")
         .labelNames("reason").register(registry);
+    notLoaded = Counter.builder().name("maas_http_not_loaded_answers")
+        .help("Requests answered 503 because their model or version was not loaded").labelNames("model")
+        .register(registry);
     inFlight = Gauge.builder().name("maas_http_requests_in_flight").help("Inference requests admitted and not yet answered")
         .labelNames("model").register(registry);
     queued = Gauge.builder().name("maas_http_requests_queued")
@@ -100,6 +104,10 @@ final class ServerMetrics {
   void execution(String model, String version, long rowCount) {
     executions.labelValues(model, version).inc();
     batchRows.labelValues(model, version).observe(rowCount);
+  }
+
+  void notLoaded(String model) {
+    notLoaded.labelValues(model).inc();
   }
 
   void loadFailed(String model) {
