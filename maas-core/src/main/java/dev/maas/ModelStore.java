@@ -1,5 +1,8 @@
 package dev.maas;
 
+import dev.maas.signing.ModelSigner;
+import dev.maas.signing.ModelVerifier;
+import dev.maas.signing.VerifiedSignature;
 import dev.maas.spi.ModelFormat;
 import dev.maas.spi.StoreBackend;
 import dev.maas.spi.StoreProvider;
@@ -76,6 +79,20 @@ public interface ModelStore extends AutoCloseable {
   /** The store on {@code backend} with exactly {@code formats}; see {@link #open(StoreBackend)}. */
   static ModelStore open(StoreBackend backend, List<ModelFormat> formats) {
     return Stores.onBackend(backend, formats);
+  }
+
+  /**
+   * The file-system store rooted at {@code root} (created if missing), with the {@code ServiceLoader}
+   * formats, requiring signatures and encrypting or decrypting versions as {@code security} says;
+   * see {@link #open(Path)} and {@code docs/security.md}.
+   */
+  static ModelStore open(Path root, StoreSecurity security) {
+    return Stores.fileSystem(root, security);
+  }
+
+  /** The file-system store rooted at {@code root} with exactly {@code formats} and {@code security}. */
+  static ModelStore open(Path root, List<ModelFormat> formats, StoreSecurity security) {
+    return Stores.fileSystem(root, formats, security);
   }
 
   /** A new, empty store that lives in this process's memory, with the {@code ServiceLoader} formats. */
@@ -276,6 +293,46 @@ public interface ModelStore extends AutoCloseable {
     /** Stops watching. */
     @Override
     void close();
+  }
+
+  /**
+   * Signs the version {@code reference} resolves to with {@code signer} (OpenSSF Model Signing:
+   * every file of the version, by its plaintext SHA-256, and its {@code maas-version.json}) and keeps
+   * the signature with it as {@code model.sig}, replacing one that was there. The files are checked
+   * against their recorded SHA-256 first.
+   *
+   * @return what the new signature vouches for
+   * @throws ModelNotFoundException if nothing matches
+   * @throws IntegrityException if a file no longer matches its record
+   * @throws StoreException if this store keeps no signatures (the in-memory store)
+   */
+  default VerifiedSignature sign(ModelReference reference, ModelSigner signer) {
+    throw new StoreException(this + " keeps no signatures");
+  }
+
+  /**
+   * Checks the signature of the version {@code reference} resolves to against {@code verifier} and
+   * the version's files, without opening the model.
+   *
+   * @throws dev.maas.signing.SignatureVerificationException if the version is unsigned or the
+   *     signature does not hold; the message says why
+   */
+  default VerifiedSignature verifySignature(ModelReference reference, ModelVerifier verifier) {
+    throw new StoreException(this + " keeps no signatures");
+  }
+
+  /**
+   * Writes the version {@code reference} resolves to as a plain model directory {@code target}
+   * (created; it must not exist yet): its files as plaintext (decrypted if stored encrypted), its
+   * {@code maas-version.json}, and its {@code model.sig} if it is signed, so that the directory
+   * verifies with {@code ModelVerifier.verify(target)} and with the OMS reference tools. A store that
+   * requires signatures exports only versions whose signature holds.
+   *
+   * @return {@code target}
+   * @throws StoreException if {@code target} exists or cannot be written, or this store cannot export
+   */
+  default Path exportVersion(ModelReference reference, Path target) {
+    throw new StoreException(this + " cannot export version directories");
   }
 
   /** Releases what the store holds (not the models it opened), stopping its watches. Idempotent. */

@@ -31,12 +31,14 @@ import picocli.CommandLine.Spec;
         + "against the stored model before it is kept).",
     footerHeading = "%nExamples:%n",
     footer = {"  maas export demo@production --store maas-store --format onnx --output demo.onnx",
+      "  maas export demo:3 --store maas-store --format directory --output demo-3",
       "  maas export demo:1 --store maas-store --format onnx --precision fp64 \\",
       "      --output demo-fp64.onnx"})
 final class ExportCommand implements Callable<Integer> {
   /** The file formats a model can be exported to. */
   enum Format {
-    ONNX
+    ONNX,
+    DIRECTORY
   }
 
   @Mixin StoreOptions store;
@@ -45,7 +47,9 @@ final class ExportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "REF", description = "name, name:VERSION or name@ALIAS")
   String reference;
 
-  @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "Only onnx for now.")
+  @Option(names = "--format", required = true, paramLabel = "FORMAT",
+      description = "onnx (a standalone ONNX graph) or directory (the version's files, maas-version.json and its "
+          + "signature model.sig, verifiable with maas verify DIR; encrypted versions are written decrypted).")
   Format format;
 
   @Option(names = "--precision", defaultValue = "FP32", paramLabel = "fp32|fp64",
@@ -60,6 +64,16 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (format == Format.DIRECTORY) {
+      try (ModelStore s = store.open()) {
+        ModelVersion version = s.get(reference);
+        s.exportVersion(version.reference(), output);
+        boolean signed = Files.exists(output.resolve("model.sig"));
+        spec.commandLine().getOut().printf(Locale.ROOT, "exported %s to %s (%d files%s)%n", version.reference(), output,
+            version.files().size() + 1, signed ? " and its signature model.sig" : ", unsigned");
+      }
+      return 0;
+    }
     InputFiles.requireWritable(output, "--output");
     ModelVersion version;
     OnnxGraph graph;

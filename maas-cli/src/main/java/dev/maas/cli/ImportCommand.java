@@ -11,6 +11,9 @@ import dev.maas.http.InferenceRequest;
 import dev.maas.onnx.OnnxModel;
 import java.io.IOException;
 import java.io.PrintWriter;
+import dev.maas.signing.ModelSigner;
+import dev.maas.signing.ModelVerifier;
+import dev.maas.signing.VerifiedSignature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +35,9 @@ final class ImportCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", description = "The .onnx file (external-data files beside it are copied too).")
+  @Parameters(paramLabel = "FILE", description = "The .onnx file (external-data files beside it are copied too), or a "
+      + "directory holding model.onnx (as maas export --format directory writes it); with --require-signature its "
+      + "model.sig must verify before anything is published.")
   Path file;
 
   @Option(names = "--name", required = true, paramLabel = "NAME", description = "The model name to publish under.")
@@ -53,6 +58,18 @@ final class ImportCommand implements Callable<Integer> {
         .description(description != null ? description : "imported from " + file.getFileName())
         .parameter("source", file.getFileName().toString())
         .format("onnx");
+    if (Files.isDirectory(file)) {
+      Path dir = file;
+      if (Files.exists(dir.resolve(ModelSigner.SIGNATURE_FILE)) && !store.requireSignature.isEmpty()) {
+        VerifiedSignature verified = ModelVerifier.fromPemFiles(store.requireSignature).verify(dir);
+        out.println("signature of " + dir + " verified (" + verified.files().size() + " files, key "
+            + verified.keyHint().substring(0, 16) + "...)");
+      } else if (!store.requireSignature.isEmpty()) {
+        throw new IllegalArgumentException(dir + " is not signed (no " + ModelSigner.SIGNATURE_FILE
+            + ") and --require-signature is given; nothing was imported");
+      }
+      file = dir.resolve("model.onnx");
+    }
     InputFiles.requireReadable(file, "FILE", "an .onnx model file");
     byte[] sampleBody = sample == null ? null : readSample(sample);
     try (OnnxModel model = OnnxModel.open(file); ModelStore s = store.openOrCreate()) {

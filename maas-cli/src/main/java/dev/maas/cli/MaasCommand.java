@@ -41,6 +41,9 @@ import picocli.CommandLine.ScopeType;
       BenchCommand.class,
       ExplainCommand.class,
       ServeCommand.class,
+      SignCommand.class,
+      VerifyCommand.class,
+      TokenCommand.class,
     })
 final class MaasCommand {
   @Option(names = "--verbose", scope = ScopeType.INHERIT,

@@ -97,6 +97,11 @@ final class OptimizeCommand implements Callable<Integer> {
     if (level == OnnxOptions.OptimizationLevel.DISABLED) {
       throw new IllegalArgumentException("--level DISABLED would not optimise anything");
     }
+    if (store.encryptionKey != null) {
+      throw new IllegalArgumentException("--encryption-key: maas optimize cannot keep the model encrypted, because "
+          + "ONNX Runtime writes an optimised graph only to a file; optimise before encrypting (import the optimised "
+          + "version with --encryption-key)");
+    }
     Path work = Files.createTempDirectory("maas-optimize");
     try {
       Path optimized = work.resolve(OnnxModelFormat.MODEL_FILE);

@@ -1,11 +1,15 @@
 package dev.maas.cli;
 
 import dev.maas.ModelStore;
+import dev.maas.StoreSecurity;
+import dev.maas.encryption.KeyProvider;
+import dev.maas.signing.ModelVerifier;
 import dev.maas.StoreException;
 import dev.maas.spi.ModelFormat;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +52,15 @@ final class StoreOptions {
     return settings;
   }
 
+  /** The object store's settings, refusing the options that only a directory store honours. */
+  private Map<String, String> objectSettings() {
+    if (encryptionKey != null || !requireSignature.isEmpty()) {
+      throw new IllegalArgumentException("--encryption-key and --require-signature apply to a directory --store only,"
+          + " not to '" + location + "'");
+    }
+    return settings();
+  }
+
   private URI uri() {
     try {
       return URI.create(location);
@@ -56,17 +69,40 @@ final class StoreOptions {
     }
   }
 
+  @Option(names = "--encryption-key", paramLabel = "FILE",
+      description = "A key file of 32 random bytes (head -c 32 /dev/urandom > FILE): commands that publish store "
+          + "the new version encrypted with it, commands that open models decrypt with it (in memory).")
+  Path encryptionKey;
+
+  @Option(names = "--require-signature", paramLabel = "PUB", split = ",",
+      description = "Open only versions signed (maas sign) with one of these public keys (PEM; repeat or comma-separate "
+          + "for several); unsigned or badly signed versions are refused before they are loaded.")
+  List<Path> requireSignature = new ArrayList<>();
+
+  /** The signature policy and encryption key the options ask for. */
+  StoreSecurity security() {
+    StoreSecurity security = StoreSecurity.none();
+    if (!requireSignature.isEmpty()) {
+      security = security.requireSignatures(ModelVerifier.fromPemFiles(requireSignature));
+    }
+    if (encryptionKey != null) {
+      security = security.encryptWith(KeyProvider.fromKeyFile(encryptionKey));
+    }
+    return security;
+  }
+
   /**
    * Opens an existing store. A missing directory is an error, never a new empty store, so that a
    * typo in {@code --store} is not answered with "no models".
    */
   ModelStore open() {
-    return isObjectStore() ? ModelStore.open(uri(), settings()) : ModelStore.open(existing());
+    return isObjectStore() ? ModelStore.open(uri(), objectSettings()) : ModelStore.open(existing(), security());
   }
 
   /** Opens an existing store with exactly {@code formats}; see {@link #open()}. */
   ModelStore open(List<ModelFormat> formats) {
-    return isObjectStore() ? ModelStore.open(uri(), settings(), formats) : ModelStore.open(existing(), formats);
+    return isObjectStore() ? ModelStore.open(uri(), objectSettings(), formats)
+        : ModelStore.open(existing(), formats, security());
   }
 
   /** The store directory, after checking that it exists; see {@link #open()}. */
@@ -99,7 +135,7 @@ final class StoreOptions {
     }
     Path directory = directory();
     checkNotAFile(directory);
-    return ModelStore.open(directory);
+    return ModelStore.open(directory, security());
   }
 
   private static void checkNotAFile(Path directory) {

@@ -17,7 +17,11 @@ import dev.maas.PublishOptions;
 import dev.maas.StoreEvent;
 import dev.maas.StoreException;
 import dev.maas.StoreListener;
+import dev.maas.StoreSecurity;
 import dev.maas.StoredModel;
+import dev.maas.signing.ModelSigner;
+import dev.maas.signing.ModelVerifier;
+import dev.maas.signing.VerifiedSignature;
 import dev.maas.internal.Sha256;
 import dev.maas.spi.ArtifactReader;
 import dev.maas.spi.ArtifactWriter;
@@ -46,8 +50,15 @@ abstract class AbstractModelStore implements ModelStore {
   final Listeners listeners = new Listeners(Integer.toString(STORES.incrementAndGet()));
   private volatile boolean closed;
 
+  final StoreSecurity security;
+
   AbstractModelStore(Formats formats) {
+    this(formats, StoreSecurity.none());
+  }
+
+  AbstractModelStore(Formats formats, StoreSecurity security) {
     this.formats = Objects.requireNonNull(formats, "formats");
+    this.security = Objects.requireNonNull(security, "security");
   }
 
   /** Artifact files being written for a version that is not yet visible. */
@@ -59,6 +70,32 @@ abstract class AbstractModelStore implements ModelStore {
 
     /** Throws away whatever was not committed. Idempotent; a no-op after a commit. */
     void discard();
+
+    /** Writes a record file of the version beside its metadata (not one of its artifact files). */
+    default void writeRecordFile(String fileName, byte[] content) throws IOException {
+      throw new IOException("this store cannot keep " + fileName);
+    }
+  }
+
+  // ---- what protected versions need; stores without files keep none of it ----
+
+  /** The version's signature bundle, if it has one. */
+  Optional<byte[]> readSignature(ModelVersion version) {
+    return Optional.empty();
+  }
+
+  void writeSignature(ModelVersion version, byte[] bundle) {
+    throw new StoreException(this + " keeps no signatures");
+  }
+
+  /** The bytes of the version's record, {@code maas-version.json}, as stored. */
+  byte[] readMetadata(ModelVersion version) {
+    return MetadataJson.writeVersion(version);
+  }
+
+  /** The version's {@code maas-encryption.json}, if it is encrypted. */
+  Optional<byte[]> readEncryptionRecord(ModelVersion version) {
+    return Optional.empty();
   }
 
   // ---- storage primitives ----
@@ -109,6 +146,10 @@ abstract class AbstractModelStore implements ModelStore {
     Staging staging = null;
     try {
       staging = stage(name);
+      if (security.keyProvider().isPresent()) {
+        staging = new EncryptingStaging(staging, security.keyProvider().get(), name);
+      }
+      EncryptingStaging encrypting = staging instanceof EncryptingStaging e ? e : null;
       try {
         format.write(model, staging.writer());
       } catch (MaasException e) {
@@ -127,8 +168,18 @@ abstract class AbstractModelStore implements ModelStore {
         throw new StoreException("format '" + format.name() + "' wrote no files for model '" + name + "'");
       }
       Instant createdAt = Instant.now();
-      ModelVersion version = commit(name, staging, number -> new ModelVersion(name, number, format.name(), signature,
-          files, createdAt, options.description(), options.metrics(), options.parameters(), options.tags(), lineage));
+      Staging target = encrypting != null ? encrypting.inner() : staging;
+      ModelVersion version = commit(name, target, number -> {
+        if (encrypting != null) {
+          try {
+            target.writeRecordFile(EncryptionRecord.FILE, encrypting.record(number).toJson());
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+        return new ModelVersion(name, number, format.name(), signature,
+            files, createdAt, options.description(), options.metrics(), options.parameters(), options.tags(), lineage);
+      });
       changed(new StoreEvent(StoreEvent.Type.VERSION_PUBLISHED, name, version.version(), Optional.empty()));
       return version;
     } catch (IOException e) {
@@ -186,7 +237,14 @@ abstract class AbstractModelStore implements ModelStore {
     ModelVersion version = find(reference).orElseThrow(() -> notFound(reference));
     formats.forReading(version);
     ArtifactReader reader = reader(version);
-    verify(version, reader);
+    Optional<byte[]> encryption = readEncryptionRecord(version);
+    if (encryption.isPresent() || security.signaturePolicy().verifier().isPresent()) {
+      ProtectedVersion checked = ProtectedVersion.read(this, version, reader, encryption, context(version, reader));
+      security.signaturePolicy().verifier().ifPresent(v -> checked.verifySignature(v));
+      reader = checked.reader();
+    } else {
+      verify(version, reader);
+    }
     return openArtifact(formats, version, reader);
   }
 
@@ -272,6 +330,10 @@ abstract class AbstractModelStore implements ModelStore {
       throw new IntegrityException(version.reference() + ": no file '" + fileName + "' is recorded");
     }
     ArtifactReader reader = reader(version);
+    Optional<byte[]> encryption = readEncryptionRecord(version);
+    if (encryption.isPresent()) {
+      return ProtectedVersion.read(this, version, reader, encryption, context(version, reader)).content(fileName);
+    }
     byte[] content;
     try {
       content = reader.readAllBytes(fileName);
@@ -287,6 +349,59 @@ abstract class AbstractModelStore implements ModelStore {
           + " was altered: SHA-256 " + actual + ", recorded " + recorded);
     }
     return content;
+  }
+
+  @Override
+  public VerifiedSignature sign(ModelReference reference, ModelSigner signer) {
+    ensureOpen();
+    Objects.requireNonNull(signer, "signer");
+    ModelVersion version = find(reference).orElseThrow(() -> notFound(reference));
+    ArtifactReader reader = reader(version);
+    ProtectedVersion checked = ProtectedVersion.read(this, version, reader, readEncryptionRecord(version),
+        context(version, reader));
+    byte[] bundle = signer.signDigests(version.reference().toString(), checked.signedDigests());
+    VerifiedSignature verified = ModelVerifier.fromPem(signer.publicKeyPem())
+        .verifyDigests(bundle, checked.signedDigests(), version.reference().toString());
+    writeSignature(version, bundle);
+    return verified;
+  }
+
+  @Override
+  public java.nio.file.Path exportVersion(ModelReference reference, java.nio.file.Path target) {
+    ensureOpen();
+    Objects.requireNonNull(target, "target");
+    ModelVersion version = find(reference).orElseThrow(() -> notFound(reference));
+    ArtifactReader reader = reader(version);
+    ProtectedVersion checked = ProtectedVersion.read(this, version, reader, readEncryptionRecord(version),
+        context(version, reader));
+    security.signaturePolicy().verifier().ifPresent(checked::verifySignature);
+    if (java.nio.file.Files.exists(target)) {
+      throw new StoreException("cannot export " + version.reference() + " to " + target + ": it exists already");
+    }
+    try {
+      java.nio.file.Files.createDirectories(target);
+      for (String file : version.files().keySet()) {
+        java.nio.file.Files.write(target.resolve(file), checked.content(file));
+      }
+      java.nio.file.Files.write(target.resolve(METADATA_FILE), checked.metadata());
+      Optional<byte[]> signature = readSignature(version);
+      if (signature.isPresent()) {
+        java.nio.file.Files.write(target.resolve(ModelSigner.SIGNATURE_FILE), signature.get());
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot export " + version.reference() + " to " + target + ": " + e, e);
+    }
+    return target;
+  }
+
+  @Override
+  public VerifiedSignature verifySignature(ModelReference reference, ModelVerifier verifier) {
+    ensureOpen();
+    Objects.requireNonNull(verifier, "verifier");
+    ModelVersion version = find(reference).orElseThrow(() -> notFound(reference));
+    ArtifactReader reader = reader(version);
+    return ProtectedVersion.read(this, version, reader, readEncryptionRecord(version), context(version, reader))
+        .verifySignature(verifier);
   }
 
   @Override

@@ -1,6 +1,9 @@
 package dev.maas.store;
 
+import dev.maas.IntegrityException;
 import dev.maas.ModelVersion;
+import dev.maas.StoreSecurity;
+import dev.maas.signing.ModelSigner;
 import dev.maas.StoreCheck;
 import dev.maas.StoreEvent;
 import dev.maas.StoreException;
@@ -8,6 +11,7 @@ import dev.maas.spi.ArtifactReader;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -38,8 +42,8 @@ final class FileSystemModelStore extends AbstractModelStore {
   private final StoreLayout layout;
   private final StoreWatcher watcher;
 
-  private FileSystemModelStore(Path root, Formats formats) {
-    super(formats);
+  private FileSystemModelStore(Path root, Formats formats, StoreSecurity security) {
+    super(formats, security);
     this.layout = new StoreLayout(root);
     this.watcher = new StoreWatcher(layout, listeners);
   }
@@ -50,6 +54,11 @@ final class FileSystemModelStore extends AbstractModelStore {
    * @throws StoreException if {@code root} cannot be created or is not a directory
    */
   static FileSystemModelStore open(Path root, Formats formats) {
+    return open(root, formats, StoreSecurity.none());
+  }
+
+  /** Opens the store as {@link #open(Path, Formats)} does, protecting versions as {@code security} says. */
+  static FileSystemModelStore open(Path root, Formats formats, StoreSecurity security) {
     Objects.requireNonNull(root, "root");
     try {
       Files.createDirectories(root);
@@ -57,7 +66,7 @@ final class FileSystemModelStore extends AbstractModelStore {
       if (!Files.isDirectory(real)) {
         throw new StoreException("store root " + root + " is not a directory", null, StoreLayout.at(root));
       }
-      return new FileSystemModelStore(real, formats);
+      return new FileSystemModelStore(real, formats, security);
     } catch (IOException e) {
       throw new StoreException("cannot open store at " + root + ": " + e, e, StoreLayout.at(root));
     }
@@ -147,6 +156,49 @@ final class FileSystemModelStore extends AbstractModelStore {
   @Override
   ArtifactReader reader(ModelVersion version) {
     return layout.reader(version);
+  }
+
+  @Override
+  Optional<byte[]> readSignature(ModelVersion version) {
+    return readOptional(version, ModelSigner.SIGNATURE_FILE);
+  }
+
+  @Override
+  void writeSignature(ModelVersion version, byte[] bundle) {
+    Path dir = layout.versionDir(version.name(), version.version());
+    try {
+      DurableFiles.writeAtomically(dir, ModelSigner.SIGNATURE_FILE, bundle);
+    } catch (IOException e) {
+      throw new StoreException("cannot write the signature of " + version.reference() + ": " + e, e,
+          StoreLayout.at(layout.root()));
+    }
+  }
+
+  @Override
+  byte[] readMetadata(ModelVersion version) {
+    return readOptional(version, METADATA_FILE).orElseThrow(() -> new IntegrityException(version.reference()
+        + ": " + METADATA_FILE + " is missing", null, StoreLayout.at(layout.root())));
+  }
+
+  @Override
+  Optional<byte[]> readEncryptionRecord(ModelVersion version) {
+    return readOptional(version, EncryptionRecord.FILE);
+  }
+
+  private Optional<byte[]> readOptional(ModelVersion version, String fileName) {
+    Path file = layout.versionDir(version.name(), version.version()).resolve(fileName);
+    try {
+      if (Files.size(file) > 64L << 20) {
+        throw new IntegrityException(version.reference() + ": " + fileName + " is over 64 MiB", null,
+            StoreLayout.at(layout.root()));
+      }
+      return Optional.of(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StoreException("cannot read " + fileName + " of " + version.reference() + ": " + e, e,
+          StoreLayout.at(layout.root()));
+    }
   }
 
   // ---- aliases and deletion ----

@@ -108,6 +108,11 @@ final class StagingDirectory implements AbstractModelStore.Staging {
   }
 
   @Override
+  public void writeRecordFile(String fileName, byte[] content) throws IOException {
+    DurableFiles.writeDurably(dir.resolve(fileName), content);
+  }
+
+  @Override
   public void discard() {
     if (discarded) {
       return;

@@ -6,6 +6,7 @@ import dev.maas.ModelStore;
 import dev.maas.InvalidInputException;
 import dev.maas.ModelVersion;
 import dev.maas.StoredModel;
+import dev.maas.StoreSecurity;
 import dev.maas.spi.ModelFormat;
 import dev.maas.spi.StoreBackend;
 import dev.maas.spi.StoreProvider;
@@ -70,6 +71,16 @@ public final class Stores {
     known.sort(null);
     throw new InvalidInputException("no model store opens '" + location + "': known schemes are " + known
         + (scheme.equals("s3") ? "; put maas-store-s3 on the class path for s3://" : ""));
+  }
+
+  /** The file-system store in {@code root} with the {@code ServiceLoader} formats and {@code security}. */
+  public static ModelStore fileSystem(Path root, StoreSecurity security) {
+    return FileSystemModelStore.open(root, Formats.discover(), security);
+  }
+
+  /** The file-system store in {@code root} with exactly {@code formats} and {@code security}. */
+  public static ModelStore fileSystem(Path root, List<ModelFormat> formats, StoreSecurity security) {
+    return FileSystemModelStore.open(root, new Formats(formats), security);
   }
 
   /** A new, empty in-memory store with the {@code ServiceLoader} formats. */

@@ -80,7 +80,7 @@ public final class InferenceServer implements AutoCloseable {
         b.idleUnload, b.maxVersionsOnDemand, b::decorate, metrics);
     self[0] = registry;
     this.handler = new OipHandler(registry, Optional.ofNullable(b.store),
-        new Codec(new JsonLimits(b.maxNestingDepth, b.maxTensorElements)), new BearerAuth(b.tokens),
+        new Codec(new JsonLimits(b.maxNestingDepth, b.maxTensorElements)), new BearerAuth(b.tokens, Optional.ofNullable(b.tokenFile)),
         b.healthRequiresAuth, b.maxBodyBytes, new MemoryBudget(b.memoryBudget > 0 ? b.memoryBudget
             : MemoryBudget.defaultLimit()), b.maxInFlight, b.maxInFlightPerModel, metrics, version());
     applyJdkSettings(b.readTimeout);
@@ -367,6 +367,7 @@ public final class InferenceServer implements AutoCloseable {
     private int maxInFlight = 256;
     private int maxInFlightPerModel = 128;
     private final List<String> tokens = new ArrayList<>();
+    private Path tokenFile;
     private boolean healthRequiresAuth;
     private SSLContext tlsContext;
     private String servingAlias = "production";
@@ -518,23 +519,18 @@ public final class InferenceServer implements AutoCloseable {
       return this;
     }
 
-    /** Reads bearer tokens from {@code file}: one a line; blank lines and lines starting with # are skipped. */
+    /**
+     * Takes access tokens from {@code file}, re-read whenever it changes (no restart): one token a
+     * line, {@code LABEL sha256:DIGEST [models=GLOB,...] [repository] [metrics] [explain] [all]}
+     * as {@link TokenFile#addToken} writes it; a line of one word is a token in plain text with every
+     * right. Blank lines and lines starting with # are skipped. See {@code docs/security.md}.
+     *
+     * @throws ServerStartException if the file cannot be read or a line is not valid
+     */
     public Builder bearerTokensFile(Path file) {
-      List<String> read = new ArrayList<>();
-      try {
-        for (String line : Files.readAllLines(file)) {
-          String t = line.strip();
-          if (!t.isEmpty() && !t.startsWith("#")) {
-            read.add(t);
-          }
-        }
-      } catch (IOException e) {
-        throw new ServerStartException("cannot read the token file " + file + ": " + e.getMessage(), e);
-      }
-      if (read.isEmpty()) {
-        throw new ServerStartException("the token file " + file + " holds no token", null);
-      }
-      return bearerTokens(read);
+      new BearerAuth(List.of(), Optional.of(file));
+      this.tokenFile = file;
+      return this;
     }
 
     /** Whether health endpoints need a token too when tokens are set; default false (open for probes). */

@@ -216,10 +216,7 @@ final class OipHandler implements HttpHandler {
     List<String> s = List.of(path.length() > 1 && path.endsWith("/") ? path.substring(1, path.length() - 1).split("/", -1)
         : path.substring(1).split("/", -1));
     boolean health = s.size() == 3 && s.get(0).equals("v2") && s.get(1).equals("health");
-    if ((!health || healthRequiresAuth) && !auth.permits(exchange.getRequestHeaders().getFirst("Authorization"))) {
-      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"maas\"");
-      throw new HttpError(401, "missing or invalid bearer token");
-    }
+    BearerAuth.Grant grant = auth.authorize(exchange, s, !health || healthRequiresAuth, metrics);
     if (s.size() == 1 && s.get(0).equals("metrics")) {
       allow(method, "GET");
       ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
@@ -254,7 +251,7 @@ final class OipHandler implements HttpHandler {
         if (s.size() == 3 && s.get(2).equals("index")) {
           allow(method, "POST");
           drain(exchange);
-          send(exchange, 200, JSON, index());
+          send(exchange, 200, JSON, index(grant));
           return;
         }
         if (s.size() == 5 && s.get(2).equals("models") && (s.get(4).equals("load") || s.get(4).equals("unload"))) {
@@ -639,11 +636,14 @@ final class OipHandler implements HttpHandler {
     dev.maas.internal.Json.writeSpecs(g, specs);
   }
 
-  private byte[] index() throws IOException {
+  private byte[] index(BearerAuth.Grant grant) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = codec.generator(out)) {
       g.writeStartArray();
       for (ModelRegistry.IndexEntry e : registry.index()) {
+        if (!grant.allowsModel(e.name())) {
+          continue;
+        }
         g.writeStartObject();
         g.writeStringField("name", e.name());
         if (e.version().isPresent()) {

@@ -26,6 +26,7 @@ final class ServerMetrics {
   private final Counter rows;
   private final Counter executions;
   private final Counter loadFailures;
+  private final Counter authRefusals;
   private final Counter notLoaded;
   private final Gauge inFlight;
   private final Gauge queued;
@@ -44,6 +45,9 @@ final class ServerMetrics {
         .labelNames("model", "version").register(registry);
     loadFailures = Counter.builder().name("maas_http_model_load_failures")
         .help("Model versions that failed to load or warm up").labelNames("model").register(registry);
+    authRefusals = Counter.builder().name("maas_http_auth_refusals")
+        .help("Requests refused by authentication or token scopes, by reason (no_token, bad_token, out_of_scope)")
+        .labelNames("reason").register(registry);
     notLoaded = Counter.builder().name("maas_http_not_loaded_answers")
         .help("Requests answered 503 because their model or version was not loaded").labelNames("model")
         .register(registry);
@@ -108,6 +112,10 @@ final class ServerMetrics {
 
   void loadFailed(String model) {
     loadFailures.labelValues(model).inc();
+  }
+
+  void authRefused(String reason) {
+    authRefusals.labelValues(reason).inc();
   }
 
   String contentType() {
