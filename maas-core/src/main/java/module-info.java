@@ -8,6 +8,7 @@ module dev.maas.core {
 
   exports dev.maas;
   exports dev.maas.spi;
+  exports dev.maas.monitor;
   exports dev.maas.internal to dev.maas.linear;
 
   uses dev.maas.spi.ModelFormat;
