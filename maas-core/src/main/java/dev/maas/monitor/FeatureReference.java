@@ -108,12 +108,12 @@ public final class FeatureReference {
     }
   }
 
-  /** The feature's name: a column name where known, else the column number; {@code "all"} for a flattened tensor. */
+  /** The feature's name: a column name where known, else the column number; {@code "all"} for a tensor of rank 0 or above 2. */
   public String name() {
     return name;
   }
 
-  /** The column of the tensor (dimension 1 of a [batch, columns] tensor) this feature is; 0 for a flattened tensor. */
+  /** The column of the tensor (dimension 1 of a rank-2 tensor) this feature is; 0 for a flattened tensor. */
   public int column() {
     return column;
   }

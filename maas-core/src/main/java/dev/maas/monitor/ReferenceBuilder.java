@@ -61,11 +61,22 @@ public final class ReferenceBuilder {
   public ReferenceBuilder addInputs(Map<String, Tensor> batch) {
     checkOpen();
     signature.validateInputs(batch);
-    rows += signature.batched() ? signature.batchSize(batch) : 1;
+    rows += rowsOf(batch);
     for (TensorSpec spec : signature.inputs()) {
       add(inputs, spec, batch.get(spec.name()), "input");
     }
     return this;
+  }
+
+  private long rowsOf(Map<String, Tensor> batch) {
+    if (signature.batched()) {
+      return signature.batchSize(batch);
+    }
+    if (signature.inputs().isEmpty()) {
+      return 1;
+    }
+    Tensor first = batch.get(signature.inputs().get(0).name());
+    return first.rank() == 0 ? 1 : first.dim(0);
   }
 
   /**
@@ -119,7 +130,7 @@ public final class ReferenceBuilder {
   }
 
   private void add(Map<String, Side> sides, TensorSpec spec, Tensor tensor, String what) {
-    int columns = ReferenceLayout.columns(spec, signature.batched(), tensor);
+    int columns = ReferenceLayout.columns(spec, tensor);
     Side side = sides.get(spec.name());
     if (side == null) {
       side = newSide(spec, columns, sides == inputs ? 0 : 1_000_003);
@@ -156,7 +167,7 @@ public final class ReferenceBuilder {
     boolean strings = spec.dataType() == DataType.BYTES;
     for (int c = 0; c < tracked; c++) {
       String name = given != null ? given.get(c)
-          : spec.rank() > 2 || !signature.batched() ? "all" : Integer.toString(c);
+          : spec.rank() > 2 || spec.rank() == 0 ? "all" : Integer.toString(c);
       long seed = options.seed() * 0x9E3779B97F4A7C15L + salt + spec.name().hashCode() * 31L + c;
       features.add(new FeatureAccumulator(name, c, strings, options, seed));
     }

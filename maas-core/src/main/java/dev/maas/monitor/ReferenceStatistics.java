@@ -67,8 +67,8 @@ public record ReferenceStatistics(long rows, List<TensorReference> inputs, List<
   }
 
   /**
-   * Checks that this reference fits {@code signature}: every recorded tensor exists there, with a
-   * [batch, columns] shape of the recorded width where the reference has more than one column.
+   * Checks that this reference fits {@code signature}: every recorded tensor exists there, as
+   * many columns wide (dimension 1 of a rank-2 tensor; 1 for other ranks) as recorded.
    *
    * @throws InvalidInputException naming the first tensor that does not fit
    */
@@ -77,12 +77,12 @@ public record ReferenceStatistics(long rows, List<TensorReference> inputs, List<
     for (TensorReference t : inputs) {
       ReferenceLayout.check(t, signature.input(t.name()).orElseThrow(() -> new InvalidInputException(
           "the reference describes input '" + t.name() + "', which the model does not have; its inputs are "
-              + signature.inputs().stream().map(s -> s.name()).toList())), signature.batched(), "input");
+              + signature.inputs().stream().map(s -> s.name()).toList())), "input");
     }
     for (TensorReference t : outputs) {
       ReferenceLayout.check(t, signature.output(t.name()).orElseThrow(() -> new InvalidInputException(
           "the reference describes output '" + t.name() + "', which the model does not have; its outputs are "
-              + signature.outputs().stream().map(s -> s.name()).toList())), signature.batched(), "output");
+              + signature.outputs().stream().map(s -> s.name()).toList())), "output");
     }
   }
 

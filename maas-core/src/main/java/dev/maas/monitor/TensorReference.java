@@ -8,11 +8,11 @@ import java.util.Set;
 
 /**
  * The reference statistics of one input or output tensor: how many columns a row of it has (1 for
- * a tensor that is not [batch, columns], whose values are flattened into one feature) and the
+ * a tensor whose rank is not 2, whose values are flattened into one feature) and the
  * features recorded, at most {@link ReferenceOptions#maxFeaturesPerTensor()}. Immutable.
  *
  * @param name the tensor's name in the model signature
- * @param columns the values per row (dimension 1 of a [batch, columns] tensor), else 1
+ * @param columns the values per row (dimension 1 of a rank-2 tensor), else 1
  * @param features the recorded features, in column order
  */
 public record TensorReference(String name, int columns, List<FeatureReference> features) {
