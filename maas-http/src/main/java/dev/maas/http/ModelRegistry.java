@@ -220,18 +220,28 @@ final class ModelRegistry implements AutoCloseable {
 
   private ServedModel load(ModelStore s, String name, int version) {
     Model model = s.open(ModelReference.ofVersion(name, version));
+    java.util.Optional<dev.maas.monitor.DriftMonitor> drift = java.util.Optional.empty();
     try {
-      ServedModel served = serve(name, OptionalInt.of(version), model, true);
+      drift = metrics.drift().monitorFor(s, name, version, model.signature());
+      ServedModel served = serve(name, OptionalInt.of(version), model, true, drift);
       warm(served.predictor());
       return served;
     } catch (RuntimeException e) {
       model.close();
       closed.incrementAndGet();
+      if (drift.isPresent()) {
+        metrics.drift().release(name, Integer.toString(version));
+      }
       throw e;
     }
   }
 
   private ServedModel serve(String name, OptionalInt version, Model model, boolean owned) {
+    return serve(name, version, model, owned, java.util.Optional.empty());
+  }
+
+  private ServedModel serve(String name, OptionalInt version, Model model, boolean owned,
+      java.util.Optional<dev.maas.monitor.DriftMonitor> drift) {
     if (owned) {
       opened.incrementAndGet();
     }
@@ -242,7 +252,10 @@ final class ModelRegistry implements AutoCloseable {
       if (owned) {
         closed.incrementAndGet();
       }
-    });
+      if (drift.isPresent()) {
+        metrics.drift().release(name, versionText);
+      }
+    }, drift);
   }
 
   /** Runs one request synthesised from the signature: dynamic dimensions 1, every element zero. */
