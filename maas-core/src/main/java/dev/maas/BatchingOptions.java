@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The settings of a {@link Batching} predictor: how many rows one backend call may hold, how long
+ * The settings of a {@link BatchingPredictor} predictor: how many rows one backend call may hold, how long
  * the first request of a batch waits for more, how many requests may wait at most, how many
  * batches run at once, and the default deadline of a request. Built with {@link #builder()}; each
  * setting may be set once per builder.

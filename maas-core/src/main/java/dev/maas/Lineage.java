@@ -1,5 +1,6 @@
 package dev.maas;
 
+import dev.maas.internal.Sha256;
 import java.util.Objects;
 
 /**

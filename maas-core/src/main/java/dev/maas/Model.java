@@ -1,5 +1,6 @@
 package dev.maas;
 
+import dev.maas.store.Stores;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,7 @@ public interface Model extends AutoCloseable {
    * @throws ModelLoadException if no format recognizes the file or the file cannot be opened
    */
   static Model open(Path file) {
-    return Formats.discover().open(file);
+    return Stores.openFile(file);
   }
 
   /** The inputs the model takes and the outputs it returns. */

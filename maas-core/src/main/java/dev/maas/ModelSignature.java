@@ -15,7 +15,7 @@ import java.util.Set;
  *
  * <p>A signature is {@link #batched()} when row {@code i} of every output depends only on row
  * {@code i} of the inputs, along dimension 0 of each: requests can then be split or stacked along
- * that axis ({@link Batching} does). Each format derives it: linear models always, ONNX models when
+ * that axis ({@link BatchingPredictor} does). Each format derives it: linear models always, ONNX models when
  * every input and output has a symbolic or unknown first dimension, the same symbol wherever one is
  * named. A dynamic dimension 0 alone does not make a batch axis (it may be a sequence).
  *

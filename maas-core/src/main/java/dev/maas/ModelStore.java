@@ -1,6 +1,7 @@
 package dev.maas;
 
 import dev.maas.spi.ModelFormat;
+import dev.maas.store.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,17 +30,25 @@ public interface ModelStore extends AutoCloseable {
    * {@link java.util.ServiceLoader}.
    */
   static ModelStore open(Path root) {
-    return FileSystemModelStore.open(root);
+    return Stores.fileSystem(root);
+  }
+
+  /**
+   * The file-system store rooted at {@code root} (created if missing) that uses exactly {@code
+   * formats}; see {@link #open(Path)}.
+   */
+  static ModelStore open(Path root, List<ModelFormat> formats) {
+    return Stores.fileSystem(root, formats);
   }
 
   /** A new, empty store that lives in this process's memory, with the {@code ServiceLoader} formats. */
   static ModelStore inMemory() {
-    return new InMemoryModelStore(Formats.discover());
+    return Stores.inMemory();
   }
 
   /** A new, empty in-memory store that uses exactly {@code formats}. */
   static ModelStore inMemory(List<ModelFormat> formats) {
-    return new InMemoryModelStore(new Formats(formats));
+    return Stores.inMemory(formats);
   }
 
   /**
@@ -64,7 +73,7 @@ public interface ModelStore extends AutoCloseable {
 
   /**
    * Every readable version of model {@code name}, oldest first. A version whose record is damaged
-   * is left out rather than hiding the others ({@link FileSystemModelStore#damage()} lists it), and
+   * is left out rather than hiding the others ({@link #check()} lists it), and
    * opening it still fails with the reason.
    *
    * @throws ModelNotFoundException if the store holds no version of that model
@@ -82,7 +91,38 @@ public interface ModelStore extends AutoCloseable {
    */
   default ModelVersion get(String reference) {
     ModelReference ref = ModelReference.parse(reference);
-    return find(ref).orElseThrow(() -> AbstractModelStore.notFound(ref));
+    return find(ref).orElseThrow(() -> new ModelNotFoundException("no model version matches '" + ref + "'", null,
+        MaasException.Context.ofModel(ref)));
+  }
+
+  /**
+   * The content of file {@code fileName} of {@code version}, one of {@link ModelVersion#files()}
+   * (an artifact file or an {@linkplain PublishOptions#extraFiles() extra file}), after checking
+   * it against its recorded SHA-256.
+   *
+   * @throws IntegrityException if no such file is recorded, or it is missing or was altered
+   * @throws ModelNotFoundException if the version does not exist
+   */
+  byte[] readFile(ModelVersion version, String fileName);
+
+  /**
+   * Reads every version record and alias table and reports those that cannot be read; the rest of
+   * the store keeps working regardless. Only reads: repairing is left to the user, since the right
+   * repair (restore from a backup, delete the version) depends on what happened. Stores that cannot
+   * be damaged (the in-memory store) report a healthy store.
+   *
+   * @throws StoreException if the store cannot be listed
+   */
+  default StoreCheck check() {
+    return new StoreCheck(List.of());
+  }
+
+  /**
+   * The directory this store keeps its files in, as a real absolute path, for a file-system store
+   * ({@link #open(Path)}); empty for a store that has none.
+   */
+  default Optional<Path> directory() {
+    return Optional.empty();
   }
 
   /**

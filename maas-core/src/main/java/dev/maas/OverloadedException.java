@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A request refused because the component that would run it is saturated (a full {@link Batching}
+ * A request refused because the component that would run it is saturated (a full {@link BatchingPredictor}
  * queue, say), or that waited past its deadline. Nothing was computed for it; the caller may retry
  * after {@link #retryAfter()}. A server answers HTTP 429 or 503 with a {@code Retry-After} header.
  *

@@ -25,7 +25,7 @@ public interface Predictor {
    *     or an output name is unknown
    * @throws ModelClosedException if the model has been closed
    * @throws PredictionException if the backend failed on the request
-   * @throws OverloadedException if a decorator ({@link Batching}) refused the request for now
+   * @throws OverloadedException if a decorator ({@link BatchingPredictor}) refused the request for now
    */
   Map<String, Tensor> predict(Map<String, Tensor> inputs, Set<String> outputs);
 

@@ -21,7 +21,7 @@ public final class PublishOptions {
   private final Map<String, String> tags;
   private final Lineage lineage;
   private final Optional<String> format;
-  private final Optional<Background> background;
+  private final Map<String, byte[]> extraFiles;
 
   private PublishOptions(Builder b) {
     this.description = b.description;
@@ -30,7 +30,7 @@ public final class PublishOptions {
     this.tags = Map.copyOf(b.tags);
     this.lineage = b.lineage;
     this.format = Optional.ofNullable(b.format);
-    this.background = Optional.ofNullable(b.background);
+    this.extraFiles = copyFiles(b.extraFiles);
   }
 
   /** Options with nothing recorded but what the store fills in itself. */
@@ -74,23 +74,44 @@ public final class PublishOptions {
   }
 
   /**
-   * The background data set stored with the version (as file {@link Background#FILE_NAME},
-   * checksummed like the artifact), which explanations use when none is given; empty for none.
+   * Extra files stored with the version beside the artifact, file name to content (copies), sorted
+   * by name; the store checksums them like the artifact's files and {@link ModelStore#readFile}
+   * reads them back. Explanations keep a version's background this way (see {@code
+   * dev.maas.explain.Background#FILE_NAME}). Empty by default.
    */
-  public Optional<Background> background() {
-    return background;
+  public Map<String, byte[]> extraFiles() {
+    return copyFiles(extraFiles);
+  }
+
+  private static Map<String, byte[]> copyFiles(Map<String, byte[]> files) {
+    Map<String, byte[]> copy = new java.util.TreeMap<>();
+    files.forEach((name, content) -> copy.put(name, content.clone()));
+    return java.util.Collections.unmodifiableMap(copy);
+  }
+
+  private static boolean sameFiles(Map<String, byte[]> a, Map<String, byte[]> b) {
+    return a.keySet().equals(b.keySet())
+        && a.entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), b.get(e.getKey())));
+  }
+
+  private static int filesHash(Map<String, byte[]> files) {
+    int h = 0;
+    for (Map.Entry<String, byte[]> e : files.entrySet()) {
+      h += e.getKey().hashCode() ^ java.util.Arrays.hashCode(e.getValue());
+    }
+    return h;
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof PublishOptions other && description.equals(other.description)
         && metrics.equals(other.metrics) && parameters.equals(other.parameters) && tags.equals(other.tags)
-        && lineage.equals(other.lineage) && format.equals(other.format) && background.equals(other.background);
+        && lineage.equals(other.lineage) && format.equals(other.format) && sameFiles(extraFiles, other.extraFiles);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(description, metrics, parameters, tags, lineage, format, background);
+    return Objects.hash(description, metrics, parameters, tags, lineage, format, filesHash(extraFiles));
   }
 
   @Override
@@ -98,12 +119,12 @@ public final class PublishOptions {
     return "PublishOptions[description=" + description + ", metrics=" + new java.util.TreeMap<>(metrics)
         + ", parameters=" + new java.util.TreeMap<>(parameters) + ", tags=" + new java.util.TreeMap<>(tags)
         + ", lineage=" + lineage + ", format=" + format.orElse("any")
-        + ", background=" + background.map(b -> b.rowCount() + " rows").orElse("none") + "]";
+        + ", extraFiles=" + extraFiles.keySet() + "]";
   }
 
   /**
    * Collects publish options; each setter checks its argument at once. Setting the description,
-   * lineage, format or background twice is a mistake and throws; a metric, parameter or tag recorded again
+   * lineage, format or an extra file of the same name twice is a mistake and throws; a metric, parameter or tag recorded again
    * replaces the earlier value (merging maps is common).
    */
   public static final class Builder {
@@ -114,7 +135,7 @@ public final class PublishOptions {
     private Lineage lineage = Lineage.UNKNOWN;
     private String format;
     private final java.util.Set<String> set = new java.util.HashSet<>();
-    private Background background;
+    private final Map<String, byte[]> extraFiles = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -190,10 +211,24 @@ public final class PublishOptions {
       return this;
     }
 
-    /** Stores {@code background} with the version, for explanations. */
-    public Builder background(Background background) {
-      once("background");
-      this.background = Objects.requireNonNull(background, "background");
+    /**
+     * Stores {@code content} (copied) with the version as file {@code fileName}, beside the
+     * artifact's files.
+     *
+     * @throws InvalidInputException if {@code fileName} is not a valid artifact file name ({@link
+     *     dev.maas.spi.ArtifactWriter#FILE_NAME_RULE}) or was given before
+     */
+    public Builder extraFile(String fileName, byte[] content) {
+      Objects.requireNonNull(fileName, "fileName");
+      Objects.requireNonNull(content, "content");
+      if (!dev.maas.spi.ArtifactWriter.isValidFileName(fileName)) {
+        throw new InvalidInputException("invalid extra file name '" + fileName + "': "
+            + dev.maas.spi.ArtifactWriter.FILE_NAME_RULE);
+      }
+      if (extraFiles.containsKey(fileName)) {
+        throw new InvalidInputException("extra file '" + fileName + "' is already set");
+      }
+      extraFiles.put(fileName, content.clone());
       return this;
     }
 

@@ -10,14 +10,14 @@ import java.util.function.ToDoubleFunction;
  * A test model computing a Java function of each row: input {@code x} FP64 [-1, p], output {@code
  * y} FP64 [-1]; the feature names are in its metadata. Counts predictor calls and rows.
  */
-final class FunctionModel implements Model {
+public final class FunctionModel implements Model {
   final ToDoubleFunction<double[]> function;
   final List<String> names;
-  final AtomicInteger calls = new AtomicInteger();
-  final AtomicInteger rows = new AtomicInteger();
+  public final AtomicInteger calls = new AtomicInteger();
+  public final AtomicInteger rows = new AtomicInteger();
   private final ModelSignature signature;
 
-  FunctionModel(List<String> names, ToDoubleFunction<double[]> function) {
+  public FunctionModel(List<String> names, ToDoubleFunction<double[]> function) {
     this.names = List.copyOf(names);
     this.function = function;
     this.signature = new ModelSignature(List.of(TensorSpec.of("x", DataType.FP64, -1, names.size())),

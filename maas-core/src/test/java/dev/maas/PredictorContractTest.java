@@ -308,7 +308,7 @@ public abstract class PredictorContractTest {
       inputs.add(sampleInputs(i + 1));
       expected.add(model.predictor().predict(inputs.get(i)));
     }
-    try (Batching batching = Batching.of(model.predictor(), BatchingOptions.builder().maxBatchRows(8).build())) {
+    try (BatchingPredictor batching = BatchingPredictor.of(model.predictor(), BatchingOptions.builder().maxBatchRows(8).build())) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
         List<Future<Void>> futures = new ArrayList<>();

@@ -12,7 +12,7 @@ public class ScaleFormat implements ModelFormat {
   /** For {@link java.util.ServiceLoader}. */
   public ScaleFormat() {}
 
-  static final String FILE = "model.scale";
+  public static final String FILE = "model.scale";
 
   @Override
   public String name() {

@@ -9,14 +9,14 @@ import java.util.Set;
  * A small test model: input {@code x} FP64 [-1, 2]; outputs {@code y = factor * x} (FP64 [-1, 2])
  * and {@code sum} (FP64 [-1], the row sums of y).
  */
-final class ScaleModel extends AbstractModel {
-  static final ModelSignature SIGNATURE = new ModelSignature(
+public final class ScaleModel extends AbstractModel {
+  public static final ModelSignature SIGNATURE = new ModelSignature(
       java.util.List.of(TensorSpec.of("x", DataType.FP64, -1, 2)),
       java.util.List.of(TensorSpec.of("y", DataType.FP64, -1, 2), TensorSpec.of("sum", DataType.FP64, -1)), true);
 
   final double factor;
 
-  ScaleModel(double factor) {
+  public ScaleModel(double factor) {
     super("scale model");
     this.factor = factor;
   }
@@ -38,7 +38,7 @@ final class ScaleModel extends AbstractModel {
     return out;
   }
 
-  static Map<String, Tensor> inputs(int rows, long seed) {
+  public static Map<String, Tensor> inputs(int rows, long seed) {
     java.util.Random random = new java.util.Random(seed);
     double[] x = new double[rows * 2];
     for (int i = 0; i < x.length; i++) {

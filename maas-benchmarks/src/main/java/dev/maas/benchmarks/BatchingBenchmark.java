@@ -1,6 +1,6 @@
 package dev.maas.benchmarks;
 
-import dev.maas.Batching;
+import dev.maas.BatchingPredictor;
 import dev.maas.BatchingOptions;
 import dev.maas.DataType;
 import dev.maas.Model;
@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Single-row requests from many threads at once (32 by default; {@code -t 1} for one caller) through
- * a {@link Batching} predictor against the same model's predictor called directly, in the same run.
+ * a {@link BatchingPredictor} predictor against the same model's predictor called directly, in the same run.
  * Models, built in code with fixed seeds: {@code mlp256}, an ONNX MLP 256 → 256 → 256 → 1 (FP32,
  * ReLU) on one intra-op thread, where a call's fixed cost is small next to what a batch shares;
  * {@code mlp1024}, the same at width 1024, whose 8 MiB of weights a single row must stream from
@@ -66,7 +66,7 @@ public class BatchingBenchmark {
 
   private Model loaded;
   private Predictor direct;
-  private Batching batching;
+  private BatchingPredictor batching;
   private final AtomicLong seeds = new AtomicLong(11);
 
   @Setup
@@ -78,7 +78,7 @@ public class BatchingBenchmark {
       default -> throw new IllegalArgumentException("unknown model " + model);
     };
     direct = loaded.predictor();
-    batching = Batching.of(direct, BatchingOptions.builder().maxBatchRows(64)
+    batching = BatchingPredictor.of(direct, BatchingOptions.builder().maxBatchRows(64)
         .maxQueueDelay(Duration.ofNanos(delayMicros * 1000L)).maxQueuedRequests(4096).concurrency(concurrency)
         .build());
   }

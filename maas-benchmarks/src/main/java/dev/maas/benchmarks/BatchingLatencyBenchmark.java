@@ -1,6 +1,6 @@
 package dev.maas.benchmarks;
 
-import dev.maas.Batching;
+import dev.maas.BatchingPredictor;
 import dev.maas.BatchingOptions;
 import dev.maas.Model;
 import dev.maas.Predictor;
@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What batching costs a caller that is alone: one thread sending single rows to {@link
- * BatchingBenchmark}'s 256-wide ONNX MLP, through a {@link Batching} predictor with {@code
+ * BatchingBenchmark}'s 256-wide ONNX MLP, through a {@link BatchingPredictor} predictor with {@code
  * maxQueueDelay} of 0 and of 200 µs, against the same model's predictor called directly, in the
  * same run. Latency percentiles ({@link Mode#SampleTime}); the promise under test is that batching
  * is never slower than calling directly by more than the queue delay.
@@ -48,7 +48,7 @@ public class BatchingLatencyBenchmark {
 
   private Model loaded;
   private Predictor direct;
-  private Batching batching;
+  private BatchingPredictor batching;
   private Map<String, Tensor> inputs;
 
   /** Loads the model (one intra-op thread) and builds the batcher and a seeded one-row input. */
@@ -56,7 +56,7 @@ public class BatchingLatencyBenchmark {
   public void setUp() {
     loaded = OnnxModel.fromBytes(BatchingBenchmark.mlp256(), OnnxOptions.builder().intraOpThreads(1).build());
     direct = loaded.predictor();
-    batching = Batching.of(direct, BatchingOptions.builder().maxBatchRows(64)
+    batching = BatchingPredictor.of(direct, BatchingOptions.builder().maxBatchRows(64)
         .maxQueueDelay(Duration.ofNanos(delayMicros * 1000L)).build());
     inputs = Map.of("x", Tensor.ofFloats(OnnxModels.floats(new Random(5), BatchingBenchmark.WIDTH), 1,
         BatchingBenchmark.WIDTH));

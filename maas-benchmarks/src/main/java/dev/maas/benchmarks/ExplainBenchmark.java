@@ -1,13 +1,13 @@
 package dev.maas.benchmarks;
 
-import dev.maas.Background;
 import dev.maas.DataType;
-import dev.maas.ExplainMethod;
-import dev.maas.Explainer;
-import dev.maas.Explanation;
 import dev.maas.Model;
 import dev.maas.Predictor;
 import dev.maas.Tensor;
+import dev.maas.explain.Background;
+import dev.maas.explain.ExplainMethod;
+import dev.maas.explain.Explainer;
+import dev.maas.explain.Explanation;
 import dev.maas.linear.LinearRegressionModel;
 import dev.maas.onnx.OnnxModel;
 import dev.maas.onnx.OnnxOptions;

@@ -1,11 +1,11 @@
 package dev.maas.cli;
 
-import dev.maas.Background;
-import dev.maas.Explainer;
-import dev.maas.Explanation;
 import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
+import dev.maas.explain.Background;
+import dev.maas.explain.Explainer;
+import dev.maas.explain.Explanation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

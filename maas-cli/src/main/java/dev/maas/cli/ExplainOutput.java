@@ -2,8 +2,8 @@ package dev.maas.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.maas.ExplainMethod;
-import dev.maas.Explanation;
+import dev.maas.explain.ExplainMethod;
+import dev.maas.explain.Explanation;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -1,11 +1,12 @@
 package dev.maas.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.maas.FileSystemModelStore;
 import dev.maas.Lineage;
 import dev.maas.ModelNotFoundException;
 import dev.maas.ModelReference;
+import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
+import dev.maas.StoreCheck;
 import dev.maas.StoreException;
 import dev.maas.TensorSpec;
 import java.io.IOException;
@@ -61,8 +62,8 @@ final class ModelsCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       List<Row> rows = new ArrayList<>();
-      List<FileSystemModelStore.Damage> damage;
-      try (FileSystemModelStore s = store.open()) {
+      List<StoreCheck.Damage> damage;
+      try (ModelStore s = store.open()) {
         for (String name : s.models()) {
           List<Integer> versions = s.versions(name).stream().map(ModelVersion::version).toList();
           Map<String, Integer> aliases = Map.of();
@@ -74,7 +75,7 @@ final class ModelsCommand implements Runnable {
           }
           rows.add(new Row(name, versions, aliases, aliasDamage));
         }
-        damage = s.damage();
+        damage = s.check().damage();
       }
       if (json) {
         out.println(JsonOutput.write(j -> {
@@ -101,7 +102,7 @@ final class ModelsCommand implements Runnable {
           }
           j.writeEndArray();
           j.writeArrayFieldStart("damaged");
-          for (FileSystemModelStore.Damage d : damage) {
+          for (StoreCheck.Damage d : damage) {
             j.writeStartObject();
             j.writeStringField("model", d.model());
             if (d.version().isPresent()) {
@@ -128,7 +129,7 @@ final class ModelsCommand implements Runnable {
       if (!damage.isEmpty()) {
         out.println();
         out.println("DAMAGED (the rest of the store works; restore these files or delete the versions)");
-        for (FileSystemModelStore.Damage d : damage) {
+        for (StoreCheck.Damage d : damage) {
           String what = d.version().isPresent() ? d.model() + ":" + d.version().getAsInt() : d.model() + " aliases";
           out.printf("  %-22s %s%n", what, Failures.oneLine(d.reason()));
         }
@@ -156,7 +157,7 @@ final class ModelsCommand implements Runnable {
       ModelVersion v;
       Map<String, Integer> aliases;
       String aliasDamage = null;
-      try (FileSystemModelStore s = store.open()) {
+      try (ModelStore s = store.open()) {
         v = s.get(reference);
         Map<String, Integer> found = Map.of();
         try {
@@ -304,7 +305,7 @@ final class ModelsCommand implements Runnable {
     @Override
     public Integer call() {
       Integer previous;
-      try (FileSystemModelStore s = store.open()) {
+      try (ModelStore s = store.open()) {
         previous = s.versions(name).isEmpty() ? null : aliasTarget(s, name, alias);
         s.setAlias(name, alias, version);
       }
@@ -327,7 +328,7 @@ final class ModelsCommand implements Runnable {
       return 0;
     }
 
-    private static Integer aliasTarget(FileSystemModelStore s, String name, String alias) {
+    private static Integer aliasTarget(ModelStore s, String name, String alias) {
       try {
         return s.aliases(name).get(alias);
       } catch (StoreException e) {
@@ -354,7 +355,7 @@ final class ModelsCommand implements Runnable {
     @Override
     public Integer call() {
       boolean removed;
-      try (FileSystemModelStore s = store.open()) {
+      try (ModelStore s = store.open()) {
         s.versions(name); // a model that is not there is named as such, not as a missing alias
         removed = s.removeAlias(name, alias);
       }
@@ -400,7 +401,7 @@ final class ModelsCommand implements Runnable {
       }
       int version = ref.version().getAsInt();
       List<String> removedAliases;
-      try (FileSystemModelStore s = store.open()) {
+      try (ModelStore s = store.open()) {
         if (s.find(ref).isEmpty() && s.versions(ref.name()).stream().noneMatch(v -> v.version() == version)) {
           s.versions(ref.name()); // names a missing model
         }

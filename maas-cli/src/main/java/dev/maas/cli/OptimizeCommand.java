@@ -1,7 +1,7 @@
 package dev.maas.cli;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.ModelLoadException;
+import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
 import dev.maas.onnx.OnnxModel;
@@ -49,7 +49,7 @@ final class OptimizeCommand implements Callable<Integer> {
     try {
       Path optimized = work.resolve(OnnxModelFormat.MODEL_FILE);
       OnnxOptions options = OnnxOptions.builder().optimizationLevel(level).optimizedModelPath(optimized).build();
-      try (FileSystemModelStore s = FileSystemModelStore.open(store.existing(), List.of(new OnnxModelFormat(options)))) {
+      try (ModelStore s = ModelStore.open(store.existing(), List.of(new OnnxModelFormat(options)))) {
         ModelVersion source = s.get(reference);
         if (!source.format().equals(OnnxModelFormat.NAME)) {
           throw new IllegalArgumentException(source.reference() + " is a '" + source.format()

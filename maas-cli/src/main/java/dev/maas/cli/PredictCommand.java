@@ -1,16 +1,16 @@
 package dev.maas.cli;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
 import dev.maas.DataType;
 import dev.maas.MaasException;
 import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
-import dev.maas.Predictor;
-import dev.maas.TensorSpec;
-import com.fasterxml.jackson.core.io.NumberOutput;
 import dev.maas.PredictionException;
+import dev.maas.Predictor;
 import dev.maas.StoredModel;
 import dev.maas.Tensor;
+import dev.maas.TensorSpec;
 import dev.maas.linear.Interval;
 import dev.maas.linear.LinearRegressionModel;
 import java.io.BufferedOutputStream;

@@ -1,7 +1,7 @@
 package dev.maas.cli;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.Lineage;
+import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
 import dev.maas.http.InferenceServer;
@@ -85,7 +85,7 @@ final class QuickstartCommand implements Callable<Integer> {
     LinearRegressionModel model = LinearRegressionTrainer.builder().featureNames(FEATURES).build().fitCsv(train, TARGET);
     FitReport report = model.report().orElseThrow();
 
-    try (FileSystemModelStore s = storeOptions.openOrCreate()) {
+    try (ModelStore s = storeOptions.openOrCreate()) {
       ModelVersion linear = s.publish(MODEL, model, PublishOptions.builder()
           .description("quickstart: linear regression of '" + TARGET + "' on " + train.getFileName())
           .metrics(report.metrics())
@@ -183,7 +183,7 @@ final class QuickstartCommand implements Callable<Integer> {
         + "(for example --port " + (port == 65535 ? 8081 : port + 1) + ", or --port 0 for any free port)");
   }
 
-  private InferenceServer startServer(FileSystemModelStore s) {
+  private InferenceServer startServer(ModelStore s) {
     try {
       return InferenceServer.builder().store(s).host("127.0.0.1").port(port).build().start();
     } catch (ServerStartException e) {

@@ -1,6 +1,6 @@
 package dev.maas.cli;
 
-import dev.maas.FileSystemModelStore;
+import dev.maas.ModelStore;
 import dev.maas.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +17,8 @@ final class StoreOptions {
    * Opens an existing store. A missing directory is an error, never a new empty store, so that a
    * typo in {@code --store} is not answered with "no models".
    */
-  FileSystemModelStore open() {
-    return FileSystemModelStore.open(existing());
+  ModelStore open() {
+    return ModelStore.open(existing());
   }
 
   /** The store directory, after checking that it exists; see {@link #open()}. */
@@ -32,9 +32,9 @@ final class StoreOptions {
   }
 
   /** Opens the store, creating its directory if missing (for commands that publish). */
-  FileSystemModelStore openOrCreate() {
+  ModelStore openOrCreate() {
     checkNotAFile();
-    return FileSystemModelStore.open(directory);
+    return ModelStore.open(directory);
   }
 
   private void checkNotAFile() {

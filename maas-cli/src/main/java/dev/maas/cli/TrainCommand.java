@@ -1,11 +1,11 @@
 package dev.maas.cli;
 
-import dev.maas.Background;
 import dev.maas.Lineage;
 import dev.maas.ModelReference;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
+import dev.maas.explain.Background;
 import dev.maas.linear.FitReport;
 import dev.maas.linear.LinearRegressionModel;
 import dev.maas.linear.LinearRegressionTrainer;
@@ -100,7 +100,7 @@ final class TrainCommand implements Callable<Integer> {
     if (backgroundRows > 0) {
       Background.Sampler sampler = Background.sampler(model.featureNames(), backgroundRows, backgroundSeed);
       CsvColumns.forEachRow(data, model.featureNames(), sampler::add);
-      options.background(sampler.build());
+      options.extraFile(Background.FILE_NAME, sampler.build().toJson());
     }
     ModelVersion version;
     try (ModelStore modelStore = store.openOrCreate()) {

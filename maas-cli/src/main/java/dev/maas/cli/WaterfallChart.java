@@ -1,6 +1,6 @@
 package dev.maas.cli;
 
-import dev.maas.Explanation;
+import dev.maas.explain.Explanation;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

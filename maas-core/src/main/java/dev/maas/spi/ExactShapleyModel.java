@@ -4,7 +4,7 @@ import dev.maas.Model;
 
 /**
  * A model that computes its own interventional Shapley values exactly and cheaply, so that an
- * {@link dev.maas.Explainer} need not evaluate it on coalitions. The model has one input of shape
+ * {@link dev.maas.explain.Explainer} need not evaluate it on coalitions. The model has one input of shape
  * {@code [-1, p]} and its first output has one value per row (further outputs, such as a linear
  * model's interval bounds, are explained by coalition evaluation if asked for); the values must equal what enumerating
  * every coalition against the same background would give (for a linear model {@code y = x · c + b}

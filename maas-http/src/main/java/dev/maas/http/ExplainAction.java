@@ -1,14 +1,14 @@
 package dev.maas.http;
 
-import dev.maas.Background;
 import dev.maas.DataType;
-import dev.maas.ExplainMethod;
-import dev.maas.Explainer;
-import dev.maas.Explanation;
 import dev.maas.InvalidInputException;
 import dev.maas.ModelStore;
 import dev.maas.StoredModel;
 import dev.maas.Tensor;
+import dev.maas.explain.Background;
+import dev.maas.explain.ExplainMethod;
+import dev.maas.explain.Explainer;
+import dev.maas.explain.Explanation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package dev.maas.http;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.maas.Batching;
+import dev.maas.BatchingPredictor;
 import dev.maas.BatchingOptions;
 import dev.maas.InvalidInputException;
 import dev.maas.MaasVersion;
@@ -475,7 +475,7 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     /**
-     * Dynamic batching for every model with a batched signature (see {@link Batching}); off by
+     * Dynamic batching for every model with a batched signature (see {@link BatchingPredictor}); off by
      * default (see docs/http-api.md for the measurements behind that).
      */
     public Builder batching(BatchingOptions options) {
@@ -509,7 +509,7 @@ public final class InferenceServer implements AutoCloseable {
         LOG.log(Level.WARNING, "model '" + name + "' has no batch axis in its signature; served without batching");
         return predictor;
       }
-      return Batching.of(predictor, options);
+      return BatchingPredictor.of(predictor, options);
     }
 
     /**

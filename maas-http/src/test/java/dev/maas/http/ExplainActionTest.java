@@ -3,9 +3,9 @@ package dev.maas.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.maas.Background;
 import dev.maas.ModelStore;
 import dev.maas.PublishOptions;
+import dev.maas.explain.Background;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class ExplainActionTest {
     try (ModelStore store = ModelStore.open(dir.resolve("store"))) {
       Background background = Background.of(List.of("a", "b", "c"), new double[][] {{0, 0, 0}, {2, 4, 6}});
       try (AffineModel m = new AffineModel(2, 0.5f)) {
-        store.publish("m", m, PublishOptions.builder().background(background).build());
+        store.publish("m", m, PublishOptions.builder().extraFile(Background.FILE_NAME, background.toJson()).build());
       }
       try (InferenceServer server = InferenceServer.builder().store(store).port(0).build().start()) {
         OipClient client = new OipClient(server.uri());

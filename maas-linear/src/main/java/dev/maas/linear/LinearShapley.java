@@ -1,5 +1,7 @@
 package dev.maas.linear;
 
+import dev.maas.explain.Background;
+
 /**
  * The interventional Shapley values of an affine model {@code y = x · c + b}: the game is additive,
  * so feature {@code j}'s value is {@code c[j] × (x[j] − mean of background column j)}, whatever

@@ -3,13 +3,13 @@ package dev.maas.linear;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.maas.Background;
-import dev.maas.Explainer;
-import dev.maas.Explanation;
 import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
+import dev.maas.explain.Background;
+import dev.maas.explain.Explainer;
+import dev.maas.explain.Explanation;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class ExplainDocsExampleTest {
       sampler.add(row);
     }
     try (ModelStore publishing = ModelStore.open(dir.resolve("models"))) {
-      publishing.publish("house", trained, PublishOptions.builder().background(sampler.build()).build());
+      publishing.publish("house", trained, PublishOptions.builder().extraFile(Background.FILE_NAME, sampler.build().toJson()).build());
     }
     String models = dir.resolve("models").toString();
 

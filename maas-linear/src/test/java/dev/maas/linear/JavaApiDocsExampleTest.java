@@ -3,7 +3,7 @@ package dev.maas.linear;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.maas.Batching;
+import dev.maas.BatchingPredictor;
 import dev.maas.BatchingOptions;
 import dev.maas.ModelClosedException;
 import dev.maas.ModelStore;
@@ -63,7 +63,7 @@ class JavaApiDocsExampleTest {
     try (LinearRegressionModel model = model(1)) {
       Map<String, Tensor> inputs = Map.of(LinearRegressionModel.INPUT, Tensor.ofDoubles(new double[] {1, 2}, 1, 2));
       // as in docs/java-api.md
-      try (Batching batching = Batching.of(model.predictor(), BatchingOptions.builder()
+      try (BatchingPredictor batching = BatchingPredictor.of(model.predictor(), BatchingOptions.builder()
           .maxBatchRows(64)
           .maxQueueDelay(Duration.ZERO)
           .maxQueuedRequests(1024)

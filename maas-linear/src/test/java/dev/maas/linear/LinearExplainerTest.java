@@ -3,14 +3,14 @@ package dev.maas.linear;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.maas.Background;
-import dev.maas.ExplainMethod;
-import dev.maas.Explainer;
-import dev.maas.Explanation;
 import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
+import dev.maas.explain.Background;
+import dev.maas.explain.ExplainMethod;
+import dev.maas.explain.Explainer;
+import dev.maas.explain.Explanation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +103,7 @@ class LinearExplainerTest {
     }
     Background background = sampler.build();
     try (ModelStore store = ModelStore.open(root)) {
-      ModelVersion version = store.publish("lin", model, PublishOptions.builder().background(background).build());
+      ModelVersion version = store.publish("lin", model, PublishOptions.builder().extraFile(Background.FILE_NAME, background.toJson()).build());
       Background stored = Background.stored(store, version).orElseThrow();
       assertThat(stored.rowCount()).isEqualTo(20);
       assertThat(stored.sourceRows()).isEqualTo(500);

@@ -3,13 +3,13 @@ package dev.maas.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.maas.Background;
-import dev.maas.BruteForceShapley;
 import dev.maas.DataType;
-import dev.maas.ExplainMethod;
-import dev.maas.Explainer;
-import dev.maas.Explanation;
 import dev.maas.Tensor;
+import dev.maas.explain.Background;
+import dev.maas.explain.BruteForceShapley;
+import dev.maas.explain.ExplainMethod;
+import dev.maas.explain.Explainer;
+import dev.maas.explain.Explanation;
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;

@@ -1,6 +1,5 @@
 package dev.maas.onnx;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.Model;
 import dev.maas.ModelStore;
 import dev.maas.ModelStoreContractTest;
@@ -15,7 +14,7 @@ class OnnxFileSystemStoreContractTest extends ModelStoreContractTest {
 
   @Override
   protected ModelStore newStore() {
-    return FileSystemModelStore.open(root, List.of(new OnnxModelFormat()));
+    return ModelStore.open(root, List.of(new OnnxModelFormat()));
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.maas.spark;
 
-import dev.maas.FileSystemModelStore;
 import dev.maas.IntegrityException;
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
@@ -61,7 +60,7 @@ public final class ModelSource implements Serializable {
 
   /**
    * Ships the version {@code reference} resolves to in {@code store} (the driver's file-system
-   * store, {@link FileSystemModelStore}) to the executors as a broadcast: no file system shared
+   * store, {@link ModelStore#open(Path)}) to the executors as a broadcast: no file system shared
    * with the cluster is needed. The files are read and checked against the store's recorded
    * SHA-256 now.
    *
@@ -75,12 +74,11 @@ public final class ModelSource implements Serializable {
     Objects.requireNonNull(spark, "spark");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(reference, "reference");
-    if (!(store instanceof FileSystemModelStore fileStore)) {
-      throw new InvalidInputException("ModelSource.broadcast reads a version's files from a file-system store, not a "
-          + store.getClass().getSimpleName());
-    }
+    Path root = store.directory().orElseThrow(() -> new InvalidInputException(
+        "ModelSource.broadcast reads a version's files from a file-system store, not a "
+        + store.getClass().getSimpleName()));
     ModelVersion v = store.get(reference);
-    VersionFiles files = readVersion(fileStore.root(), v);
+    VersionFiles files = readVersion(root, v);
     Broadcast<VersionFiles> shipped = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(files);
     return new ModelSource(v.name(), v.version(), files.digests(), shipped, null);
   }
@@ -100,10 +98,11 @@ public final class ModelSource implements Serializable {
     if (!Files.isDirectory(storeRoot)) {
       throw new InvalidInputException("no model store at " + storeRoot + ": not a directory");
     }
-    try (FileSystemModelStore store = FileSystemModelStore.open(storeRoot)) {
+    try (ModelStore store = ModelStore.open(storeRoot)) {
+      Path root = store.directory().orElseThrow();
       ModelVersion v = store.get(reference);
-      VersionFiles files = readVersion(store.root(), v);
-      return new ModelSource(v.name(), v.version(), files.digests(), null, store.root().toString());
+      VersionFiles files = readVersion(root, v);
+      return new ModelSource(v.name(), v.version(), files.digests(), null, root.toString());
     }
   }
 
@@ -173,8 +172,8 @@ public final class ModelSource implements Serializable {
   Model openHere() {
     ModelReference ref = ModelReference.ofVersion(name, version);
     if (files == null) {
-      try (FileSystemModelStore store = FileSystemModelStore.open(Path.of(storeRoot))) {
-        checkMetadata(store.root());
+      try (ModelStore store = ModelStore.open(Path.of(storeRoot))) {
+        checkMetadata(store.directory().orElseThrow());
         return store.open(ref);
       }
     }

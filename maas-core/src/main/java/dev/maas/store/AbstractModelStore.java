@@ -1,0 +1,378 @@
+package dev.maas.store;
+
+import dev.maas.IntegrityException;
+import dev.maas.InvalidInputException;
+import dev.maas.Lineage;
+import dev.maas.MaasException;
+import dev.maas.MaasVersion;
+import dev.maas.Model;
+import dev.maas.ModelLoadException;
+import dev.maas.ModelNotFoundException;
+import dev.maas.ModelReference;
+import dev.maas.ModelSignature;
+import dev.maas.ModelStore;
+import dev.maas.ModelVersion;
+import dev.maas.PublishOptions;
+import dev.maas.StoreEvent;
+import dev.maas.StoreException;
+import dev.maas.StoreListener;
+import dev.maas.StoredModel;
+import dev.maas.internal.Sha256;
+import dev.maas.spi.ArtifactReader;
+import dev.maas.spi.ArtifactWriter;
+import dev.maas.spi.ModelFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.IntFunction;
+
+/**
+ * What every store does the same way: choosing formats, checksums, reference resolution, events.
+ * Subclasses supply storage primitives, each atomic with respect to the others.
+ */
+abstract class AbstractModelStore implements ModelStore {
+  static final String METADATA_FILE = "maas-version.json";
+
+  final Formats formats;
+  private static final java.util.concurrent.atomic.AtomicInteger STORES = new java.util.concurrent.atomic.AtomicInteger();
+
+  final Listeners listeners = new Listeners(Integer.toString(STORES.incrementAndGet()));
+  private volatile boolean closed;
+
+  AbstractModelStore(Formats formats) {
+    this.formats = Objects.requireNonNull(formats, "formats");
+  }
+
+  /** Artifact files being written for a version that is not yet visible. */
+  interface Staging {
+    ArtifactWriter writer();
+
+    /** File name to SHA-256 of everything written, once the writer is done. */
+    Map<String, String> digests() throws IOException;
+
+    /** Throws away whatever was not committed. Idempotent; a no-op after a commit. */
+    void discard();
+  }
+
+  // ---- storage primitives ----
+
+  abstract Staging stage(String name) throws IOException;
+
+  /** Assigns the next version number, records {@code record.apply(number)} and makes it visible. */
+  abstract ModelVersion commit(String name, Staging staging, IntFunction<ModelVersion> record) throws IOException;
+
+  /** The version numbers of {@code name}, ascending; empty if the model is unknown. */
+  abstract List<Integer> versionNumbers(String name);
+
+  abstract Optional<ModelVersion> readVersion(String name, int version);
+
+  /** The alias table of {@code name}; empty if none. */
+  abstract Map<String, Integer> readAliases(String name);
+
+  abstract ArtifactReader reader(ModelVersion version);
+
+  /** Sets or moves an alias; throws {@link ModelNotFoundException} if the version is absent. */
+  abstract void writeAlias(String name, String alias, int version);
+
+  /** Removes an alias; returns the version it pointed at. */
+  abstract Optional<Integer> deleteAlias(String name, String alias);
+
+  /**
+   * Deletes a version; with {@code removeAliases} false, refuses while an alias points at it.
+   * Returns the aliases removed.
+   */
+  abstract Map<String, Integer> deleteVersion(String name, int version, boolean removeAliases);
+
+  // ---- the API ----
+
+  @Override
+  public ModelVersion publish(String name, Model model, PublishOptions options) {
+    ensureOpen();
+    ModelReference.requireValidName(name, "model name");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(options, "options");
+    if (model instanceof StoredModel stored) {
+      model = stored.model();
+    }
+    ModelFormat format = formats.forWriting(model, options.format());
+    ModelSignature signature = model.signature();
+    Lineage lineage = options.lineage().libraryVersion().isEmpty()
+        ? options.lineage().withLibraryVersion(MaasVersion.VERSION)
+        : options.lineage();
+    Staging staging = null;
+    try {
+      staging = stage(name);
+      try {
+        format.write(model, staging.writer());
+      } catch (MaasException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new StoreException("format '" + format.name() + "' failed to write model '" + name + "': " + e, e,
+            MaasException.Context.ofModel(ModelReference.latest(name)));
+      }
+      for (Map.Entry<String, byte[]> extra : options.extraFiles().entrySet()) {
+        try (java.io.OutputStream out = staging.writer().create(extra.getKey())) {
+          out.write(extra.getValue());
+        }
+      }
+      Map<String, String> files = staging.digests();
+      if (files.isEmpty()) {
+        throw new StoreException("format '" + format.name() + "' wrote no files for model '" + name + "'");
+      }
+      Instant createdAt = Instant.now();
+      ModelVersion version = commit(name, staging, number -> new ModelVersion(name, number, format.name(), signature,
+          files, createdAt, options.description(), options.metrics(), options.parameters(), options.tags(), lineage));
+      changed(new StoreEvent(StoreEvent.Type.VERSION_PUBLISHED, name, version.version(), Optional.empty()));
+      return version;
+    } catch (IOException e) {
+      throw new StoreException("publishing model '" + name + "' failed: " + e, e);
+    } finally {
+      if (staging != null) {
+        staging.discard();
+      }
+    }
+  }
+
+  @Override
+  public List<ModelVersion> versions(String name) {
+    ensureOpen();
+    ModelReference.requireValidName(name, "model name");
+    List<ModelVersion> out = new ArrayList<>();
+    for (int number : existingVersionNumbers(name)) {
+      try {
+        readVersion(name, number).ifPresent(out::add);
+      } catch (StoreException e) {
+        // One damaged record must not hide the model's other versions; check() reports it.
+        System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
+            "leaving out damaged version " + name + ":" + number + ": " + e.getMessage());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private List<Integer> existingVersionNumbers(String name) {
+    List<Integer> numbers = versionNumbers(name);
+    if (numbers.isEmpty()) {
+      throw new ModelNotFoundException("no model named '" + name + "'");
+    }
+    return numbers;
+  }
+
+  @Override
+  public Optional<ModelVersion> find(ModelReference reference) {
+    ensureOpen();
+    Objects.requireNonNull(reference, "reference");
+    String name = reference.name();
+    if (reference.version().isPresent()) {
+      return readVersion(name, reference.version().getAsInt());
+    }
+    if (reference.alias().isPresent()) {
+      Integer target = readAliases(name).get(reference.alias().get());
+      return target == null ? Optional.empty() : readVersion(name, target);
+    }
+    List<Integer> numbers = versionNumbers(name);
+    return numbers.isEmpty() ? Optional.empty() : readVersion(name, numbers.get(numbers.size() - 1));
+  }
+
+  @Override
+  public StoredModel open(ModelReference reference) {
+    ModelVersion version = find(reference).orElseThrow(() -> notFound(reference));
+    ModelFormat format = formats.forReading(version);
+    ArtifactReader reader = reader(version);
+    verify(version, reader);
+    MaasException.Context context = context(version, reader);
+    Model model;
+    try {
+      model = format.open(reader);
+    } catch (ModelLoadException e) {
+      throw new ModelLoadException(version.reference() + ": " + e.getMessage(), e, context);
+    } catch (IOException | RuntimeException e) {
+      throw new ModelLoadException("cannot open " + version.reference() + " (format '" + format.name() + "'): " + e, e,
+          context);
+    }
+    return new VersionedModel(model, version);
+  }
+
+  static ModelNotFoundException notFound(ModelReference reference) {
+    return new ModelNotFoundException("no model version matches '" + reference + "'", null,
+        MaasException.Context.ofModel(reference));
+  }
+
+  private static MaasException.Context context(ModelVersion version, ArtifactReader reader) {
+    MaasException.Context context = MaasException.Context.ofModel(version.reference());
+    return reader.directory().map(context::withFile).orElse(context);
+  }
+
+  /** Checks every recorded file against its SHA-256. */
+  private static void verify(ModelVersion version, ArtifactReader reader) {
+    for (Map.Entry<String, String> file : version.files().entrySet()) {
+      MaasException.Context context = MaasException.Context.ofModel(version.reference());
+      context = reader.directory().map(d -> d.resolve(file.getKey())).map(context::withFile).orElse(context);
+      String actual;
+      try (InputStream in = reader.open(file.getKey())) {
+        actual = Sha256.of(in);
+      } catch (NoSuchFileException e) {
+        throw new IntegrityException(version.reference() + ": file '" + file.getKey() + "' is missing from "
+            + reader.location(), e, context);
+      } catch (IOException e) {
+        throw new IntegrityException(version.reference() + ": cannot read file '" + file.getKey() + "': " + e, e,
+            context);
+      }
+      if (!actual.equals(file.getValue())) {
+        throw new IntegrityException(version.reference() + ": file '" + file.getKey() + "' in " + reader.location()
+            + " was altered: SHA-256 " + actual + ", recorded " + file.getValue(), null, context);
+      }
+    }
+  }
+
+  @Override
+  public final byte[] readFile(ModelVersion version, String fileName) {
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(fileName, "fileName");
+    ensureOpen();
+    String recorded = version.files().get(fileName);
+    if (recorded == null) {
+      throw new IntegrityException(version.reference() + ": no file '" + fileName + "' is recorded");
+    }
+    ArtifactReader reader = reader(version);
+    byte[] content;
+    try {
+      content = reader.readAllBytes(fileName);
+    } catch (NoSuchFileException e) {
+      throw new IntegrityException(version.reference() + ": file '" + fileName + "' is missing from "
+          + reader.location());
+    } catch (IOException e) {
+      throw new IntegrityException(version.reference() + ": cannot read file '" + fileName + "': " + e, e);
+    }
+    String actual = Sha256.of(content);
+    if (!actual.equals(recorded)) {
+      throw new IntegrityException(version.reference() + ": file '" + fileName + "' in " + reader.location()
+          + " was altered: SHA-256 " + actual + ", recorded " + recorded);
+    }
+    return content;
+  }
+
+  @Override
+  public Map<String, Integer> aliases(String name) {
+    ensureOpen();
+    ModelReference.requireValidName(name, "model name");
+    existingVersionNumbers(name);
+    return Map.copyOf(readAliases(name));
+  }
+
+  @Override
+  public void setAlias(String name, String alias, int version) {
+    ensureOpen();
+    ModelReference.requireValidName(name, "model name");
+    ModelReference.requireValidName(alias, "alias");
+    writeAlias(name, alias, version);
+    changed(new StoreEvent(StoreEvent.Type.ALIAS_SET, name, version, Optional.of(alias)));
+  }
+
+  @Override
+  public boolean removeAlias(String name, String alias) {
+    ensureOpen();
+    ModelReference.requireValidName(name, "model name");
+    ModelReference.requireValidName(alias, "alias");
+    Optional<Integer> removed = deleteAlias(name, alias);
+    removed.ifPresent(v -> changed(new StoreEvent(StoreEvent.Type.ALIAS_REMOVED, name, v, Optional.of(alias))));
+    return removed.isPresent();
+  }
+
+  @Override
+  public void delete(String name, int version) {
+    delete(name, version, false);
+  }
+
+  @Override
+  public void forceDelete(String name, int version) {
+    delete(name, version, true);
+  }
+
+  private void delete(String name, int version, boolean removeAliases) {
+    ensureOpen();
+    ModelReference.requireValidName(name, "model name");
+    Map<String, Integer> removed = deleteVersion(name, version, removeAliases);
+    removed.forEach((alias, v) ->
+        changed(new StoreEvent(StoreEvent.Type.ALIAS_REMOVED, name, v, Optional.of(alias))));
+    changed(new StoreEvent(StoreEvent.Type.VERSION_DELETED, name, version, Optional.empty()));
+  }
+
+  /** Returns {@code fileName} if a format may create a file of that name; see {@link ArtifactWriter#isValidFileName}. */
+  static String checkFileName(String fileName) {
+    Objects.requireNonNull(fileName, "fileName");
+    if (!ArtifactWriter.isValidFileName(fileName)) {
+      throw new StoreException("a model format asked for invalid artifact file name '" + fileName + "': "
+          + ArtifactWriter.FILE_NAME_RULE);
+    }
+    return fileName;
+  }
+
+  static StoreException duplicateFile(String fileName) {
+    return new StoreException("a model format created artifact file '" + fileName + "' twice");
+  }
+
+  static StoreException aliasedVersion(String name, int version, Map<String, Integer> aliases) {
+    List<String> pointing = aliases.entrySet().stream().filter(e -> e.getValue() == version).map(Map.Entry::getKey)
+        .sorted().toList();
+    return new StoreException("cannot delete " + name + ":" + version + ": aliases " + pointing
+        + " point at it; move them or use forceDelete");
+  }
+
+  static ModelNotFoundException noVersion(String name, int version) {
+    return new ModelNotFoundException("no version " + version + " of model '" + name + "'");
+  }
+
+  /** Reports a change this store made; subclasses that observe changes themselves override it. */
+  void changed(StoreEvent event) {
+    listeners.fire(event);
+  }
+
+  @Override
+  public void addListener(StoreListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void addListener(StoreListener listener, java.util.concurrent.Executor executor) {
+    listeners.add(listener, executor);
+  }
+
+  @Override
+  public Watch watch(java.time.Duration pollInterval) {
+    requirePositive(pollInterval);
+    ensureOpen();
+    return () -> { };
+  }
+
+  static java.time.Duration requirePositive(java.time.Duration pollInterval) {
+    Objects.requireNonNull(pollInterval, "pollInterval");
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new InvalidInputException("pollInterval must be more than zero, got " + pollInterval);
+    }
+    return pollInterval;
+  }
+
+  @Override
+  public void removeListener(StoreListener listener) {
+    listeners.remove(listener);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    listeners.close();
+  }
+
+  final void ensureOpen() {
+    if (closed) {
+      throw new StoreException("the model store is closed");
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.maas.store;
+
+import dev.maas.Model;
+import dev.maas.ModelStore;
+import dev.maas.ModelStoreContractTest;
+import dev.maas.ScaleFormat;
+import dev.maas.ScaleModel;
+import dev.maas.Tensor;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSystemModelStoreContractTest extends ModelStoreContractTest {
+  @TempDir Path root;
+
+  @Override
+  protected ModelStore newStore() {
+    return ModelStore.open(root, List.of(new ScaleFormat()));
+  }
+
+  @Override
+  protected Model newModel(long seed) {
+    return new ScaleModel(1 + seed);
+  }
+
+  @Override
+  protected Map<String, Tensor> sampleInputs() {
+    return ScaleModel.inputs(3, 42);
+  }
+}
