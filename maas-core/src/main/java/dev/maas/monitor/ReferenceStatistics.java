@@ -1,7 +1,11 @@
 package dev.maas.monitor;
 
+import dev.maas.IntegrityException;
 import dev.maas.InvalidInputException;
 import dev.maas.ModelSignature;
+import dev.maas.ModelStore;
+import dev.maas.ModelVersion;
+import dev.maas.PublishOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashSet;
@@ -84,6 +88,35 @@ public record ReferenceStatistics(long rows, List<TensorReference> inputs, List<
           "the reference describes output '" + t.name() + "', which the model does not have; its outputs are "
               + signature.outputs().stream().map(s -> s.name()).toList())), "output");
     }
+  }
+
+  /**
+   * The reference statistics stored with {@code version} in {@code store}, if it has them, after
+   * their checksum is verified. Versions published without them (older ones, say) have none.
+   *
+   * @throws IntegrityException if the stored file was altered or is not valid reference statistics
+   */
+  public static Optional<ReferenceStatistics> stored(ModelStore store, ModelVersion version) {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(version, "version");
+    if (!version.files().containsKey(FILE_NAME)) {
+      return Optional.empty();
+    }
+    byte[] json = store.readFile(version, FILE_NAME);
+    try {
+      return Optional.of(readJson(json));
+    } catch (InvalidInputException e) {
+      throw new IntegrityException(version.reference() + ": file '" + FILE_NAME
+          + "' is not valid reference statistics: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Adds this reference to {@code options} as the extra file {@link #FILE_NAME}, so that the version
+   * published with them stores it under its checksums.
+   */
+  public PublishOptions.Builder attachTo(PublishOptions.Builder options) {
+    return options.extraFile(FILE_NAME, toJson());
   }
 
   /** Writes the JSON form of this reference to {@code out} (which stays open). */
