@@ -35,17 +35,28 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--description", paramLabel = "TEXT", description = "Free text recorded with the version.")
   String description;
 
+  @Option(names = "--reference", paramLabel = "FILE",
+      description = "Reference data for drift monitoring: inference request bodies as JSON Lines (.jsonl), or CSV"
+          + " for a model with one [-1, p] input; their statistics and the model's outputs for them are stored"
+          + " with the version.")
+  Path referenceData;
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     PrintWriter out = spec.commandLine().getOut();
-    PublishOptions options = PublishOptions.builder()
+    PublishOptions.Builder options = PublishOptions.builder()
         .description(description != null ? description : "imported from " + file.getFileName())
         .parameter("source", file.getFileName().toString())
-        .format("onnx")
-        .build();
+        .format("onnx");
     InputFiles.requireReadable(file, "FILE", "an .onnx model file");
+    if (referenceData != null) {
+      InputFiles.requireReadable(referenceData, "--reference", "a CSV or JSON Lines file");
+    }
     try (OnnxModel model = OnnxModel.open(file); ModelStore s = store.openOrCreate()) {
-      ModelVersion version = s.publish(name, model, options);
+      if (referenceData != null) {
+        MonitorData.reference(referenceData, model, file.getFileName().toString()).attachTo(options);
+      }
+      ModelVersion version = s.publish(name, model, options.build());
       out.println(version.reference());
       print(out, "inputs", version.signature().inputs());
       print(out, "outputs", version.signature().outputs());

@@ -97,11 +97,20 @@ final class TrainCommand implements Callable<Integer> {
     if (weightColumn != null) {
       options.parameter("weights", weightColumn);
     }
-    if (backgroundRows > 0) {
-      Background.Sampler sampler = Background.sampler(model.featureNames(), backgroundRows, backgroundSeed);
-      CsvColumns.forEachRow(data, model.featureNames(), sampler::add);
+    // one pass over the training data, with the fitted model, for the background and the drift reference
+    Background.Sampler sampler = backgroundRows > 0
+        ? Background.sampler(model.featureNames(), backgroundRows, backgroundSeed) : null;
+    ReferenceRows reference = new ReferenceRows(model);
+    CsvColumns.forEachRow(data, model.featureNames(), row -> {
+      if (sampler != null) {
+        sampler.add(row);
+      }
+      reference.add(row);
+    });
+    if (sampler != null) {
       options.extraFile(Background.FILE_NAME, sampler.build().toJson());
     }
+    reference.build().attachTo(options);
     ModelVersion version;
     try (ModelStore modelStore = store.openOrCreate()) {
       version = modelStore.publish(name, model, options.build());
