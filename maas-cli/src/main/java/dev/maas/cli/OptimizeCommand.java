@@ -72,7 +72,7 @@ final class OptimizeCommand implements Callable<Integer> {
             throw new ModelLoadException("the optimised graph of " + source.reference() + " changed the signature to "
                 + model.signature());
           }
-          PublishOptions.Builder options = PublishOptions.builder()
+          PublishOptions.Builder publish = PublishOptions.builder()
               .description("optimised (" + level + ") from " + source.reference())
               .parameter("optimized_from", source.reference().toString())
               .parameter("optimization_level", level.name())
@@ -91,9 +91,9 @@ final class OptimizeCommand implements Callable<Integer> {
               inherited = inherited.withOutputsOf(MonitorData.reference(referenceData, model,
                   source.reference().toString()));
             }
-            inherited.attachTo(options);
+            inherited.attachTo(publish);
           }
-          ModelVersion published = s.publish(source.name(), model, options.build());
+          ModelVersion published = s.publish(source.name(), model, publish.build());
           spec.commandLine().getOut().println(published.reference());
         }
       }
