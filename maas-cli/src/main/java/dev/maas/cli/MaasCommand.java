@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
       ImportCommand.class,
       InferCommand.class,
       OptimizeCommand.class,
+      MonitorCommand.class,
       BenchCommand.class,
       ExplainCommand.class,
       ServeCommand.class,
