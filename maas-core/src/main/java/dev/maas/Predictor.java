@@ -47,6 +47,17 @@ public interface Predictor {
     return Tabular.predictRows(this, rows);
   }
 
+  /**
+   * As {@link #predictRows(double[][])}, asking for output {@code output} only and returning its
+   * values row-major: one per row, or {@code k} per row for an output of shape {@code [-1, k]}
+   * (class probabilities, say).
+   *
+   * @throws InvalidInputException as {@link #predictRows(double[][])}, or if the model has no output {@code output}
+   */
+  default double[] predictRows(double[][] rows, String output) {
+    return Tabular.predictRows(this, rows, output);
+  }
+
   /** Tabular convenience for one row; see {@link #predictRows(double[][])}. */
   default double predictRow(double[] row) {
     return predictRows(new double[][] {row})[0];

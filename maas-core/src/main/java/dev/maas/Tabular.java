@@ -12,9 +12,21 @@ final class Tabular {
   private Tabular() {}
 
   static double[] predictRows(Predictor predictor, double[][] rows) {
+    double[] out = predictRows(predictor, rows, predictor.signature().outputs().get(0).name());
+    if (out.length != rows.length) {
+      throw new PredictionException("output '" + predictor.signature().outputs().get(0).name() + "' has "
+          + out.length + " values for " + rows.length + " rows");
+    }
+    return out;
+  }
+
+  static double[] predictRows(Predictor predictor, double[][] rows, String outputName) {
+    java.util.Objects.requireNonNull(outputName, "output");
     ModelSignature signature = predictor.signature();
     TensorSpec input = tabularInput(signature);
-    TensorSpec output = signature.outputs().get(0);
+    TensorSpec output = signature.outputs().stream().filter(o -> o.name().equals(outputName)).findFirst()
+        .orElseThrow(() -> new InvalidInputException("the model has no output '" + outputName + "'; outputs: "
+            + signature.outputs().stream().map(TensorSpec::name).toList()));
     int columns = checkRows(rows, input);
     int n = rows.length;
     Tensor tensor;
@@ -34,7 +46,7 @@ final class Tabular {
       tensor = Tensor.wrap(DataType.FP32, flat, n, columns);
     }
     Tensor result = predictor.predict(Map.of(input.name(), tensor), Set.of(output.name())).get(output.name());
-    if (result.size() != n) {
+    if (n == 0 ? result.size() != 0 : result.size() % n != 0 || result.size() == 0) {
       throw new PredictionException(
           "output '" + output.name() + "' has " + result.size() + " values for " + n + " rows");
     }

@@ -211,7 +211,10 @@ public final class Tensor {
       if (d < 0) {
         throw new InvalidInputException("negative dimension in shape " + Arrays.toString(shape));
       }
-      n *= d;
+      if (d > Integer.MAX_VALUE && n != 0) {
+        throw new InvalidInputException("shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
+      }
+      n *= Math.min(d, Integer.MAX_VALUE); // both factors below 2^31: the product cannot wrap a long
       if (n > Integer.MAX_VALUE) {
         throw new InvalidInputException("shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
       }

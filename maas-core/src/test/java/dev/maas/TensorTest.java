@@ -281,4 +281,13 @@ class TensorTest {
     assertThat(Tensor.ofFloats(new float[10], 2, 5).toString())
         .startsWith("Tensor[FP32 [2, 5]: 0.0").contains("(10 elements)");
   }
+
+  @Test
+  void elementCount_productThatWrapsALong_throwsInvalidInput() {
+    assertThatThrownBy(() -> Tensor.elementCount(4, 4611686018427387904L))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("more than 2^31-1 elements");
+    assertThatThrownBy(() -> Tensor.elementCount(2, 4294967296L, 4294967296L))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("more than 2^31-1 elements");
+    assertThat(Tensor.elementCount(0, 4611686018427387904L)).isZero();
+  }
 }

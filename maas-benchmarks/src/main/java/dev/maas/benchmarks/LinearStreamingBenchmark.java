@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A streaming fit of a large CSV file ({@code rows} rows, 4 features and a target) in a JVM with a
- * 256 MiB heap, against the time to merely read the file line by line and parse every cell with
+ * A streaming fit of a large CSV file ({@code rows} rows, {@code features} features and a target) in
+ * a JVM with a 256 MiB heap, with the default settings, against the time to merely read the file line by line and parse every cell with
  * {@link Double#parseDouble} on one thread (the floor a single-threaded one-pass reader cannot
  * beat). The file is written once per trial into the temporary directory and deleted afterwards.
  *
@@ -43,13 +43,25 @@ public class LinearStreamingBenchmark {
   @Param({"100000", "10000000"})
   public int rows;
 
+  /**
+   * Features: 4 (the model below, refined or not as the default decides) or 64 ({@code x ~ N(0, 1)},
+   * coefficients drawn once from {@code N(0, 1)}, unit noise, written as floats: data on which the
+   * default refines, reading the file again).
+   */
+  @Param({"4", "64"})
+  public int features;
+
   private Path file;
 
-  /** Writes the CSV: y = 2 + a - 2b + 0.5c + 3d + N(0, 1). */
+  /** Writes the CSV: for 4 features, y = 2 + a - 2b + 0.5c + 3d + N(0, 1). */
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     file = Files.createTempFile("maas-linear-stream", ".csv");
     SplittableRandom random = new SplittableRandom(3);
+    if (features != 4) {
+      writeGaussian(random);
+      return;
+    }
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       out.write("a,b,c,d,y\n");
       StringBuilder line = new StringBuilder(128);
@@ -62,6 +74,31 @@ public class LinearStreamingBenchmark {
         line.setLength(0);
         line.append((float) a).append(',').append((float) b).append(',').append((float) c).append(',').append(d)
             .append(',').append((float) y).append('\n');
+        out.append(line);
+      }
+    }
+  }
+
+  private void writeGaussian(SplittableRandom random) throws IOException {
+    double[] beta = new double[features + 1];
+    for (int j = 0; j <= features; j++) {
+      beta[j] = random.nextGaussian();
+    }
+    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      StringBuilder line = new StringBuilder(16 * (features + 1));
+      for (int j = 0; j < features; j++) {
+        line.append('x').append(j + 1).append(',');
+      }
+      out.append(line).append("y\n");
+      for (int i = 0; i < rows; i++) {
+        line.setLength(0);
+        double y = beta[0] + random.nextGaussian();
+        for (int j = 0; j < features; j++) {
+          float v = (float) random.nextGaussian();
+          y += beta[j + 1] * v;
+          line.append(v).append(',');
+        }
+        line.append((float) y).append('\n');
         out.append(line);
       }
     }

@@ -26,8 +26,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Measure a stored model on held-out data: RMSE, MAE, R-squared, max error, residual quantiles.",
-    footerHeading = "%nExample:%n",
-    footer = "  maas evaluate demo@production --store maas-store --data holdout.csv --target price --json")
+    footerHeading = "%nExamples:%n",
+    footer = {"  maas evaluate demo@production --store maas-store --data holdout.csv \\",
+        "      --target price --json",
+        "  maas evaluate --compare demo@production demo:3 --store maas-store \\",
+        "      --data holdout.csv --target price --promote production"})
 final class EvaluateCommand implements Callable<Integer> {
   /** The residual quantiles reported, as R's summary(lm) does plus the 5% and 95% points. */
   static final double[] QUANTILES = {0, 0.05, 0.25, 0.5, 0.75, 0.95, 1};
@@ -36,8 +39,24 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "REF", description = "name, name:VERSION or name@ALIAS")
+  @Parameters(paramLabel = "REF", arity = "0..1", description = "name, name:VERSION or name@ALIAS")
   String reference;
+
+  @Option(names = "--compare", arity = "2..*", paramLabel = "REF",
+      description = "Score two or more candidates on the same rows and name the winner (instead of REF).")
+  List<String> compare;
+
+  @Option(names = "--promote", paramLabel = "ALIAS",
+      description = "With --compare: move ALIAS to the winner if it is better than every other candidate at --alpha.")
+  String promote;
+
+  @Option(names = "--alpha", defaultValue = "0.05", paramLabel = "P",
+      description = "With --compare: significance level of the paired tests (default ${DEFAULT-VALUE}).")
+  double alpha;
+
+  @Option(names = "--output", paramLabel = "NAME",
+      description = "With --compare: the model output to score (default: each model's first output).")
+  String output;
 
   @Option(names = "--data", required = true, paramLabel = "FILE.csv",
       description = "Held-out data: CSV with a header row, or .jsonl; must hold the target column.")
@@ -58,6 +77,15 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (compare != null) {
+      return compare();
+    }
+    if (reference == null) {
+      throw new IllegalArgumentException("name the model to evaluate (REF), or two or more with --compare");
+    }
+    if (promote != null || output != null) {
+      throw new IllegalArgumentException("--promote and --output need --compare");
+    }
     Result result;
     try (ModelStore s = store.open()) {
       ModelVersion version = s.get(reference);
@@ -79,6 +107,23 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println(json ? json(result) : text(result));
+    return 0;
+  }
+
+  private int compare() throws IOException {
+    if (reference != null) {
+      throw new IllegalArgumentException("give the candidates with --compare only, not REF too ('" + reference + "')");
+    }
+    if (!(alpha > 0 && alpha < 1)) {
+      throw new IllegalArgumentException("--alpha must be between 0 and 1, got " + alpha);
+    }
+    Comparison.Result result;
+    try (ModelStore s = store.open()) {
+      result = Comparison.run(s, compare, data, target, columns, output, alpha,
+          promote == null ? null : promote.strip());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(json ? Comparison.json(result) : Comparison.text(result));
     return 0;
   }
 

@@ -59,6 +59,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "The largest request body, such as 64MiB or 512KiB (default: ${DEFAULT-VALUE}).")
   String maxBody;
 
+  @Option(names = "--read-timeout", paramLabel = "DURATION", defaultValue = "30s",
+      description = "How long a request (request line, headers and body) may take to arrive before its "
+          + "connection is closed, such as 30s or 500ms (default: ${DEFAULT-VALUE}; whole seconds).")
+  String readTimeout;
+
   @Option(names = "--batch-max-rows", paramLabel = "N",
       description = "Turn on dynamic batching: merge queued requests into backend calls of up to N rows "
           + "(off by default; see docs/http-api.md).")
@@ -79,9 +84,11 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ModelStore models = store.open();
     InferenceServer.Builder builder = InferenceServer.builder().store(models).host(host).port(port)
-        .servingAlias(servingAlias).maxBodyBytes(parseSize(maxBody));
+        .servingAlias(servingAlias).maxBodyBytes(parseSize(maxBody))
+        .readTimeout(parseDuration("--read-timeout", readTimeout));
+    warnAboutExposure(err);
     if (batchMaxRows != null) {
-      builder.batching(BatchingOptions.builder().maxBatchRows(batchMaxRows).maxQueueDelay(parseDuration(batchDelay))
+      builder.batching(BatchingOptions.builder().maxBatchRows(batchMaxRows).maxQueueDelay(parseDuration("--batch-delay", batchDelay))
           .build());
     }
     if (tokenFile != null) {
@@ -129,10 +136,48 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static Duration parseDuration(String text) {
+  /**
+   * One warning line each for a server reachable from other machines without tokens or without
+   * TLS, and for a token or password file that other users of this machine may read.
+   */
+  private void warnAboutExposure(PrintWriter err) {
+    boolean loopback;
+    try {
+      loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      loopback = false;
+    }
+    if (!loopback && tokenFile == null) {
+      err.println("maas: warning: serving on " + host + " beyond this machine without --token-file: "
+          + "anyone who can reach the port can run and reload models");
+    }
+    if (!loopback && tlsKeystore == null) {
+      err.println("maas: warning: serving on " + host + " beyond this machine without --tls-keystore: "
+          + "requests, answers and tokens cross the network in clear text");
+    }
+    for (Path secret : new Path[] {tokenFile, tlsPasswordFile}) {
+      if (secret != null && readableByOthers(secret)) {
+        err.println("maas: warning: " + secret + " can be read by other users of this machine; "
+            + "restrict it (chmod 600)");
+      }
+    }
+    err.flush();
+  }
+
+  private static boolean readableByOthers(Path file) {
+    try {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> p = Files.getPosixFilePermissions(file);
+      return p.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+          || p.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ);
+    } catch (UnsupportedOperationException | IOException e) {
+      return false; // not a POSIX file system, or unreadable: the server's own read reports that
+    }
+  }
+
+  private static Duration parseDuration(String option, String text) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(us|ms|s)").matcher(text.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("--batch-delay: '" + text + "' is not a duration such as 2ms, 500us or 1s");
+    if (!m.matches() || (option.equals("--read-timeout") && Long.parseLong(m.group(1)) == 0)) {
+      throw new IllegalArgumentException(option + ": '" + text + "' is not a duration such as 2ms, 500us or 1s");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -3,6 +3,7 @@ package dev.maas.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.maas.ModelVersion;
 import dev.maas.linear.FitReport;
+import dev.maas.linear.RidgeSelection;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -21,6 +22,11 @@ final class TrainOutput {
    * and {@code "-Infinity"}.
    */
   static String json(ModelVersion version, FitReport report) {
+    return json(version, report, null, 0);
+  }
+
+  /** As {@link #json(ModelVersion, FitReport)}, with {@code ridge_selection} when the penalty was chosen. */
+  static String json(ModelVersion version, FitReport report, RidgeSelection selection, double chosen) {
     return JsonOutput.write(j -> {
       j.writeStartObject();
       j.writeStringField("model", version.name() + ":" + version.version());
@@ -37,6 +43,9 @@ final class TrainOutput {
       j.writeNumberField("df_residual", report.residualDegreesOfFreedom());
       j.writeNumberField("n", report.rowCount());
       j.writeNumberField("p", report.parameterCount());
+      if (selection != null) {
+        RidgeChoice.json(j, selection, chosen);
+      }
       j.writeEndObject();
     });
   }

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -70,6 +71,15 @@ final class Codec {
 
   /** A request whose JSON is {@code body[0, jsonLength)}, followed by binary tensor data up to {@code length}. */
   InferenceRequest readRequest(byte[] body, int length, int jsonLength) {
+    return readRequest(body, length, jsonLength, Integer.MAX_VALUE, bytes -> { });
+  }
+
+  /**
+   * A request as {@link #readRequest(byte[], int, int)}, for a model taking {@code maxInputs}
+   * inputs: a request with more is refused before any tensor data is decoded, and {@code reserve}
+   * is given the bytes of each tensor before it is allocated (it throws to refuse them).
+   */
+  InferenceRequest readRequest(byte[] body, int length, int jsonLength, int maxInputs, LongConsumer reserve) {
     checkLengths(body, length, jsonLength);
     try (JsonParser p = json.createParser(body, 0, jsonLength)) {
       expectRoot(p, "an inference request object");
@@ -83,7 +93,7 @@ final class Codec {
         switch (field) {
           case "id" -> id = Optional.of(string(p, value, "\"id\""));
           case "parameters" -> parameters = readParameters(p, value, "the request");
-          case "inputs" -> inputs = readTensors(p, value, body, jsonLength, "input", false);
+          case "inputs" -> inputs = readTensors(p, value, body, jsonLength, "input", false, maxInputs, reserve);
           case "outputs" -> outputs = readRequestedOutputs(p, value);
           default -> p.skipChildren();
         }
@@ -92,7 +102,7 @@ final class Codec {
       if (inputs == null) {
         throw new InvalidInputException("inference request has no \"inputs\"");
       }
-      return new InferenceRequest(id, parameters, attachBinary(inputs, body, length, jsonLength), outputs);
+      return new InferenceRequest(id, parameters, attachBinary(inputs, body, length, jsonLength, reserve), outputs);
     } catch (JsonProcessingException e) {
       throw malformed("inference request", e);
     } catch (IOException e) {
@@ -119,7 +129,8 @@ final class Codec {
           case "model_version" -> version = Optional.of(string(p, value, "\"model_version\""));
           case "id" -> id = Optional.of(string(p, value, "\"id\""));
           case "parameters" -> parameters = readParameters(p, value, "the response");
-          case "outputs" -> outputs = readTensors(p, value, body, jsonLength, "output", true);
+          case "outputs" -> outputs = readTensors(p, value, body, jsonLength, "output", true, Integer.MAX_VALUE,
+              bytes -> { });
           default -> p.skipChildren();
         }
       }
@@ -127,7 +138,8 @@ final class Codec {
       if (modelName == null || outputs == null) {
         throw new InvalidInputException("inference response needs \"model_name\" and \"outputs\"");
       }
-      return new InferenceResponse(modelName, version, id, parameters, attachBinary(outputs, body, length, jsonLength));
+      return new InferenceResponse(modelName, version, id, parameters,
+          attachBinary(outputs, body, length, jsonLength, bytes -> { }));
     } catch (JsonProcessingException e) {
       throw malformed("inference response", e);
     } catch (IOException e) {
@@ -245,7 +257,7 @@ final class Codec {
       Tensor tensor, long binarySize, String label) {}
 
   private List<Pending> readTensors(JsonParser p, JsonToken token, byte[] body, int jsonLength, String kind,
-      boolean response) throws IOException {
+      boolean response, int max, LongConsumer reserve) throws IOException {
     if (token != JsonToken.START_ARRAY) {
       throw new InvalidInputException("\"" + kind + "s\" must be an array, got " + Json.describe(token));
     }
@@ -255,13 +267,17 @@ final class Codec {
         throw new InvalidInputException(kind + " " + (tensors.size() + 1) + " must be an object, got "
             + Json.describe(t));
       }
-      tensors.add(readTensor(p, body, jsonLength, kind, tensors.size() + 1, response));
+      if (tensors.size() == max) {
+        throw new InvalidInputException("the model takes " + max + " " + kind + (max == 1 ? "" : "s")
+            + "; the request has more");
+      }
+      tensors.add(readTensor(p, body, jsonLength, kind, tensors.size() + 1, response, reserve));
     }
     return tensors;
   }
 
-  private Pending readTensor(JsonParser p, byte[] body, int jsonLength, String kind, int position, boolean response)
-      throws IOException {
+  private Pending readTensor(JsonParser p, byte[] body, int jsonLength, String kind, int position, boolean response,
+      LongConsumer reserve) throws IOException {
     String name = null;
     long[] shape = null;
     DataType type = null;
@@ -288,8 +304,9 @@ final class Codec {
         case "data" -> {
           hasData = true;
           if (type != null && shape != null) {
-            data = TensorData.read(p, type, shape, count(shape, label(kind, name, position)),
-                label(kind, name, position), response);
+            int n = count(shape, label(kind, name, position));
+            reserve.accept(decodedBytes(type, n));
+            data = TensorData.read(p, type, shape, n, label(kind, name, position), response);
           } else {
             deferredStart = p.currentTokenLocation().getByteOffset();
             p.skipChildren();
@@ -325,13 +342,13 @@ final class Codec {
       throw new InvalidInputException(label + " has no \"data\" (nor \"binary_data_size\" for binary data)");
     }
     if (data == null && deferredStart >= 0) {
-      try (JsonParser sub = json.createParser(body, 0, jsonLength)) {
-        JsonToken t;
-        do {
-          t = sub.nextToken();
-        } while (t != null && sub.currentTokenLocation().getByteOffset() < deferredStart);
-        if (t == null || sub.currentTokenLocation().getByteOffset() != deferredStart) {
-          throw new IllegalStateException("lost the deferred data of " + label);
+      // "data" came before "shape" or "datatype": read it again from where it starts (never from
+      // the body's first byte, which would make a body of many small tensors quadratic)
+      reserve.accept(decodedBytes(type, count));
+      int from = (int) deferredStart;
+      try (JsonParser sub = json.createParser(body, from, jsonLength - from)) {
+        if (sub.nextToken() != JsonToken.START_ARRAY) {
+          throw new InvalidInputException(label + ": \"data\" must be an array");
         }
         data = TensorData.read(sub, type, shape, count, label, response);
       }
@@ -339,10 +356,19 @@ final class Codec {
     return new Pending(name, type, shape, count, parameters, data, binarySize, label);
   }
 
+  /** The heap a decoded tensor of {@code count} elements takes; BYTES counts each element's array and reference. */
+  static long decodedBytes(DataType type, int count) {
+    return (long) count * (type.byteSize() > 0 ? type.byteSize() : 24);
+  }
+
   private int count(long[] shape, String label) {
     long n = 1;
     for (long d : shape) {
-      n *= d;
+      if (d > limits.maxTensorElements() && n != 0) {
+        throw new InvalidInputException(label + ": shape " + Arrays.toString(shape) + " has more than "
+            + limits.maxTensorElements() + " elements, the limit");
+      }
+      n *= d; // both factors are at most the element limit (< 2^31): the product cannot wrap
       if (n > limits.maxTensorElements()) {
         throw new InvalidInputException(label + ": shape " + Arrays.toString(shape) + " has more than "
             + limits.maxTensorElements() + " elements, the limit");
@@ -378,7 +404,8 @@ final class Codec {
     return Arrays.copyOf(dims, n);
   }
 
-  private static List<InferenceTensor> attachBinary(List<Pending> pending, byte[] body, int length, int jsonLength) {
+  private static List<InferenceTensor> attachBinary(List<Pending> pending, byte[] body, int length, int jsonLength,
+      LongConsumer reserve) {
     List<InferenceTensor> tensors = new ArrayList<>(pending.size());
     int offset = jsonLength;
     for (Pending t : pending) {
@@ -391,6 +418,7 @@ final class Codec {
             + (length - offset) + " bytes of binary data left in the body");
       }
       int size = (int) t.binarySize();
+      reserve.accept(decodedBytes(t.type(), t.count()));
       tensors.add(new InferenceTensor(t.name(), Binary.decode(t.type(), t.shape(), t.count(), body, offset, size,
           t.label()), t.parameters()));
       offset += size;

@@ -28,6 +28,9 @@ import java.util.WeakHashMap;
 final class ExplainAction implements OipHandler.ModelAction {
   static final String NAME = "explain";
 
+  /** The most rows one explain request may ask for. */
+  static final int MAX_ROWS = 100;
+
   private final Optional<ModelStore> store;
   private final Map<ServedModel, Explainer> explainers = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -41,12 +44,18 @@ final class ExplainAction implements OipHandler.ModelAction {
     if (call.exchange().getRequestHeaders().getFirst(OipHandler.HEADER_LENGTH) != null) {
       throw HttpError.badRequest("explain takes JSON tensors only, not the binary tensor extension");
     }
-    InferenceRequest request = call.codec().readRequest(call.body(), call.length(), call.length());
+    InferenceRequest request = call.codec().readRequest(call.body(), call.length(), call.length(), 1, call::reserve);
     Map<String, Tensor> inputs = request.inputTensors();
     if (inputs.size() != 1) {
       throw HttpError.badRequest("explain takes one input tensor [rows, features], got " + inputs.size());
     }
     Tensor rows = inputs.values().iterator().next();
+    long rowCount = rows.rank() == 0 ? 1 : rows.dim(0);
+    if (rowCount > MAX_ROWS) {
+      // each row costs hundreds of model calls: a row cap bounds one request's work
+      throw new HttpError(413, "explain takes at most " + MAX_ROWS + " rows a request, got " + rowCount
+          + "; split the rows over several requests");
+    }
     Explainer explainer = explainers.computeIfAbsent(model, this::explainer);
     call.computing();
     Explanation explanation = explainer.explain(rows);

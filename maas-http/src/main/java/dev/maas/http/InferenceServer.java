@@ -28,11 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,6 +67,7 @@ public final class InferenceServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final HttpServer server;
   private final ExecutorService ownedExecutor;
+  private final ExecutorService overflowExecutor;
   private final Object lifecycle = new Object();
   private boolean started;
   private boolean closed;
@@ -76,11 +77,12 @@ public final class InferenceServer implements AutoCloseable {
     ModelRegistry[] self = new ModelRegistry[1];
     this.metrics = new ServerMetrics(() -> self[0] == null ? 0 : self[0].openModels(), b.monitoring);
     this.registry = new ModelRegistry(Optional.ofNullable(b.store), b.models, b.servingAlias, b.pollInterval,
-        b.idleUnload, b::decorate, metrics);
+        b.idleUnload, b.maxVersionsOnDemand, b::decorate, metrics);
     self[0] = registry;
     this.handler = new OipHandler(registry, Optional.ofNullable(b.store),
         new Codec(new JsonLimits(b.maxNestingDepth, b.maxTensorElements)), new BearerAuth(b.tokens),
-        b.healthRequiresAuth, b.maxBodyBytes, b.maxInFlight, b.maxInFlightPerModel, metrics, version());
+        b.healthRequiresAuth, b.maxBodyBytes, new MemoryBudget(b.memoryBudget > 0 ? b.memoryBudget
+            : MemoryBudget.defaultLimit()), b.maxInFlight, b.maxInFlightPerModel, metrics, version());
     applyJdkSettings(b.readTimeout);
     try {
       InetSocketAddress address = new InetSocketAddress(b.host, b.port);
@@ -97,10 +99,12 @@ public final class InferenceServer implements AutoCloseable {
     server.createContext("/", handler);
     if (b.executor != null) {
       ownedExecutor = null;
+      overflowExecutor = null;
       server.setExecutor(b.executor);
     } else {
-      ownedExecutor = defaultExecutor(b.maxInFlight);
-      server.setExecutor(new SheddingExecutor(ownedExecutor));
+      ownedExecutor = connectionExecutor(b.maxConnections);
+      overflowExecutor = pool("maas-http-overflow-", OVERFLOW_THREADS);
+      server.setExecutor(new SheddingExecutor(ownedExecutor, overflowExecutor));
     }
   }
 
@@ -192,6 +196,7 @@ public final class InferenceServer implements AutoCloseable {
       }
       if (ownedExecutor != null) {
         ownedExecutor.shutdown();
+        overflowExecutor.shutdown();
       }
       LOG.log(Level.INFO, "stopped serving on port " + port());
     }
@@ -201,47 +206,74 @@ public final class InferenceServer implements AutoCloseable {
     return MaasVersion.VERSION;
   }
 
+  /** Threads answering 503 to connections beyond {@link Builder#maxConnections}. */
+  private static final int OVERFLOW_THREADS = 4;
+
+  /** The read deadline the first server of a JVM sets when none was given (see {@link Builder#readTimeout}). */
+  static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
   /**
    * The JDK server's JVM-wide settings, read once when its first server is created: TCP_NODELAY
    * (without it, Nagle's algorithm and delayed ACKs add about 40 ms to each keep-alive request) and
-   * the time a request may take to arrive, when one was given. Values the JVM was started with are
-   * kept.
+   * the time a request (request line, headers and body) may take to arrive. Values the JVM was
+   * started with, or that an earlier server set, are kept.
    */
   private static void applyJdkSettings(Duration readTimeout) {
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
-    if (readTimeout != null && System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-      System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(Math.max(1, readTimeout.toSeconds())));
-    }
-  }
-
-  private static ExecutorService defaultExecutor(int maxInFlight) {
-    try {
-      return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-    } catch (ReflectiveOperationException e) {
-      // JDK 17–20: a bounded pool; requests beyond the queue are shed (see SheddingExecutor)
-      int threads = maxInFlight + 16;
-      AtomicInteger n = new AtomicInteger();
-      return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4 * threads),
-          r -> {
-            Thread t = new Thread(r, "maas-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          }, new ThreadPoolExecutor.AbortPolicy());
+    Duration timeout = readTimeout != null ? readTimeout : DEFAULT_READ_TIMEOUT;
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(Math.max(1, timeout.toSeconds())));
     }
   }
 
   /**
-   * Runs exchanges on a bounded pool; when its queue is full, runs the exchange on the calling
-   * dispatcher thread marked as overflow, where the handler answers 503 at once instead of
-   * working, so the queue never grows without bound and no connection is left hanging.
+   * The threads the JDK server reads requests on, one per connection with a request under way:
+   * virtual threads on JDK 21+, else platform threads made on demand up to {@code maxConnections}
+   * (kept 30 s when idle). The JDK server reads a request's line and headers on the executor's
+   * thread, so the pool must outnumber the slow clients; what bounds model work is admission
+   * ({@code maxInFlight}), which a request reaches only once its whole body has arrived.
+   */
+  private static ExecutorService connectionExecutor(int maxConnections) {
+    try {
+      ExecutorService virtual =
+          (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+      return new BoundedExecutor(virtual, maxConnections);
+    } catch (ReflectiveOperationException e) {
+      AtomicInteger n = new AtomicInteger();
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS,
+          new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "maas-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          }, new ThreadPoolExecutor.AbortPolicy());
+      return pool;
+    }
+  }
+
+  private static ExecutorService pool(String prefix, int threads) {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(0, threads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }, new ThreadPoolExecutor.AbortPolicy());
+  }
+
+  /**
+   * Runs exchanges on the connection threads; beyond them, on a few overflow threads where the
+   * handler answers 503 at once; beyond those, throws, and the JDK server closes the connection.
+   * An exchange never runs on the dispatcher thread: it reads from the client, and one slow client
+   * there would stall every connection.
    */
   private static final class SheddingExecutor implements Executor {
     private final ExecutorService pool;
+    private final ExecutorService overflow;
 
-    SheddingExecutor(ExecutorService pool) {
+    SheddingExecutor(ExecutorService pool, ExecutorService overflow) {
       this.pool = pool;
+      this.overflow = overflow;
     }
 
     @Override
@@ -249,13 +281,70 @@ public final class InferenceServer implements AutoCloseable {
       try {
         pool.execute(task);
       } catch (RejectedExecutionException e) {
-        OipHandler.OVERFLOW.set(Boolean.TRUE);
-        try {
-          task.run();
-        } finally {
-          OipHandler.OVERFLOW.remove();
-        }
+        overflow.execute(() -> { // a RejectedExecutionException from here makes the JDK close the connection
+          OipHandler.OVERFLOW.set(Boolean.TRUE);
+          try {
+            task.run();
+          } finally {
+            OipHandler.OVERFLOW.remove();
+          }
+        });
       }
+    }
+  }
+
+  /** Virtual threads, at most {@code limit} at once (beyond: RejectedExecutionException). */
+  private static final class BoundedExecutor extends java.util.concurrent.AbstractExecutorService {
+    private final ExecutorService delegate;
+    private final java.util.concurrent.Semaphore permits;
+
+    BoundedExecutor(ExecutorService delegate, int limit) {
+      this.delegate = delegate;
+      this.permits = new java.util.concurrent.Semaphore(limit);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      if (!permits.tryAcquire()) {
+        throw new RejectedExecutionException("at the connection limit");
+      }
+      try {
+        delegate.execute(() -> {
+          try {
+            task.run();
+          } finally {
+            permits.release();
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        permits.release();
+        throw e;
+      }
+    }
+
+    @Override
+    public void shutdown() {
+      delegate.shutdown();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      return delegate.shutdownNow();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return delegate.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return delegate.isTerminated();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+      return delegate.awaitTermination(timeout, unit);
     }
   }
 
@@ -273,6 +362,8 @@ public final class InferenceServer implements AutoCloseable {
     private int maxTensorElements = JsonLimits.DEFAULTS.maxTensorElements();
     private int maxNestingDepth = JsonLimits.DEFAULTS.maxNestingDepth();
     private Duration readTimeout;
+    private long memoryBudget;
+    private int maxConnections = 2048;
     private int maxInFlight = 256;
     private int maxInFlightPerModel = 128;
     private final List<String> tokens = new ArrayList<>();
@@ -281,6 +372,7 @@ public final class InferenceServer implements AutoCloseable {
     private String servingAlias = "production";
     private Duration pollInterval = Duration.ofSeconds(2);
     private Duration idleUnload = Duration.ofMinutes(5);
+    private int maxVersionsOnDemand = ModelRegistry.DEFAULT_MAX_VERSIONS_ON_DEMAND;
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int backlog = 4096;
     private BatchingOptions batching;
@@ -323,8 +415,10 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     /**
-     * The executor that runs requests; default: virtual threads on JDK 21+, else a pool of {@code
-     * maxInFlight + 16} threads with a bounded queue. The server does not shut a given executor down.
+     * The executor that reads and runs requests; default: virtual threads on JDK 21+, else platform
+     * threads made on demand, at most {@link #maxConnections} of either. The JDK server reads each
+     * request's headers on this executor's threads, so a small pool lets slow clients hold it. The
+     * server does not shut a given executor down.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -359,13 +453,40 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     /**
-     * How long a request (headers and body) may take to arrive before the connection is closed. The
-     * JDK server reads this JVM-wide ({@code sun.net.httpserver.maxReqTime}, whole seconds) when its
-     * first server is created; unset by default, leaving the JDK's idle-connection timeout (30 s)
-     * as the only limit on clients that send nothing.
+     * How long a request (request line, headers and body) may take to arrive before its connection
+     * is closed; default 30 s. A connection that sends nothing is closed after the same time. The
+     * JDK server reads this JVM-wide ({@code sun.net.httpserver.maxReqTime}, whole seconds, checked
+     * once a second) when its first server is created: the first server of a JVM fixes it for all,
+     * and a value the JVM was started with wins.
      */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = positive(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * The bytes all requests may hold at once: bodies being read and the tensors decoded from
+     * them; beyond it, 503 with Retry-After (413 for one request larger than all of it). Default:
+     * half the JVM's maximum heap.
+     */
+    public Builder memoryBudget(long bytes) {
+      if (bytes < 1 << 20) {
+        throw new InvalidInputException("memoryBudget must be at least 1 MiB, got " + bytes);
+      }
+      this.memoryBudget = bytes;
+      return this;
+    }
+
+    /**
+     * Connections with a request under way (being read or answered) at once; default 2048. Each
+     * holds a thread (virtual on JDK 21+). Beyond it a few more get 503 at once and the rest are
+     * closed. Ignored when an {@link #executor} is given.
+     */
+    public Builder maxConnections(int connections) {
+      if (connections < 16) {
+        throw new InvalidInputException("maxConnections must be at least 16, got " + connections);
+      }
+      this.maxConnections = connections;
       return this;
     }
 
@@ -456,6 +577,18 @@ public final class InferenceServer implements AutoCloseable {
     /** How long an explicitly requested version stays loaded without requests; default 5 min. */
     public Builder idleUnload(Duration idle) {
       this.idleUnload = positive(idle, "idleUnload");
+      return this;
+    }
+
+    /**
+     * How many explicitly requested versions ({@code /versions/{v}} other than the served one) one
+     * model may hold loaded on demand; loading one more unloads the least recently used. Default 4.
+     */
+    public Builder maxVersionsOnDemand(int versions) {
+      if (versions < 1) {
+        throw new InvalidInputException("maxVersionsOnDemand must be positive, got " + versions);
+      }
+      this.maxVersionsOnDemand = versions;
       return this;
     }
 

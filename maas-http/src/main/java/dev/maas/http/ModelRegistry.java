@@ -2,6 +2,7 @@ package dev.maas.http;
 
 import dev.maas.DataType;
 import dev.maas.Model;
+import dev.maas.ModelClosedException;
 import dev.maas.ModelNotFoundException;
 import dev.maas.ModelReference;
 import dev.maas.ModelStore;
@@ -30,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
@@ -49,6 +51,9 @@ final class ModelRegistry implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("dev.maas.http");
   private static final Pattern PATH = Pattern.compile("(?:[A-Za-z]:)?(?:[/\\\\][^/\\\\\\s'\":,]+){2,}[/\\\\]?");
   private static final long RETRY_FAILED_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final long NOT_LOADED_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
+  /** Explicit versions loaded on demand per model, by default; the least recently used goes first. */
+  static final int DEFAULT_MAX_VERSIONS_ON_DEMAND = 4;
 
   /** One model name's state. */
   static final class Slot {
@@ -59,11 +64,17 @@ final class ModelRegistry implements AutoCloseable {
     volatile String failure;
     volatile int failedVersion = -1;
     volatile long failedAtNanos;
+    /** Explicit versions that failed to load on demand, with when (nanoTime) and why. */
+    final Map<Integer, Failed> failedPinned = new ConcurrentHashMap<>();
+    final AtomicLong notLoadedLoggedNanos = new AtomicLong(System.nanoTime() - NOT_LOADED_LOG_NANOS);
 
     Slot(String name) {
       this.name = name;
     }
   }
+
+  /** A version that failed to load on demand: not tried again before {@code atNanos} plus the backoff. */
+  record Failed(long atNanos, String reason) {}
 
   /** One line of the repository index. */
   record IndexEntry(String name, Optional<String> version, String state, Optional<String> reason) {}
@@ -72,6 +83,7 @@ final class ModelRegistry implements AutoCloseable {
   private final String servingAlias;
   private final Duration pollInterval;
   private final Duration idleUnload;
+  private final int maxVersionsOnDemand;
   private final BiFunction<String, Predictor, Predictor> decorator;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Map<String, Model> fixed;
@@ -86,7 +98,9 @@ final class ModelRegistry implements AutoCloseable {
   private volatile Optional<ModelStore.Watch> watch = Optional.empty();
 
   ModelRegistry(Optional<ModelStore> store, Map<String, Model> fixed, String servingAlias, Duration pollInterval,
-      Duration idleUnload, BiFunction<String, Predictor, Predictor> decorator, ServerMetrics metrics) {
+      Duration idleUnload, int maxVersionsOnDemand, BiFunction<String, Predictor, Predictor> decorator,
+      ServerMetrics metrics) {
+    this.maxVersionsOnDemand = maxVersionsOnDemand;
     this.store = store;
     this.fixed = Map.copyOf(fixed);
     this.servingAlias = servingAlias;
@@ -169,7 +183,7 @@ final class ModelRegistry implements AutoCloseable {
   }
 
   private void reconcile(ModelStore s, Slot slot) {
-    if (slot.unloaded) {
+    if (slot.unloaded || closing) {
       return;
     }
     OptionalInt target = target(s, slot.name);
@@ -198,6 +212,15 @@ final class ModelRegistry implements AutoCloseable {
         + (current == null ? "" : " (was version " + current.versionText() + ")"));
   }
 
+  /** The version {@code name} should serve (alias, else latest), from the store; empty without a store. */
+  Optional<Integer> target(String name) {
+    if (store.isEmpty() || fixed.containsKey(name)) {
+      return Optional.empty();
+    }
+    OptionalInt t = target(store.get(), name);
+    return t.isPresent() ? Optional.of(t.getAsInt()) : Optional.empty();
+  }
+
   private OptionalInt target(ModelStore s, String name) {
     Integer aliased = s.aliases(name).get(servingAlias);
     if (aliased != null) {
@@ -221,11 +244,10 @@ final class ModelRegistry implements AutoCloseable {
   private ServedModel load(ModelStore s, String name, int version) {
     Model model = s.open(ModelReference.ofVersion(name, version));
     java.util.Optional<dev.maas.monitor.DriftMonitor> drift = java.util.Optional.empty();
+    ServedModel served;
     try {
       drift = metrics.drift().monitorFor(s, name, version, model.signature());
-      ServedModel served = serve(name, OptionalInt.of(version), model, true, drift);
-      warm(served.predictor());
-      return served;
+      served = serve(name, OptionalInt.of(version), model, true, drift);
     } catch (RuntimeException e) {
       model.close();
       closed.incrementAndGet();
@@ -234,6 +256,19 @@ final class ModelRegistry implements AutoCloseable {
       }
       throw e;
     }
+    try {
+      warm(served.predictor());
+    } catch (dev.maas.InvalidInputException | dev.maas.PredictionException e) {
+      // a request made up from the signature (zeros, dynamic dimensions 1) may be outside what a
+      // valid model accepts (a sample rate that must be 8000, a length that must be 512): serve anyway
+      String reason = e.publicMessage();
+      LOG.log(Level.WARNING, "model '" + name + "' version " + version + ": the synthesised warm-up request failed"
+          + " (served anyway; the first requests pay the warm-up): " + withoutPaths(String.valueOf(reason)));
+    } catch (RuntimeException e) {
+      served.retire(); // closes the batcher and its threads before the model
+      throw e;
+    }
+    return served;
   }
 
   private ServedModel serve(String name, OptionalInt version, Model model, boolean owned) {
@@ -340,7 +375,7 @@ final class ModelRegistry implements AutoCloseable {
       throw HttpError.notFound("unknown model '" + Json.clip(name) + "'");
     }
     if (slot.unloaded) {
-      throw new HttpError(503, "model '" + name + "' is unloaded");
+      throw notLoaded(slot, "model '" + name + "' is unloaded");
     }
     for (;;) {
       ServedModel served = slot.serving;
@@ -348,7 +383,8 @@ final class ModelRegistry implements AutoCloseable {
         served = pinned(slot, version.getAsInt());
       }
       if (served == null) {
-        throw new HttpError(503, "model '" + name + "' is not loaded" + (slot.failure == null ? "" : "; it failed to load"));
+        throw notLoaded(slot, "model '" + name + "' is not loaded"
+            + (slot.failure == null ? "" : "; it failed to load"));
       }
       if (served.acquire()) {
         return served;
@@ -357,20 +393,69 @@ final class ModelRegistry implements AutoCloseable {
     }
   }
 
+  /**
+   * A 503 with Retry-After for a model or version that is not loaded, counted; logged at most once
+   * a minute per model.
+   */
+  private HttpError notLoaded(Slot slot, String message) {
+    metrics.notLoaded(slot.name);
+    long now = System.nanoTime();
+    long last = slot.notLoadedLoggedNanos.get();
+    if (now - last >= NOT_LOADED_LOG_NANOS && slot.notLoadedLoggedNanos.compareAndSet(last, now)) {
+      LOG.log(Level.WARNING, message + " (answered 503; logged at most once a minute per model)");
+    }
+    return new HttpError(503, message, OptionalInt.of(slot.unloaded ? 30 : 5));
+  }
+
+  /**
+   * The explicit {@code version}, loaded on demand when needed. At most {@code maxVersionsOnDemand}
+   * such versions per model are held: loading another first retires the least recently used. A
+   * version that failed to load is not read again before the backoff has passed. A version whose
+   * model was unloaded, left the store or whose registry closed while it was loading is retired at
+   * once, never leaked.
+   */
   private ServedModel pinned(Slot slot, int version) {
     if (store.isEmpty()) {
       throw HttpError.notFound("model '" + slot.name + "' has no version " + version);
+    }
+    Failed failed = slot.failedPinned.get(version);
+    if (failed != null) {
+      long left = failed.atNanos() + RETRY_FAILED_NANOS - System.nanoTime();
+      if (left > 0) {
+        metrics.notLoaded(slot.name);
+        throw new HttpError(503, "version " + version + " of model '" + slot.name + "' failed to load: "
+            + failed.reason(), OptionalInt.of((int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left))));
+      }
+      slot.failedPinned.remove(version, failed);
     }
     CompletableFuture<ServedModel> mine = new CompletableFuture<>();
     CompletableFuture<ServedModel> existing = slot.pinned.putIfAbsent(version, mine);
     if (existing == null) {
       try {
+        if (closing) {
+          throw new ModelClosedException("the server is stopping");
+        }
         store.get().find(ModelReference.ofVersion(slot.name, version))
             .orElseThrow(() -> new ModelNotFoundException("model '" + slot.name + "' has no version " + version));
-        mine.complete(load(store.get(), slot.name, version));
-        LOG.log(Level.INFO, "loaded " + slot.name + " version " + version + " on demand");
+        evictBeyondCap(slot, version);
+        ServedModel loaded = load(store.get(), slot.name, version);
+        mine.complete(loaded);
+        if (closing || slot.unloaded || slots.get(slot.name) != slot || slot.pinned.get(version) != mine) {
+          // unloaded, removed or closed while loading: whoever swept the slot may have missed it
+          slot.pinned.remove(version, mine);
+          loaded.retire();
+        } else {
+          LOG.log(Level.INFO, "loaded " + slot.name + " version " + version + " on demand");
+        }
       } catch (RuntimeException e) {
         slot.pinned.remove(version, mine);
+        if (!(e instanceof ModelNotFoundException) && !(e instanceof ModelClosedException)) {
+          String shown = e instanceof dev.maas.MaasException m ? m.publicMessage() : String.valueOf(e.getMessage());
+          slot.failedPinned.put(version, new Failed(System.nanoTime(), withoutPaths(shown)));
+          metrics.loadFailed(slot.name);
+          LOG.log(Level.WARNING, "version " + version + " of '" + slot.name + "' failed to load on demand"
+              + " (not tried again for 30 s): " + e.getMessage());
+        }
         mine.completeExceptionally(e);
       }
       existing = mine;
@@ -386,8 +471,36 @@ final class ModelRegistry implements AutoCloseable {
       if (cause instanceof ModelNotFoundException nf) {
         throw HttpError.notFound(nf.getMessage());
       }
-      LOG.log(Level.WARNING, "version " + version + " of '" + slot.name + "' failed to load: " + cause.getMessage());
-      throw new HttpError(503, "version " + version + " of model '" + slot.name + "' failed to load");
+      if (cause instanceof ModelClosedException) {
+        throw HttpError.overloaded(503, "the server is stopping");
+      }
+      metrics.notLoaded(slot.name);
+      throw new HttpError(503, "version " + version + " of model '" + slot.name + "' failed to load",
+          OptionalInt.of((int) TimeUnit.NANOSECONDS.toSeconds(RETRY_FAILED_NANOS)));
+    }
+  }
+
+  /** Retires least recently used on-demand versions of {@code slot} until one more fits the cap. */
+  private void evictBeyondCap(Slot slot, int loading) {
+    while (slot.pinned.size() > maxVersionsOnDemand) {
+      Map.Entry<Integer, CompletableFuture<ServedModel>> oldest = null;
+      for (Map.Entry<Integer, CompletableFuture<ServedModel>> e : slot.pinned.entrySet()) {
+        CompletableFuture<ServedModel> f = e.getValue();
+        if (e.getKey() != loading && f.isDone() && !f.isCompletedExceptionally()
+            && (oldest == null || f.join().lastUsedNanos() < oldest.getValue().join().lastUsedNanos())) {
+          oldest = e;
+        }
+      }
+      if (oldest == null) {
+        slot.pinned.remove(loading);
+        throw new HttpError(503, "model '" + slot.name + "' is loading " + maxVersionsOnDemand
+            + " versions on demand already; retry", OptionalInt.of(1));
+      }
+      if (slot.pinned.remove(oldest.getKey(), oldest.getValue())) {
+        oldest.getValue().join().retire();
+        LOG.log(Level.INFO, "unloaded " + slot.name + " version " + oldest.getKey() + " (least recently used of "
+            + maxVersionsOnDemand + " versions loaded on demand)");
+      }
     }
   }
 
@@ -412,6 +525,10 @@ final class ModelRegistry implements AutoCloseable {
     CompletableFuture<ServedModel> f = slot.pinned.get(version.getAsInt());
     if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
       return true;
+    }
+    Failed failed = slot.failedPinned.get(version.getAsInt());
+    if (failed != null && System.nanoTime() - failed.atNanos() < RETRY_FAILED_NANOS) {
+      return false;
     }
     if (store.isEmpty() || store.get().find(ModelReference.ofVersion(name, version.getAsInt())).isEmpty()) {
       throw HttpError.notFound("model '" + name + "' has no version " + version.getAsInt());

@@ -52,15 +52,22 @@ final class OipHandler implements HttpHandler {
     private final byte[] body;
     private final int length;
     private final HttpExchange exchange;
+    private final MemoryBudget.Reservation memory;
     private final long admittedNanos = System.nanoTime();
     private boolean queued = true;
 
-    Call(ServedModel model, byte[] body, int length, HttpExchange exchange) {
+    Call(ServedModel model, byte[] body, int length, HttpExchange exchange, MemoryBudget.Reservation memory) {
       this.model = model;
       this.body = body;
       this.length = length;
       this.exchange = exchange;
+      this.memory = memory;
       metrics.queued(model.name(), 1);
+    }
+
+    /** Reserves {@code bytes} of the server's memory budget for what this call decodes (503 beyond it). */
+    void reserve(long bytes) {
+      memory.reserve(bytes, "the decoded request");
     }
 
     ServedModel model() {
@@ -109,6 +116,7 @@ final class OipHandler implements HttpHandler {
   private final BearerAuth auth;
   private final boolean healthRequiresAuth;
   private final long maxBodyBytes;
+  private final MemoryBudget memory;
   private final int maxInFlight;
   private final int maxInFlightPerModel;
   private final ServerMetrics metrics;
@@ -123,14 +131,15 @@ final class OipHandler implements HttpHandler {
   static final ThreadLocal<Boolean> OVERFLOW = new ThreadLocal<>();
 
   OipHandler(ModelRegistry registry, Optional<ModelStore> store, Codec codec, BearerAuth auth,
-      boolean healthRequiresAuth, long maxBodyBytes, int maxInFlight, int maxInFlightPerModel, ServerMetrics metrics,
-      String serverVersion) {
+      boolean healthRequiresAuth, long maxBodyBytes, MemoryBudget memory, int maxInFlight, int maxInFlightPerModel,
+      ServerMetrics metrics, String serverVersion) {
     this.registry = registry;
     this.store = store;
     this.codec = codec;
     this.auth = auth;
     this.healthRequiresAuth = healthRequiresAuth;
     this.maxBodyBytes = maxBodyBytes;
+    this.memory = memory;
     this.maxInFlight = maxInFlight;
     this.maxInFlightPerModel = maxInFlightPerModel;
     this.metrics = metrics;
@@ -186,6 +195,11 @@ final class OipHandler implements HttpHandler {
       sendError(exchange, error);
     } catch (IOException e) {
       LOG.log(Level.DEBUG, "client went away: " + e.getMessage());
+    } catch (OutOfMemoryError e) {
+      // the heap is what every other request needs too: answer this one, never let it kill the thread
+      LOG.log(Level.WARNING, exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+          + " ran out of memory (" + e.getMessage() + "); answered 503");
+      sendError(exchange, HttpError.overloaded(503, "the server has no memory for this request now; retry"));
     } finally {
       exchange.close();
       if (active.decrementAndGet() == 0 && stopping) {
@@ -312,6 +326,19 @@ final class OipHandler implements HttpHandler {
   private void runAction(HttpExchange exchange, String name, OptionalInt version, ModelAction action)
       throws IOException {
     long start = System.nanoTime();
+    if (stopping) {
+      throw HttpError.overloaded(503, "the server is shutting down");
+    }
+    // the whole body arrives before the request is admitted: a client that stalls its upload holds
+    // a connection thread and its share of the memory budget, never an inference slot
+    try (MemoryBudget.Reservation reservation = memory.open()) {
+      Body body = readBody(exchange, reservation);
+      runAdmitted(exchange, name, version, action, body, reservation, start);
+    }
+  }
+
+  private void runAdmitted(HttpExchange exchange, String name, OptionalInt version, ModelAction action, Body body,
+      MemoryBudget.Reservation reservation, long start) throws IOException {
     ServedModel model = registry.acquire(name, version);
     String versionText = model.versionText();
     int status = 500;
@@ -334,8 +361,7 @@ final class OipHandler implements HttpHandler {
       }
       admitted = true;
       metrics.inFlight(name, 1);
-      Body body = readBody(exchange);
-      Call call = new Call(model, body.bytes(), body.length(), exchange);
+      Call call = new Call(model, body.bytes(), body.length(), exchange, reservation);
       Reply reply;
       try {
         reply = action.run(call);
@@ -353,6 +379,12 @@ final class OipHandler implements HttpHandler {
         LOG.log(Level.ERROR, "model '" + name + "' version " + versionText + " failed", e);
       }
       throw error;
+    } catch (OutOfMemoryError e) {
+      status = 503;
+      outcome = "overloaded";
+      LOG.log(Level.WARNING, "model '" + name + "' version " + versionText + ": out of memory (" + e.getMessage()
+          + "); answered 503");
+      throw HttpError.overloaded(503, "the server has no memory for this request now; retry");
     } finally {
       if (admitted) {
         perModel.decrementAndGet();
@@ -368,8 +400,11 @@ final class OipHandler implements HttpHandler {
   /** A request body: {@code bytes[0, length)}. */
   private record Body(byte[] bytes, int length) {}
 
-  /** Reads the body, refusing one over the limit from its Content-Length before reading, or while reading. */
-  private Body readBody(HttpExchange exchange) throws IOException {
+  /**
+   * Reads the body under the memory budget, refusing one over the limit from its Content-Length
+   * before reading, or while reading.
+   */
+  private Body readBody(HttpExchange exchange, MemoryBudget.Reservation reservation) throws IOException {
     String declared = exchange.getRequestHeaders().getFirst("Content-Length");
     if (!hasBody(exchange)) {
       return new Body(new byte[0], 0);
@@ -386,17 +421,21 @@ final class OipHandler implements HttpHandler {
         throw new HttpError(413, "request body of " + n + " bytes is larger than the limit of "
             + Sizes.format(maxBodyBytes));
       }
+      reservation.reserve(n, "the request body");
       byte[] bytes = in.readNBytes((int) n);
       if (bytes.length < n) {
         throw HttpError.badRequest("request body ended after " + bytes.length + " of its " + n + " bytes");
       }
       return new Body(bytes, bytes.length);
     }
+    reservation.reserve(8192, "the request body");
     byte[] buffer = new byte[8192];
     int length = 0;
     for (;;) {
       if (length == buffer.length) {
-        buffer = Arrays.copyOf(buffer, (int) Math.min(buffer.length * 2L, maxBodyBytes + 1));
+        int grown = (int) Math.min(buffer.length * 2L, maxBodyBytes + 1);
+        reservation.reserve(grown, "the request body"); // the old buffer is held while copying
+        buffer = Arrays.copyOf(buffer, grown);
       }
       int read = in.read(buffer, length, buffer.length - length);
       if (read < 0) {
@@ -427,8 +466,9 @@ final class OipHandler implements HttpHandler {
             + "send the JSON header before the binary data");
       }
     }
-    InferenceRequest request = codec.readRequest(body, length, jsonLength);
     ModelSignature signature = model.signature();
+    InferenceRequest request = codec.readRequest(body, length, jsonLength, signature.inputs().size(),
+        call::reserve);
     Set<String> wanted = request.outputNames();
     signature.validateOutputNames(wanted);
     call.computing();
@@ -506,26 +546,50 @@ final class OipHandler implements HttpHandler {
   }
 
   private byte[] modelMetadata(String name, OptionalInt version) throws IOException {
-    ServedModel model = registry.acquire(name, version);
+    ServedModel model;
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-      try (JsonGenerator g = codec.generator(out)) {
-        g.writeStartObject();
-        g.writeStringField("name", name);
-        g.writeArrayFieldStart("versions");
-        for (String v : registry.versions(name)) {
-          g.writeString(v);
-        }
-        g.writeEndArray();
-        g.writeStringField("platform", platform(model));
-        writeSpecs(g, "inputs", model.signature().inputs());
-        writeSpecs(g, "outputs", model.signature().outputs());
-        g.writeEndObject();
+      model = registry.acquire(name, version);
+    } catch (HttpError e) {
+      // not loaded (failed, unloaded, backing off): the stored signature still describes it
+      Optional<dev.maas.ModelVersion> stored = e.status() == 503 ? storedVersion(name, version) : Optional.empty();
+      if (stored.isEmpty()) {
+        throw e;
       }
-      return out.toByteArray();
+      return metadata(name, "maas_" + stored.get().format(), stored.get().signature());
+    }
+    try {
+      return metadata(name, platform(model), model.signature());
     } finally {
       model.release();
     }
+  }
+
+  private Optional<dev.maas.ModelVersion> storedVersion(String name, OptionalInt version) {
+    if (store.isEmpty()) {
+      return Optional.empty();
+    }
+    if (version.isPresent()) {
+      return store.get().find(dev.maas.ModelReference.ofVersion(name, version.getAsInt()));
+    }
+    return registry.target(name).flatMap(v -> store.get().find(dev.maas.ModelReference.ofVersion(name, v)));
+  }
+
+  private byte[] metadata(String name, String platform, ModelSignature signature) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = codec.generator(out)) {
+      g.writeStartObject();
+      g.writeStringField("name", name);
+      g.writeArrayFieldStart("versions");
+      for (String v : registry.versions(name)) {
+        g.writeString(v);
+      }
+      g.writeEndArray();
+      g.writeStringField("platform", platform);
+      writeSpecs(g, "inputs", signature.inputs());
+      writeSpecs(g, "outputs", signature.outputs());
+      g.writeEndObject();
+    }
+    return out.toByteArray();
   }
 
   private String platform(ServedModel model) {

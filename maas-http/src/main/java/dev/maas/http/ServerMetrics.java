@@ -26,6 +26,7 @@ final class ServerMetrics {
   private final Counter rows;
   private final Counter executions;
   private final Counter loadFailures;
+  private final Counter notLoaded;
   private final Gauge inFlight;
   private final Gauge queued;
   private final Histogram requestSeconds;
@@ -47,6 +48,9 @@ final class ServerMetrics {
         .labelNames("model", "version").register(registry);
     loadFailures = Counter.builder().name("maas_http_model_load_failures")
         .help("Model versions that failed to load or warm up").labelNames("model").register(registry);
+    notLoaded = Counter.builder().name("maas_http_not_loaded_answers")
+        .help("Requests answered 503 because their model or version was not loaded").labelNames("model")
+        .register(registry);
     inFlight = Gauge.builder().name("maas_http_requests_in_flight").help("Inference requests admitted and not yet answered")
         .labelNames("model").register(registry);
     queued = Gauge.builder().name("maas_http_requests_queued")
@@ -105,6 +109,10 @@ final class ServerMetrics {
   /** The drift monitors of the served versions, whose metrics this registry writes. */
   DriftMetrics drift() {
     return drift;
+  }
+
+  void notLoaded(String model) {
+    notLoaded.labelValues(model).inc();
   }
 
   void loadFailed(String model) {

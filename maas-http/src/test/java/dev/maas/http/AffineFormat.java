@@ -31,7 +31,7 @@ public class AffineFormat implements ModelFormat {
   public void write(Model model, ArtifactWriter out) throws IOException {
     AffineModel m = (AffineModel) model;
     try (OutputStream stream = out.create("model.affine")) {
-      stream.write((m.factor + " " + m.offset).getBytes(StandardCharsets.UTF_8));
+      stream.write((m.factor + " " + m.offset + (m.refusesZeros ? " refuses-zeros" : "")).getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -42,6 +42,6 @@ public class AffineFormat implements ModelFormat {
     if (Float.isNaN(factor)) {
       throw new ModelLoadException("cannot load " + in.location() + "/model.affine: this version is broken on purpose");
     }
-    return new AffineModel(factor, Float.parseFloat(parts[1]));
+    return new AffineModel(factor, Float.parseFloat(parts[1]), parts.length > 2 && parts[2].equals("refuses-zeros"));
   }
 }

@@ -26,11 +26,18 @@ final class AffineModel implements Model {
 
   final float factor;
   final float offset;
+  /** Refuses an all-zero row, as a real model may refuse the synthesised warm-up request. */
+  final boolean refusesZeros;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   AffineModel(float factor, float offset) {
+    this(factor, offset, false);
+  }
+
+  AffineModel(float factor, float offset, boolean refusesZeros) {
     this.factor = factor;
     this.offset = offset;
+    this.refusesZeros = refusesZeros;
     OPEN.incrementAndGet();
   }
 
@@ -68,6 +75,9 @@ final class AffineModel implements Model {
             float v = x.getFloat(r * 3 + c);
             sum += v;
             echo[r * 3 + c] = v;
+          }
+          if (refusesZeros && x.getFloat(r * 3) == 0 && x.getFloat(r * 3 + 1) == 0 && x.getFloat(r * 3 + 2) == 0) {
+            throw new dev.maas.InvalidInputException("input 'x': row " + r + " is all zeros, which this model refuses");
           }
           y[r] = factor * sum + offset;
         }

@@ -68,4 +68,23 @@ class ExplainActionTest {
       }
     }
   }
+
+  @Test
+  void explain_moreRowsThanTheCap_is413BeforeExplaining() {
+    try (ModelStore store = ModelStore.open(dir.resolve("store"))) {
+      Background background = Background.of(List.of("a", "b", "c"), new double[][] {{0, 0, 0}, {2, 4, 6}});
+      try (AffineModel m = new AffineModel(2, 0.5f)) {
+        store.publish("m", m, PublishOptions.builder().extraFile(Background.FILE_NAME, background.toJson()).build());
+      }
+      int rows = ExplainAction.MAX_ROWS + 1;
+      String data = "1,2,3,".repeat(rows);
+      String body = "{\"inputs\":[{\"name\":\"x\",\"shape\":[" + rows + ",3],\"datatype\":\"FP32\",\"data\":["
+          + data.substring(0, data.length() - 1) + "]}]}";
+      try (InferenceServer server = InferenceServer.builder().store(store).port(0).build().start()) {
+        OipClient.Answer answer = new OipClient(server.uri()).post("/v2/models/m/explain", body);
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.body()).contains("at most " + ExplainAction.MAX_ROWS + " rows");
+      }
+    }
+  }
 }

@@ -342,4 +342,38 @@ class InferenceJsonTest {
         .isEqualTo(1f);
     assertThat(Codec.DEFAULT.readResponse(body, body.length, encoded.json().length)).isEqualTo(response);
   }
+
+  @Test
+  void readRequest_manyInputsWithDataBeforeShape_readsEachFromItsOwnData() {
+    StringBuilder body = new StringBuilder("{\"inputs\":[");
+    for (int i = 0; i < 8000; i++) {
+      body.append(i == 0 ? "" : ",").append("{\"data\":[").append(i).append("],\"name\":\"x").append(i)
+          .append("\",\"shape\":[1],\"datatype\":\"INT32\"}");
+    }
+    Map<String, Tensor> inputs = InferenceJson.readRequest(body.append("]}").toString()).inputTensors();
+    assertThat(inputs).hasSize(8000);
+    assertThat(inputs.get("x0")).isEqualTo(Tensor.wrap(DataType.INT32, new int[] {0}, 1));
+    assertThat(inputs.get("x7999")).isEqualTo(Tensor.wrap(DataType.INT32, new int[] {7999}, 1));
+  }
+
+  @Test
+  void readRequest_moreInputsThanTheModelTakes_isRefusedBeforeDecoding() {
+    String body = "{\"inputs\":[{\"name\":\"a\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]},"
+        + "{\"name\":\"b\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}";
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    long[] reserved = new long[1];
+    assertThatThrownBy(() -> Codec.DEFAULT.readRequest(bytes, bytes.length, bytes.length, 1, n -> reserved[0] += n))
+        .isInstanceOf(InvalidInputException.class).hasMessage("the model takes 1 input; the request has more");
+    assertThat(reserved[0]).isEqualTo(4); // the first tensor only
+  }
+
+  @Test
+  void readRequest_shapeWhoseProductWrapsALong_is400NotAWrappedCount() {
+    assertThatThrownBy(() -> InferenceJson.readRequest("{\"inputs\":[{\"name\":\"x\",\"shape\":[4,"
+        + "4611686018427387904],\"datatype\":\"FP32\",\"data\":[]}]}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("elements, the limit");
+    assertThatThrownBy(() -> InferenceJson.readRequest("{\"inputs\":[{\"name\":\"x\",\"shape\":[65536,65536,"
+        + "65536,65536],\"datatype\":\"FP32\",\"data\":[]}]}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("elements, the limit");
+  }
 }

@@ -150,6 +150,25 @@ class ServingTest {
   }
 
   @Test
+  void synthesisedWarmUpRefusedByAValidModel_versionServesAnyway() throws Exception {
+    try (ModelStore store = ModelStore.open(dir.resolve("store"))) {
+      try (AffineModel picky = new AffineModel(2, 0, true)) {
+        store.publish("m", picky);
+      }
+      try (InferenceServer server = InferenceServer.builder().store(store).port(0).build().start()) {
+        assertThat(server.servingVersions()).containsEntry("m", "1");
+        OipClient client = new OipClient(server.uri());
+        OipClient.Answer answer = client.post("/v2/models/m/infer", request(1, 2));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(client.get("/v2/models/m/ready").status()).isEqualTo(200);
+        assertThat(client.post("/v2/repository/index", "").body()).contains("\"state\":\"READY\"");
+        assertThat(client.post("/v2/models/m/versions/1/infer", request(1, 2)).status()).isEqualTo(200);
+      }
+    }
+    assertThat(AffineModel.OPEN.get()).isZero();
+  }
+
+  @Test
   void overload_excessRequestsShedAtOnce_admittedOnesComplete() throws Exception {
     BlockingModel model = new BlockingModel(2);
     try (InferenceServer server = InferenceServer.builder().model("slow", model).port(0).maxInFlightPerModel(2)

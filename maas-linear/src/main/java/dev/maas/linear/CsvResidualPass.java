@@ -48,7 +48,7 @@ final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
       }
     }
     try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-        ParallelFolder folder = new ParallelFolder(threads, design.columns, 1)) {
+        ParallelFolder<QrAccumulator> folder = new ParallelFolder<>(threads, design.columns, 1, 1, QrAccumulator::new)) {
       reader.readLine();
       long lineNumber = 1;
       long blockFirstLine = 2;
@@ -84,7 +84,7 @@ final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
     return rows;
   }
 
-  private void submit(ParallelFolder folder, String[] lines, long firstLine, double[] hi, double[] lo,
+  private void submit(ParallelFolder<QrAccumulator> folder, String[] lines, long firstLine, double[] hi, double[] lo,
       Dot2[] workerRss, Dot2[][] workerGradient, long[] workerRows) {
     folder.submit(worker -> {
       int t = worker.index;

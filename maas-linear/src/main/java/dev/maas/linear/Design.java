@@ -102,6 +102,37 @@ final class Design {
   }
 
   /**
+   * As {@link #fill}, into {@code rows[row]} ({@code columns} values).
+   */
+  void fillRow(double[][] rows, int row, double[] x, double y, String unit, long number) {
+    double[] out = rows[row];
+    if (intercept) {
+      out[0] = 1;
+    }
+    for (int j = 0; j < features; j++) {
+      out[offset + j] = x[j] - shift[j];
+    }
+    for (int j = 0; j < features; j++) {
+      if (!Double.isFinite(x[j])) {
+        throw nonFinite(unit + " " + number, names.get(j), x[j]);
+      }
+    }
+    if (!Double.isFinite(y)) {
+      throw nonFinite(unit + " " + number, "target", y);
+    }
+    out[columns - 1] = y - shiftY;
+  }
+
+  /** As {@link #fillWeighted}, into {@code rows[row]} as {@link #fillRow} writes it. */
+  boolean fillWeightedRow(double[][] rows, double[] weights, int row, double[] x, double y, double weight, String unit,
+      long number) {
+    checkWeight(weight, unit + " " + number);
+    fillRow(rows, row, x, y, unit, number);
+    weights[row] = weight;
+    return weight > 0;
+  }
+
+  /**
    * As {@link #fill} for a row of weight {@code weight}, stored in {@code weights[row]}; returns
    * false for a weight of zero (the row is checked but not kept: it drops out of the fit and its
    * degrees of freedom, as in R).

@@ -22,9 +22,11 @@ import java.util.Optional;
  * regression with an L2 penalty that leaves the intercept unpenalised, optionally on standardised
  * features (the fitted model still predicts on raw inputs). Configured with {@link #builder()}.
  *
- * <p>The solver is Householder QR folded over row blocks (TSQR), in parallel and in one pass, so
- * the same code fits an in-memory matrix, an {@link Iterator} of rows or a CSV file of any size in
- * memory that does not depend on the row count. When the design is ill-conditioned (condition
+ * <p>The solver folds row blocks in parallel and in one pass, so the same code fits an in-memory
+ * matrix, an {@link Iterator} of rows or a CSV file of any size in memory that does not depend on
+ * the row count: into the Gram matrix and its Cholesky factor for in-memory and CSV fits that may
+ * refine, when the design is well enough conditioned for it, and otherwise by Householder QR
+ * (TSQR). When the design is ill-conditioned (condition
  * number above 100) or a coefficient's estimated error exceeds about 14 digits (see {@link
  * Refinement#AUTO}), the solution of an in-memory or CSV fit is refined iteratively with residuals
  * computed in extended precision; a large CSV file is read again for that (see {@code
@@ -40,7 +42,27 @@ public final class LinearRegressionTrainer {
   static final double REFINE_ABOVE_CONDITION = 100;
   /** Refine when a coefficient's estimated relative error exceeds this (about 13.8 digits). */
   static final double REFINE_ABOVE_ERROR = 0x1p-46;
+  /**
+   * Refine when the residual sum of squares that a Gram factor holds may be wrong by more than this
+   * relative amount (about 12 digits), as it is when the fit leaves a residual much smaller than the
+   * target.
+   */
+  static final double REFINE_RSS_ABOVE_ERROR = 0x1p-40;
+  /**
+   * In-memory fits keep the Gram matrix's factor up to this condition number (see {@link
+   * GramAccumulator#factor}), the problems that are refined, if at all, with corrected semi-normal
+   * equations; above it they are folded again by Householder reflections.
+   */
+  static final double GRAM_MAX_CONDITION_IN_MEMORY = REFINE_ABOVE_CONDITION;
+  /**
+   * Streamed CSV fits keep the Gram matrix's factor up to this condition number, where corrected
+   * semi-normal equations with it still gain about eight digits a pass; above it the file is read
+   * again and folded by Householder reflections.
+   */
+  static final double GRAM_MAX_CONDITION_STREAMED = 1e4;
   private static final int PARALLEL_MIN_ROWS = 8 * BLOCK_ROWS;
+  /** The {@code columns²} arrays a {@link GramAccumulator} holds. */
+  private static final int GRAM_FACTORS = 4;
   /** CSV files with at most this many used cells are fitted in memory (with refinement). */
   static final int IN_MEMORY_CSV_VALUES = 1 << 16;
 
@@ -157,8 +179,39 @@ public final class LinearRegressionTrainer {
     design.setShifts(x[0], y[0]);
     int n = x.length;
     int threads = n >= PARALLEL_MIN_ROWS ? parallelism : 1;
+    if (refinement != Refinement.NEVER) {
+      GramAccumulator gram;
+      try (ParallelFolder<GramAccumulator> folder = new ParallelFolder<>(threads, design.columns, BLOCK_ROWS,
+          GRAM_FACTORS, GramAccumulator::new)) {
+        int chunkRows = BLOCK_ROWS * 8;
+        for (int from = 0; from < n && !folder.failed(); from += chunkRows) {
+          int start = from;
+          int end = Math.min(n, from + chunkRows);
+          folder.submit(worker -> {
+            double[][] rows = worker.rows();
+            for (int blockStart = start; blockStart < end; blockStart += BLOCK_ROWS) {
+              int count = Math.min(BLOCK_ROWS, end - blockStart);
+              for (int r = 0; r < count; r++) {
+                int i = blockStart + r;
+                design.fillRow(rows, r, x[i], y[i], "row", i);
+                if (w != null) {
+                  worker.weights[r] = w[i];
+                }
+              }
+              worker.accumulator.addRows(rows, w == null ? null : worker.weights, count);
+            }
+          });
+        }
+        gram = folder.finish();
+      }
+      QrAccumulator factor = gram.factor(design.parameters, design.offset, GRAM_MAX_CONDITION_IN_MEMORY);
+      if (factor != null) {
+        return solve(factor, design, x, y, w, null, threads);
+      }
+    }
     QrAccumulator acc;
-    try (ParallelFolder folder = new ParallelFolder(threads, design.columns, BLOCK_ROWS)) {
+    try (ParallelFolder<QrAccumulator> folder = new ParallelFolder<>(threads, design.columns, BLOCK_ROWS, 1,
+        QrAccumulator::new)) {
       int chunkRows = BLOCK_ROWS * 8;
       for (int from = 0; from < n && !folder.failed(); from += chunkRows) {
         int start = from;
@@ -179,7 +232,7 @@ public final class LinearRegressionTrainer {
       }
       acc = folder.finish();
     }
-    return solve(acc, design, x, y, w, null);
+    return solve(acc, design, x, y, w, null, threads);
   }
 
   /**
@@ -205,7 +258,8 @@ public final class LinearRegressionTrainer {
     Design design = new Design(names(p), intercept, ridge, standardize);
     design.setShifts(first, first[p]);
     QrAccumulator acc;
-    try (ParallelFolder folder = new ParallelFolder(parallelism, design.columns, BLOCK_ROWS)) {
+    try (ParallelFolder<QrAccumulator> folder = new ParallelFolder<>(parallelism, design.columns, BLOCK_ROWS, 1,
+        QrAccumulator::new)) {
       double[][] block = new double[design.columns][BLOCK_ROWS];
       int filled = 0;
       long index = 0;
@@ -228,10 +282,10 @@ public final class LinearRegressionTrainer {
       }
       acc = folder.finish();
     }
-    return solve(acc, design, null, null, null, null);
+    return solve(acc, design, null, null, null, null, parallelism);
   }
 
-  private static void submitBlock(ParallelFolder folder, double[][] block, int rows) {
+  private static void submitBlock(ParallelFolder<QrAccumulator> folder, double[][] block, int rows) {
     folder.submit(worker -> worker.accumulator.addData(block, rows));
   }
 
@@ -383,46 +437,85 @@ public final class LinearRegressionTrainer {
       }
     }
     long lineNumber = firstLine + pending.size() - 1;
-    QrAccumulator acc;
-    try (ParallelFolder folder = new ParallelFolder(parallelism, design.columns, BLOCK_ROWS)) {
-      if (!found) {
-        while ((line = reader.readLine()) != null) {
-          lineNumber++;
-          pending.add(line);
-          if (!line.isBlank()) {
-            Csv.parse(line, lineNumber, slots, header, firstValues);
-            break;
-          }
-        }
-        if (line == null) {
-          throw new InvalidInputException(csv.getFileName() + " has a header but no data rows");
-        }
-      }
-      design.setShifts(firstValues, firstValues[p]);
-      long pendingFirstLine = firstLine;
-      for (int from = 0; from < pending.size(); from += BLOCK_ROWS) {
-        int to = Math.min(pending.size(), from + BLOCK_ROWS);
-        submitLines(folder, pending.subList(from, to).toArray(new String[0]), pendingFirstLine + from, header, slots,
-            design);
-      }
-      pending.clear();
-      pendingFirstLine = lineNumber + 1;
-      List<String> block = new ArrayList<>(BLOCK_ROWS);
-      while (!folder.failed() && (line = reader.readLine()) != null) {
+    if (!found) {
+      while ((line = reader.readLine()) != null) {
         lineNumber++;
-        block.add(line);
-        if (block.size() == BLOCK_ROWS) {
-          submitLines(folder, block.toArray(new String[0]), pendingFirstLine, header, slots, design);
-          block.clear();
-          pendingFirstLine = lineNumber + 1;
+        pending.add(line);
+        if (!line.isBlank()) {
+          Csv.parse(line, lineNumber, slots, header, firstValues);
+          break;
         }
       }
-      if (!block.isEmpty() && !folder.failed()) {
-        submitLines(folder, block.toArray(new String[0]), pendingFirstLine, header, slots, design);
+      if (line == null) {
+        throw new InvalidInputException(csv.getFileName() + " has a header but no data rows");
       }
-      acc = folder.finish();
     }
-    return solve(acc, design, null, null, null, new CsvResidualPass(csv, header, slots, design, parallelism, BLOCK_ROWS));
+    design.setShifts(firstValues, firstValues[p]);
+    CsvResidualPass pass = new CsvResidualPass(csv, header, slots, design, parallelism, BLOCK_ROWS);
+    QrAccumulator acc;
+    if (refinement != Refinement.NEVER) {
+      GramAccumulator gram;
+      try (ParallelFolder<GramAccumulator> folder = new ParallelFolder<>(parallelism, design.columns, BLOCK_ROWS,
+          GRAM_FACTORS, GramAccumulator::new)) {
+        streamLines(reader, pending, lineNumber, header, slots, design, folder, LinearRegressionTrainer::foldGram);
+        gram = folder.finish();
+      }
+      QrAccumulator factor = gram.factor(design.parameters, design.offset, GRAM_MAX_CONDITION_STREAMED);
+      if (factor != null) {
+        return solve(factor, design, null, null, null, pass, parallelism);
+      }
+      try (BufferedReader again = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+          ParallelFolder<QrAccumulator> folder = new ParallelFolder<>(parallelism, design.columns, BLOCK_ROWS, 1,
+              QrAccumulator::new)) {
+        again.readLine();
+        streamLines(again, new ArrayList<>(), 1, header, slots, design, folder, LinearRegressionTrainer::foldHouseholder);
+        acc = folder.finish();
+      }
+    } else {
+      try (ParallelFolder<QrAccumulator> folder = new ParallelFolder<>(parallelism, design.columns, BLOCK_ROWS, 1,
+          QrAccumulator::new)) {
+        streamLines(reader, pending, lineNumber, header, slots, design, folder, LinearRegressionTrainer::foldHouseholder);
+        acc = folder.finish();
+      }
+    }
+    return solve(acc, design, null, null, null, pass, parallelism);
+  }
+
+  /** Folds the lines of one block into a worker's accumulator. */
+  private interface LineFolder<A extends BlockAccumulator<A>> {
+    void fold(ParallelFolder.Worker<A> worker, String[] lines, long firstLine, List<String> header, int[] slots,
+        Design design);
+  }
+
+  /**
+   * Hands {@code pending} (the lines from line 2 on, the last of them line {@code lineNumber}) and
+   * then the rest of {@code reader} to {@code folder} in blocks of {@link #BLOCK_ROWS} lines.
+   */
+  private static <A extends BlockAccumulator<A>> void streamLines(BufferedReader reader, List<String> pending,
+      long lineNumber, List<String> header, int[] slots, Design design, ParallelFolder<A> folder, LineFolder<A> fold)
+      throws IOException {
+    long firstLine = 2;
+    for (int from = 0; from < pending.size() && !folder.failed(); from += BLOCK_ROWS) {
+      int to = Math.min(pending.size(), from + BLOCK_ROWS);
+      submitLines(folder, pending.subList(from, to).toArray(new String[0]), firstLine + from, header, slots, design,
+          fold);
+    }
+    pending.clear();
+    long blockFirstLine = lineNumber + 1;
+    List<String> block = new ArrayList<>(BLOCK_ROWS);
+    String line;
+    while (!folder.failed() && (line = reader.readLine()) != null) {
+      lineNumber++;
+      block.add(line);
+      if (block.size() == BLOCK_ROWS) {
+        submitLines(folder, block.toArray(new String[0]), blockFirstLine, header, slots, design, fold);
+        block.clear();
+        blockFirstLine = lineNumber + 1;
+      }
+    }
+    if (!block.isEmpty() && !folder.failed()) {
+      submitLines(folder, block.toArray(new String[0]), blockFirstLine, header, slots, design, fold);
+    }
   }
 
   /** A small file is parsed whole and fitted in memory, so that it gets iterative refinement. */
@@ -464,27 +557,52 @@ public final class LinearRegressionTrainer {
     return fitInMemory(x.toArray(new double[0][]), targets, weights, design.names);
   }
 
-  private static void submitLines(ParallelFolder folder, String[] lines, long firstLine, List<String> header,
-      int[] slots, Design design) {
-    folder.submit(worker -> {
-      double[] values = new double[design.values()];
-      int p = design.features;
-      int rows = 0;
-      for (int k = 0; k < lines.length; k++) {
-        if (lines[k].isBlank()) {
-          continue;
-        }
-        long number = firstLine + k;
-        Csv.parse(lines[k], number, slots, header, values);
-        if (!design.weighted) {
-          design.fill(worker.block, rows++, values, values[p], "line", number);
-        } else if (design.fillWeighted(worker.block, worker.weights, rows, values, values[p], values[p + 1], "line",
-            number)) {
-          rows++;
-        }
+  private static <A extends BlockAccumulator<A>> void submitLines(ParallelFolder<A> folder, String[] lines,
+      long firstLine, List<String> header, int[] slots, Design design, LineFolder<A> fold) {
+    folder.submit(worker -> fold.fold(worker, lines, firstLine, header, slots, design));
+  }
+
+  private static void foldHouseholder(ParallelFolder.Worker<QrAccumulator> worker, String[] lines, long firstLine,
+      List<String> header, int[] slots, Design design) {
+    double[] values = new double[design.values()];
+    int p = design.features;
+    int rows = 0;
+    for (int k = 0; k < lines.length; k++) {
+      if (lines[k].isBlank()) {
+        continue;
       }
-      worker.accumulator.addData(worker.block, design.weighted ? worker.weights : null, rows);
-    });
+      long number = firstLine + k;
+      Csv.parse(lines[k], number, slots, header, values);
+      if (!design.weighted) {
+        design.fill(worker.block, rows++, values, values[p], "line", number);
+      } else if (design.fillWeighted(worker.block, worker.weights, rows, values, values[p], values[p + 1], "line",
+          number)) {
+        rows++;
+      }
+    }
+    worker.accumulator.addData(worker.block, design.weighted ? worker.weights : null, rows);
+  }
+
+  private static void foldGram(ParallelFolder.Worker<GramAccumulator> worker, String[] lines, long firstLine,
+      List<String> header, int[] slots, Design design) {
+    double[] values = new double[design.values()];
+    double[][] buffer = worker.rows();
+    int p = design.features;
+    int rows = 0;
+    for (int k = 0; k < lines.length; k++) {
+      if (lines[k].isBlank()) {
+        continue;
+      }
+      long number = firstLine + k;
+      Csv.parse(lines[k], number, slots, header, values);
+      if (!design.weighted) {
+        design.fillRow(buffer, rows++, values, values[p], "line", number);
+      } else if (design.fillWeightedRow(buffer, worker.weights, rows, values, values[p], values[p + 1], "line",
+          number)) {
+        rows++;
+      }
+    }
+    worker.accumulator.addRows(buffer, design.weighted ? worker.weights : null, rows);
   }
 
   /**
@@ -544,8 +662,8 @@ public final class LinearRegressionTrainer {
   }
 
   private LinearRegressionModel solve(QrAccumulator acc, Design design, double[][] x, double[] y, double[] w,
-      SemiNormalRefiner.ResidualPass pass) {
-    Solution s = Solution.solve(acc, design, x, y, w, pass, refinement);
+      SemiNormalRefiner.ResidualPass pass, int threads) {
+    Solution s = Solution.solve(acc, design, x, y, w, pass, refinement, threads);
     return LinearRegressionModel.fitted(s.intercept(), s.coefficients(), design.names, Optional.of(s.report()),
         s.intervals(), Interval.PREDICTION, LinearRegressionModel.DEFAULT_LEVEL);
   }

@@ -125,7 +125,7 @@ public final class PartitionedFit implements Serializable {
       }
       return r.rows;
     };
-    Solution s = Solution.solve(total.accumulator, d, null, null, null, adapter, refinement);
+    Solution s = Solution.solve(total.accumulator, d, null, null, null, adapter, refinement, 1);
     return LinearRegressionModel.fitted(s.intercept(), s.coefficients(), d.names, java.util.Optional.of(s.report()),
         s.intervals(), Interval.PREDICTION, LinearRegressionModel.DEFAULT_LEVEL);
   }

@@ -9,7 +9,7 @@ package dev.maas.linear;
  * <p>Instances are mutable and used by one thread at a time. They are serializable so that parts of
  * a fit can travel between machines ({@link PartitionedFit}).
  */
-final class QrAccumulator implements java.io.Serializable {
+final class QrAccumulator implements java.io.Serializable, BlockAccumulator<QrAccumulator> {
   private static final long serialVersionUID = 1L;
   private final int q;
   private final double[] r;
@@ -20,6 +20,9 @@ final class QrAccumulator implements java.io.Serializable {
   private final double[] m2;
   private final double[] blockMean;
   private final double[] blockM2;
+  /** Whether {@link #r()} came from the Cholesky decomposition of a Gram matrix. */
+  private boolean cholesky;
+  private double condition = Double.NaN;
 
   QrAccumulator(int columns) {
     this.q = columns;
@@ -41,6 +44,26 @@ final class QrAccumulator implements java.io.Serializable {
   /** The factor, row-major {@code q x q}, upper triangular; not a copy. */
   double[] r() {
     return r;
+  }
+
+  /**
+   * Records that {@link #r()} now holds the Cholesky factor of the Gram matrix ({@link
+   * GramAccumulator}), whose condition number (of the centred, column-scaled features, before any
+   * penalty) is {@code condition}.
+   */
+  void markCholesky(double condition) {
+    this.cholesky = true;
+    this.condition = condition;
+  }
+
+  /** Whether {@link #r()} is a Cholesky factor of the Gram matrix rather than a Householder factor. */
+  boolean cholesky() {
+    return cholesky;
+  }
+
+  /** The condition number recorded with {@link #markCholesky}, or NaN. */
+  double condition() {
+    return condition;
   }
 
   /** The sum of the rows' weights (the row count when unweighted). */
@@ -72,10 +95,20 @@ final class QrAccumulator implements java.io.Serializable {
    * unit weights): the statistics are weighted, and every row is scaled by the square root of its
    * weight before it is folded, so that R is the factor of {@code W^½ A}.
    */
-  void addData(double[][] block, double[] weights, int rows) {
+  @Override
+  public void addData(double[][] block, double[] weights, int rows) {
     if (rows == 0) {
       return;
     }
+    addStatistics(block, weights, rows);
+    fold(block, rows);
+  }
+
+  /**
+   * Adds the statistics of {@code rows} data rows (column-major, as in {@link #addData}) and, for
+   * weighted rows, scales every row by the square root of its weight in place, without folding them.
+   */
+  void addStatistics(double[][] block, double[] weights, int rows) {
     if (weights == null) {
       updateStatistics(block, rows);
     } else {
@@ -87,7 +120,6 @@ final class QrAccumulator implements java.io.Serializable {
         }
       }
     }
-    fold(block, rows);
   }
 
   /**
@@ -190,11 +222,12 @@ final class QrAccumulator implements java.io.Serializable {
   }
 
   /** Adds everything {@code other} accumulated: its R folded in, its statistics merged. */
-  void merge(QrAccumulator other) {
+  @Override
+  public void merge(QrAccumulator other) {
     if (other.count == 0) {
       return;
     }
-    mergeStatistics(other.count, other.weightSum, other.mean, other.m2);
+    mergeStatistics(other);
     double[][] columns = new double[q][q];
     for (int i = 0; i < q; i++) {
       for (int j = i; j < q; j++) {
@@ -202,6 +235,13 @@ final class QrAccumulator implements java.io.Serializable {
       }
     }
     fold(columns, q);
+  }
+
+  /** Adds {@code other}'s statistics (not its factor). */
+  void mergeStatistics(QrAccumulator other) {
+    if (other.count > 0) {
+      mergeStatistics(other.count, other.weightSum, other.mean, other.m2);
+    }
   }
 
   private void updateStatistics(double[][] block, int rows) {
@@ -247,7 +287,7 @@ final class QrAccumulator implements java.io.Serializable {
   }
 
   /** Chan's pairwise update, with weight totals in place of counts. */
-  private void mergeStatistics(long n, double otherWeight, double[] otherMean, double[] otherM2) {
+  void mergeStatistics(long n, double otherWeight, double[] otherMean, double[] otherM2) {
     double total = weightSum + otherWeight;
     double weight = otherWeight / total;
     double cross = weightSum * otherWeight / total;

@@ -30,6 +30,7 @@ final class SemiNormalRefiner {
   private final int k;
   private final double[] penalty;
   private final long rows;
+  private final double rate;
 
   /**
    * @param r the factor, row-major {@code q x q}, penalty rows folded in
@@ -37,6 +38,17 @@ final class SemiNormalRefiner {
    * @param rows the number of data rows every pass must read
    */
   SemiNormalRefiner(Design design, double[] r, double[] penalty, long rows) {
+    this(design, r, penalty, rows, Double.NaN);
+  }
+
+  /**
+   * @param rate a bound on the factor by which each step shrinks the error ({@code ‖(RᵀR)⁻¹(RᵀR -
+   *     AᵀA)‖}), or NaN when none is known: iteration stops as soon as the correction just made,
+   *     times this bound, falls below the stopping threshold, so that a well-conditioned problem
+   *     takes one pass
+   */
+  SemiNormalRefiner(Design design, double[] r, double[] penalty, long rows, double rate) {
+    this.rate = rate;
     this.design = design;
     this.r = r;
     this.q = design.columns;
@@ -109,7 +121,7 @@ final class SemiNormalRefiner {
       }
       rss = Math.max(0, rss - 2 * dot(d, dataGradient) + dataNormSquared(d));
       double floor = 0x1p-70 * size;
-      if (change <= floor || change > 0.5 * previous || (steps > 1 && change * (change / previous) <= floor)) {
+      if (change <= floor || rate * change <= floor || change > 0.5 * previous || (steps > 1 && change * (change / previous) <= floor)) {
         break;
       }
       previous = change;

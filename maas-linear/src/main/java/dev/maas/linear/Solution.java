@@ -52,10 +52,11 @@ final class Solution {
    * Solves the problem {@code acc} holds; {@code x}, {@code y} and {@code w} (null when
    * unweighted) are the in-memory data for refinement, or null for streamed data; {@code pass}
    * reads streamed data again for refinement,
-   * or is null when it cannot be read again.
+   * or is null when it cannot be read again; {@code threads} is the number of threads an in-memory
+   * refinement pass may use.
    */
   static Solution solve(QrAccumulator acc, Design d, double[][] x, double[] y, double[] w,
-      SemiNormalRefiner.ResidualPass pass, Refinement refinement) {
+      SemiNormalRefiner.ResidualPass pass, Refinement refinement, int threads) {
     long n = acc.count();
     int k = d.parameters;
     int q = d.columns;
@@ -99,7 +100,7 @@ final class Solution {
           + " a linear combination of the columns before " + (dependent.size() > 1 ? "them" : "it")
           + " (a constant or duplicated column?); remove " + (dependent.size() > 1 ? "them" : "it") + " or set a ridge penalty");
     }
-    double condition = conditionNumber(r, q, d.offset, k);
+    double condition = penalty == null && acc.cholesky() ? acc.condition() : conditionNumber(r, q, d.offset, k);
     double[] coef = new double[k];
     for (int i = 0; i < k; i++) {
       coef[i] = r[i * q + k];
@@ -111,11 +112,12 @@ final class Solution {
       case ALWAYS -> true;
       case NEVER -> false;
       case AUTO -> condition > LinearRegressionTrainer.REFINE_ABOVE_CONDITION
-          || estimatedRelativeError(r, q, k, coef, norms, d) > LinearRegressionTrainer.REFINE_ABOVE_ERROR;
+          || estimatedRelativeError(r, q, k, coef, norms, d, acc.cholesky()) > LinearRegressionTrainer.REFINE_ABOVE_ERROR
+          || acc.cholesky() && gramRssError(r, q, k) > LinearRegressionTrainer.REFINE_RSS_ABOVE_ERROR;
     };
     boolean wellConditioned = condition <= LinearRegressionTrainer.REFINE_ABOVE_CONDITION;
     if (x != null && refine && refinement == Refinement.AUTO && wellConditioned) {
-      pass = inMemoryPass(d, x, y, w);
+      pass = new InMemoryResidualPass(d, x, y, w, threads);
     }
     if (x != null && refine && pass == null) {
       RefinedSolver refined = new RefinedSolver(x, y, w, d, penalty);
@@ -124,7 +126,8 @@ final class Solution {
       coef = java.util.Arrays.copyOf(both, k);
       System.arraycopy(both, k, low, 0, k);
     } else if (pass != null && refine) {
-      double[] refined = new SemiNormalRefiner(d, r, penalty, n).solve(coef, pass);
+      double rate = acc.cholesky() ? gramContraction(r, q, k, norms) : Double.NaN;
+      double[] refined = new SemiNormalRefiner(d, r, penalty, n, rate).solve(coef, pass);
       rss = refined[2 * k];
       coef = java.util.Arrays.copyOf(refined, k);
       System.arraycopy(refined, k, low, 0, k);
@@ -161,29 +164,6 @@ final class Solution {
   }
 
   /**
-   * In-memory rows as a {@link SemiNormalRefiner.ResidualPass}: where AUTO refines a
-   * well-conditioned problem (only the coefficient error estimate asked for it), corrected
-   * semi-normal equations with the factor already at hand converge in a step or two at the cost of
-   * one O(np) pass each, instead of a second QR that keeps its orthogonal factor.
-   */
-  private static SemiNormalRefiner.ResidualPass inMemoryPass(Design d, double[][] x, double[] y, double[] w) {
-    return (hi, lo, rss, gradient) -> {
-      double[] values = new double[d.values()];
-      double[] scratch = new double[2 * d.parameters];
-      Dot2 sum = new Dot2();
-      for (int i = 0; i < x.length; i++) {
-        System.arraycopy(x[i], 0, values, 0, d.features);
-        values[d.features] = y[i];
-        if (w != null) {
-          values[d.features + 1] = w[i];
-        }
-        SemiNormalRefiner.addRow(d, values, hi, lo, scratch, sum, rss, gradient);
-      }
-      return x.length;
-    };
-  }
-
-  /**
    * A first-order estimate of the worst relative error of the reported coefficients (the
    * intercept in raw units included) that the unrefined solution {@code z} may carry: the error a
    * backward error of one unit roundoff in every working column, target included, causes in each
@@ -196,6 +176,18 @@ final class Solution {
    * an intercept recovered by cancellation, and a coefficient much smaller than the others.
    */
   static double estimatedRelativeError(double[] r, int q, int k, double[] z, double[] norms, Design d) {
+    return estimatedRelativeError(r, q, k, z, norms, d, false);
+  }
+
+  /**
+   * As {@link #estimatedRelativeError(double[], int, int, double[], double[], Design)}; for a factor
+   * from the Gram matrix ({@code gram}), whose errors are those of {@code AᵀA} and {@code Aᵀy}
+   * (about {@code γu ‖a_i‖ ‖a_l‖} and {@code γu ‖a_i‖ ‖y‖}, γ = {@link #gramErrorFactor}) rather
+   * than columnwise in A, the residual norm {@code ‖r‖} in the second term becomes {@code γ}
+   * times the first term's {@code √(‖y‖² + Σ (‖a_l‖ z_l)²)}: {@code (AᵀA)⁻¹} multiplies the
+   * Gram's error of row l, of size {@code γu ‖a_l‖} times that, directly.
+   */
+  static double estimatedRelativeError(double[] r, int q, int k, double[] z, double[] norms, Design d, boolean gram) {
     double u = 0x1p-53;
     double yNorm = 0;
     for (int i = 0; i <= k; i++) {
@@ -206,7 +198,7 @@ final class Solution {
       fit += norms[l] * z[l] * norms[l] * z[l];
     }
     fit = Math.sqrt(fit);
-    double rho = Math.abs(r[k * q + k]);
+    double rho = gram ? gramErrorFactor(q) * fit : Math.abs(r[k * q + k]);
     double worst = 0;
     double[] v = new double[k];
     for (int c = d.offset; c < k; c++) {
@@ -230,6 +222,53 @@ final class Solution {
       worst = Math.max(worst, error / Math.abs(b0.value()));
     }
     return Double.isNaN(worst) ? Double.POSITIVE_INFINITY : worst;
+  }
+
+  /**
+   * The factor γ by which the rounding errors of a Gram matrix's entries and of its Cholesky factor
+   * exceed one unit roundoff relative to {@code ‖a_i‖ ‖a_l‖}: the blocked kernel's sums of a few
+   * hundred products and the factorisation's sums of up to q products, added as independent errors.
+   */
+  static double gramErrorFactor(int q) {
+    return GramAccumulator.ERROR_PER_COLUMN * Math.sqrt(q);
+  }
+
+  /**
+   * The relative error that the Gram matrix's rounding may leave in the residual sum of squares
+   * {@code ρ²} that its Cholesky factor holds: the last pivot, {@code ‖y‖² - ‖Qᵀy‖²}, loses what
+   * the cancellation of {@code ‖y‖²} amplifies, {@code γu ‖y‖² / ρ²}.
+   */
+  static double gramRssError(double[] r, int q, int k) {
+    double yy = 0;
+    for (int i = 0; i <= k; i++) {
+      yy += r[i * q + k] * r[i * q + k];
+    }
+    double rho = r[k * q + k];
+    double error = gramErrorFactor(q) * 0x1p-53 * yy / (rho * rho);
+    return Double.isNaN(error) ? Double.POSITIVE_INFINITY : error;
+  }
+
+  /**
+   * A bound on how much one step of corrected semi-normal equations with a Cholesky factor of the
+   * Gram matrix shrinks the error: {@code ‖(RᵀR)⁻¹E‖ ≤ γu κ²} for the Gram's error E in scaled
+   * terms, with the condition number κ of the column-scaled factor bounded by {@code ‖R_s‖_F
+   * ‖R_s⁻¹‖_F = √k √(Σ_c ‖a_c‖² ‖R⁻ᵀe_c‖²)}; NaN when the bound does not promise contraction.
+   */
+  static double gramContraction(double[] r, int q, int k, double[] norms) {
+    double frobenius = 0;
+    double[] e = new double[k];
+    for (int c = 0; c < k; c++) {
+      java.util.Arrays.fill(e, 0);
+      e[c] = 1;
+      Triangular.solveTransposed(r, q, k, e);
+      double s = 0;
+      for (double v : e) {
+        s += v * v;
+      }
+      frobenius += norms[c] * norms[c] * s;
+    }
+    double rate = gramErrorFactor(q) * 0x1p-53 * k * frobenius;
+    return rate < 0.5 ? rate : Double.NaN;
   }
 
   /**
@@ -274,7 +313,7 @@ final class Solution {
    * intercept, of the centred features (the trailing block of R is the QR factor of the features
    * with their means removed exactly).
    */
-  private static double conditionNumber(double[] r, int q, int from, int k) {
+  static double conditionNumber(double[] r, int q, int from, int k) {
     int size = k - from;
     if (size <= 0) {
       return 1;

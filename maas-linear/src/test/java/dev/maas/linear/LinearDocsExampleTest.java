@@ -19,6 +19,20 @@ class LinearDocsExampleTest {
   @TempDir Path dir;
 
   @Test
+  void docsExample_ridgeSearch_runs() {
+    double[][] x = LinearRegressionTrainerTest.features(200, 3, 61);
+    double[] y = LinearRegressionTrainerTest.targets(x, 62);
+    RidgeSelection s = RidgeSearch.builder()
+        .grid(RidgeSearch.logGrid(1e-4, 1e4, 33))          // the default grid
+        .method(RidgeSearch.Method.LEAVE_ONE_OUT)          // or GENERALIZED (default), or .kFold(10)
+        .build()
+        .select(LinearRegressionTrainer.builder().standardize(true).build(), x, y);
+    LinearRegressionModel model = LinearRegressionTrainer.builder().standardize(true).ridge(s.best()).build().fit(x, y);
+    assertThat(model.report().orElseThrow().ridge()).isEqualTo(s.best());
+    assertThat(s.curve()).hasSize(33);
+  }
+
+  @Test
   void docsExamples_trainEvaluateStore_run() {
     double[][] x = LinearRegressionTrainerTest.features(200, 2, 51);
     double[] y = LinearRegressionTrainerTest.targets(x, 52);

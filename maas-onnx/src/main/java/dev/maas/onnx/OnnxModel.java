@@ -134,7 +134,10 @@ public final class OnnxModel extends AbstractModel {
     OrtSession session = null;
     try {
       configure(so, options, location);
-      session = file != null ? env.createSession(file.toString(), so) : env.createSession(bytes, so);
+      // from the bytes that were read and checked, so the file cannot be swapped before the session
+      // reads it; only a model with external data needs its path (ONNX Runtime resolves data files by it)
+      session = file != null && !artifact.externalFiles().isEmpty() ? env.createSession(file.toString(), so)
+          : env.createSession(bytes, so);
       Loaded l = new Loaded();
       l.env = env;
       l.session = session;
@@ -148,7 +151,7 @@ public final class OnnxModel extends AbstractModel {
       return new OnnxModel(l);
     } catch (OrtException e) {
       closeQuietly(session, so);
-      throw new ModelLoadException(location + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+      throw new ModelLoadException(location + ": ONNX Runtime cannot load the model: " + OrtRuntime.message(e), e);
     } catch (RuntimeException | Error e) {
       closeQuietly(session, so);
       throw e;
@@ -205,7 +208,7 @@ public final class OnnxModel extends AbstractModel {
         so.addCUDA(options.deviceId());
       } catch (OrtException e) {
         throw new ModelLoadException(location + ": execution provider CUDA (device " + options.deviceId()
-            + ") could not be loaded: " + e.getMessage(), e);
+            + ") could not be loaded: " + OrtRuntime.message(e), e);
       }
     }
   }
@@ -445,7 +448,7 @@ public final class OnnxModel extends AbstractModel {
         return out;
       }
     } catch (OrtException e) {
-      throw new PredictionException("ONNX Runtime failed on the request: " + e.getMessage(), e);
+      throw new PredictionException("ONNX Runtime failed on the request: " + OrtRuntime.message(e), e);
     } finally {
       for (OnnxTensor t : created) {
         if (t != null) {

@@ -31,7 +31,10 @@ final class OrtRuntime {
         threading.setGlobalIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
         threading.setGlobalInterOpNumThreads(1);
         threading.setGlobalSpinControl(false);
-        env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, NAME, threading);
+        // ONNX Runtime's own sink writes to stderr with terminal colour codes and no model name, and
+        // the Java API offers no callback to route it: it is kept to fatal errors, and every failure
+        // reaches MaaS as the OrtException of the call, logged with its model by the caller
+        env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, NAME, threading);
         shared = true;
       } catch (IllegalStateException e) {
         LOG.log(System.Logger.Level.INFO,
@@ -44,6 +47,13 @@ final class OrtRuntime {
       SHARED_POOLS = shared;
       FAILURE = failure;
     }
+  }
+
+  private static final java.util.regex.Pattern TERMINAL_CODES = java.util.regex.Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
+
+  /** The message of {@code e} without terminal colour codes, fit for a log line or an error answer. */
+  static String message(OrtException e) {
+    return TERMINAL_CODES.matcher(String.valueOf(e.getMessage())).replaceAll("");
   }
 
   /** The environment. */

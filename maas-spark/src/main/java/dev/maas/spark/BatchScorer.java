@@ -182,7 +182,7 @@ final class BatchScorer {
       if (rowDims[d] < 0) {
         dynamicAt = d;
       } else {
-        known *= (int) rowDims[d];
+        known = (int) Math.min(Integer.MAX_VALUE, (long) known * Math.min(rowDims[d], Integer.MAX_VALUE));
       }
     }
     if (dynamicAt >= 0) {
@@ -197,7 +197,13 @@ final class BatchScorer {
     long[] shape = new long[rowDims.length + 1];
     shape[0] = m;
     System.arraycopy(rowDims, 0, shape, 1, rowDims.length);
-    int size = m * width;
+    int size;
+    try {
+      size = Math.multiplyExact(m, width);
+    } catch (ArithmeticException e) {
+      throw new InvalidInputException("input '" + in.name + "': " + m + " rows of " + width
+          + " values are more than one tensor can hold (2^31-1 elements)");
+    }
     DataType type = in.type;
     switch (type) {
       case FP64 -> {
@@ -213,7 +219,7 @@ final class BatchScorer {
         for (int r = 0; r < m; r++) {
           double[] v = checkWidth(in, rows.get(r), width);
           for (int j = 0; j < width; j++) {
-            data[r * width + j] = (float) v[j];
+            data[r * width + j] = toFloat(in, v[j]);
           }
         }
         return Tensor.ofFloats(data, shape);
@@ -223,7 +229,7 @@ final class BatchScorer {
         for (int r = 0; r < m; r++) {
           double[] v = checkWidth(in, rows.get(r), width);
           for (int j = 0; j < width; j++) {
-            data[r * width + j] = (long) v[j];
+            data[r * width + j] = (long) integral(in, v[j], Long.MIN_VALUE, Long.MAX_VALUE);
           }
         }
         return Tensor.ofLongs(data, shape);
@@ -233,13 +239,32 @@ final class BatchScorer {
         for (int r = 0; r < m; r++) {
           double[] v = checkWidth(in, rows.get(r), width);
           for (int j = 0; j < width; j++) {
-            data[r * width + j] = (int) v[j];
+            data[r * width + j] = (int) integral(in, v[j], Integer.MIN_VALUE, Integer.MAX_VALUE);
           }
         }
         return Tensor.ofInts(data, shape);
       }
       default -> throw new InvalidInputException("input '" + in.name + "' is " + type + ", which maas-spark does not feed");
     }
+  }
+
+  /** {@code v} as FP32: a finite value beyond FP32's range is an error, never a silent infinity. */
+  private static float toFloat(ScoringPlan.Input in, double v) {
+    float f = (float) v;
+    if (Float.isInfinite(f) && Double.isFinite(v)) {
+      throw new InvalidInputException("input '" + in.name + "' is FP32 but got the value " + v
+          + ", beyond FP32's range");
+    }
+    return f;
+  }
+
+  /** {@code v} checked to be a whole number in [{@code min}, {@code max}]: never a silent cast. */
+  private static double integral(ScoringPlan.Input in, double v, double min, double max) {
+    if (Double.isNaN(v) || v != Math.rint(v) || v < min || v > max) {
+      throw new InvalidInputException("input '" + in.name + "' is " + in.type + " but got the value " + v
+          + (Double.isNaN(v) ? "" : v != Math.rint(v) ? ", not a whole number" : ", out of its range"));
+    }
+    return v;
   }
 
   private static double[] checkWidth(ScoringPlan.Input in, double[] values, int width) {

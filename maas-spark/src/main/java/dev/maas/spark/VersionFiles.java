@@ -24,14 +24,39 @@ final class VersionFiles implements Serializable {
 
   VersionFiles(Map<String, byte[]> files) {
     this.files = new TreeMap<>();
-    files.forEach((name, bytes) -> this.files.put(name, bytes.clone()));
+    files.forEach((name, bytes) -> this.files.put(checkedName(name), bytes.clone()));
+  }
+
+  /**
+   * {@code name} if it is a safe file name of a version (as recorded in {@code maas-version.json}):
+   * relative, made of plain segments, none empty, {@code .} or {@code ..}, no backslash or NUL. The
+   * one check every reader and writer of version files uses.
+   *
+   * @throws IntegrityException for any other name
+   */
+  static String checkedName(String name) {
+    boolean ok = name != null && !name.isEmpty() && !name.startsWith("/") && name.indexOf('\\') < 0
+        && name.indexOf('\0') < 0 && !(name.length() > 1 && name.charAt(1) == ':');
+    if (ok) {
+      for (String segment : name.split("/", -1)) {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+          ok = false;
+          break;
+        }
+      }
+    }
+    if (!ok) {
+      throw new IntegrityException("maas-version.json names the file '" + name + "', which is not a relative path "
+          + "inside the version; refusing it");
+    }
+    return name;
   }
 
   /** Reads {@code names} from the version directory {@code dir}. */
   static VersionFiles read(Path dir, Iterable<String> names) throws IOException {
     Map<String, byte[]> out = new TreeMap<>();
     for (String name : names) {
-      out.put(name, Files.readAllBytes(dir.resolve(name)));
+      out.put(name, Files.readAllBytes(dir.resolve(checkedName(name))));
     }
     return new VersionFiles(out);
   }
@@ -64,7 +89,9 @@ final class VersionFiles implements Serializable {
     }
     Files.createDirectories(dir);
     for (Map.Entry<String, byte[]> e : files.entrySet()) {
-      Files.write(dir.resolve(e.getKey()), e.getValue());
+      Path target = dir.resolve(checkedName(e.getKey()));
+      Files.createDirectories(target.getParent());
+      Files.write(target, e.getValue());
     }
   }
 
