@@ -11,6 +11,7 @@ module dev.maas.core {
   exports dev.maas;
   exports dev.maas.explain;
   exports dev.maas.spi;
+  exports dev.maas.monitor;
   exports dev.maas.signing;
   exports dev.maas.encryption;
   exports dev.maas.internal to dev.maas.linear, dev.maas.http, dev.maas.cli;

@@ -449,6 +449,24 @@ public final class Tensor {
     return new String(((byte[][]) array)[index], StandardCharsets.UTF_8);
   }
 
+  /** The length in bytes of element {@code index} of a BYTES tensor, without a copy. */
+  public int byteStringLength(int index) {
+    requireBytes();
+    return ((byte[][]) array)[index].length;
+  }
+
+  /** {@link Arrays#hashCode(byte[])} of element {@code index} of a BYTES tensor, without a copy. */
+  public int byteStringHashCode(int index) {
+    requireBytes();
+    return Arrays.hashCode(((byte[][]) array)[index]);
+  }
+
+  /** Whether element {@code index} of a BYTES tensor holds exactly {@code bytes}, without a copy. */
+  public boolean byteStringEquals(int index, byte[] bytes) {
+    requireBytes();
+    return Arrays.equals(((byte[][]) array)[index], bytes);
+  }
+
   /** The raw bits of element {@code index} of an FP16, INT16 or UINT16 tensor. */
   public short getShortBits(int index) {
     if (dataType.byteSize() != 2) {

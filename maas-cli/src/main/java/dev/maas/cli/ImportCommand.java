@@ -46,6 +46,13 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--description", paramLabel = "TEXT", description = "Free text recorded with the version.")
   String description;
 
+  @Option(names = "--reference", paramLabel = "FILE",
+      description = "Reference data for drift monitoring: inference request bodies as JSON Lines (.jsonl), or CSV"
+          + " for a model with one [-1, p] input; their statistics and the model's outputs for them are stored"
+          + " with the version.")
+  Path referenceData;
+
+
   @Option(names = "--sample", paramLabel = "FILE",
       description = "An inference request body (Open Inference Protocol JSON) the model answers: checked now, stored"
           + " with the version and used to warm it up when served (a version failing on it is not served).")
@@ -71,8 +78,14 @@ final class ImportCommand implements Callable<Integer> {
       file = dir.resolve("model.onnx");
     }
     InputFiles.requireReadable(file, "FILE", "an .onnx model file");
+    if (referenceData != null) {
+      InputFiles.requireReadable(referenceData, "--reference", "a CSV or JSON Lines file");
+    }
     byte[] sampleBody = sample == null ? null : readSample(sample);
     try (OnnxModel model = OnnxModel.open(file); ModelStore s = store.openOrCreate()) {
+      if (referenceData != null) {
+        MonitorData.reference(referenceData, model, file.getFileName().toString()).attachTo(options);
+      }
       if (sampleBody != null) {
         try {
           InferenceRequest request = InferenceJson.readRequest(sampleBody);

@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
       ImportCommand.class,
       InferCommand.class,
       OptimizeCommand.class,
+      MonitorCommand.class,
       BenchCommand.class,
       ExplainCommand.class,
       ServeCommand.class,

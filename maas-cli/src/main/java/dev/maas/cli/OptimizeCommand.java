@@ -4,6 +4,7 @@ import dev.maas.ModelLoadException;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
+import dev.maas.monitor.ReferenceStatistics;
 import dev.maas.onnx.OnnxModel;
 import dev.maas.onnx.OnnxModelFormat;
 import dev.maas.onnx.OnnxOptions;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -77,6 +79,12 @@ final class OptimizeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "With --quantize: print the new version and its accuracy report as JSON.")
   boolean json;
 
+  @Option(names = "--reference", paramLabel = "FILE",
+      description = "Data (JSON Lines requests or CSV) to recompute the drift reference's output statistics on with"
+          + " the optimised graph; the input statistics are always the parent's. Without it the parent's"
+          + " reference is kept whole (the optimised graph computes the same function).")
+  Path referenceData;
+
   @Override
   public Integer call() throws IOException {
     var parsed = spec.commandLine().getParseResult();
@@ -121,15 +129,28 @@ final class OptimizeCommand implements Callable<Integer> {
             throw new ModelLoadException("the optimised graph of " + source.reference() + " changed the signature to "
                 + model.signature());
           }
-          ModelVersion published = s.publish(source.name(), model, PublishOptions.builder()
+          PublishOptions.Builder publish = PublishOptions.builder()
               .description("optimised (" + level + ") from " + source.reference())
               .parameter("optimized_from", source.reference().toString())
               .parameter("optimization_level", level.name())
               .metrics(source.metrics())
               .tags(source.tags())
               .lineage(source.lineage())
-              .format(OnnxModelFormat.NAME)
-              .build());
+              .format(OnnxModelFormat.NAME);
+          Optional<ReferenceStatistics> parent = ReferenceStatistics.stored(s, source);
+          if (referenceData != null && parent.isEmpty()) {
+            throw new IllegalArgumentException(source.reference() + " has no drift reference to inherit; "
+                + "--reference recomputes only the outputs of an inherited one");
+          }
+          if (parent.isPresent()) {
+            ReferenceStatistics inherited = parent.get();
+            if (referenceData != null) {
+              inherited = inherited.withOutputsOf(MonitorData.reference(referenceData, model,
+                  source.reference().toString()));
+            }
+            inherited.attachTo(publish);
+          }
+          ModelVersion published = s.publish(source.name(), model, publish.build());
           spec.commandLine().getOut().println(published.reference());
         }
       }

@@ -213,6 +213,21 @@ final class TrainCommand implements Callable<Integer> {
     if (!pass.firstRows.isEmpty()) {
       options.sample(sample(pass.firstRows, model.featureNames().size()));
     }
+    // the drift reference needs the fitted model's outputs: a second read of the file, after the fit
+    ReferenceRows reference = new ReferenceRows(model);
+    try (Table table = Table.open(data, "--data")) {
+      table.select(model.featureNames(), List.of());
+      Table.Chunk chunk;
+      while ((chunk = table.next()) != null) {
+        for (int i = 0; i < chunk.lines().size(); i++) {
+          String line = chunk.lines().get(i);
+          if (!Table.blank(line)) {
+            reference.add(table.parse(line, chunk.firstLine() + i).values());
+          }
+        }
+      }
+    }
+    reference.build().attachTo(options);
     ModelVersion version;
     try (ModelStore modelStore = store.openOrCreate()) {
       version = modelStore.publish(name, model, options.build());

@@ -75,7 +75,7 @@ public final class InferenceServer implements AutoCloseable {
   private InferenceServer(Builder b) {
     this.options = b;
     ModelRegistry[] self = new ModelRegistry[1];
-    this.metrics = new ServerMetrics(() -> self[0] == null ? 0 : self[0].openModels());
+    this.metrics = new ServerMetrics(() -> self[0] == null ? 0 : self[0].openModels(), b.monitoring);
     this.registry = new ModelRegistry(Optional.ofNullable(b.store), b.models, b.servingAlias, b.pollInterval,
         b.idleUnload, b.maxVersionsOnDemand, b::decorate, metrics);
     self[0] = registry;
@@ -378,6 +378,7 @@ public final class InferenceServer implements AutoCloseable {
     private int backlog = 4096;
     private BatchingOptions batching;
     private final Map<String, BatchingOptions> batchingByModel = new LinkedHashMap<>();
+    private dev.maas.monitor.MonitorOptions monitoring = dev.maas.monitor.MonitorOptions.defaults();
 
     private Builder() {}
 
@@ -614,6 +615,16 @@ public final class InferenceServer implements AutoCloseable {
     /** Dynamic batching for model {@code name}, overriding {@link #batching(BatchingOptions)}. */
     public Builder batching(String name, BatchingOptions options) {
       batchingByModel.put(ModelReference.requireValidName(name, "model name"), Objects.requireNonNull(options, "options"));
+      return this;
+    }
+
+    /**
+     * How store versions that carry reference statistics are watched for drift (window, cap on
+     * features per version); see docs/monitoring.md. Default {@link
+     * dev.maas.monitor.MonitorOptions#defaults()}.
+     */
+    public Builder monitoring(dev.maas.monitor.MonitorOptions options) {
+      this.monitoring = Objects.requireNonNull(options, "options");
       return this;
     }
 

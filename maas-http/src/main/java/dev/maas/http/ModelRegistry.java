@@ -248,12 +248,17 @@ final class ModelRegistry implements AutoCloseable {
         .filter(v -> v.files().containsKey(PublishOptions.SAMPLE_FILE_NAME))
         .map(v -> s.readFile(v, PublishOptions.SAMPLE_FILE_NAME));
     Model model = s.open(reference);
+    java.util.Optional<dev.maas.monitor.DriftMonitor> drift = java.util.Optional.empty();
     ServedModel served;
     try {
-      served = serve(name, OptionalInt.of(version), model, true);
+      drift = metrics.drift().monitorFor(s, name, version, model.signature());
+      served = serve(name, OptionalInt.of(version), model, true, drift);
     } catch (RuntimeException e) {
       model.close();
       closed.incrementAndGet();
+      if (drift.isPresent()) {
+        metrics.drift().release(name, Integer.toString(version));
+      }
       throw e;
     }
     if (sample.isPresent()) {
@@ -281,6 +286,11 @@ final class ModelRegistry implements AutoCloseable {
   }
 
   private ServedModel serve(String name, OptionalInt version, Model model, boolean owned) {
+    return serve(name, version, model, owned, java.util.Optional.empty());
+  }
+
+  private ServedModel serve(String name, OptionalInt version, Model model, boolean owned,
+      java.util.Optional<dev.maas.monitor.DriftMonitor> drift) {
     if (owned) {
       opened.incrementAndGet();
     }
@@ -291,7 +301,10 @@ final class ModelRegistry implements AutoCloseable {
       if (owned) {
         closed.incrementAndGet();
       }
-    });
+      if (drift.isPresent()) {
+        metrics.drift().release(name, versionText);
+      }
+    }, drift);
   }
 
   /**

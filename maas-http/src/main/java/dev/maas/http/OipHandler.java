@@ -475,6 +475,7 @@ final class OipHandler implements HttpHandler {
     Map<String, Tensor> outputs = model.predictor().predict(request.inputTensors(), wanted);
     long rows = rows(request);
     metrics.computed(name, version, System.nanoTime() - computeStart, rows);
+    model.observe(request.inputTensors(), outputs);
     Map<String, Tensor> answered = new LinkedHashMap<>();
     for (TensorSpec spec : signature.outputs()) {
       Tensor t = outputs.get(spec.name());

@@ -3,6 +3,10 @@ package dev.maas.http;
 import dev.maas.Model;
 import dev.maas.ModelSignature;
 import dev.maas.Predictor;
+import dev.maas.Tensor;
+import dev.maas.monitor.DriftMonitor;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,9 +31,16 @@ final class ServedModel {
   private final AtomicInteger leases = new AtomicInteger(1);
   private final AtomicBoolean retired = new AtomicBoolean();
   private final AtomicLong lastUsedNanos = new AtomicLong(System.nanoTime());
+  private final Optional<DriftMonitor> drift;
 
   ServedModel(String name, OptionalInt version, Model model, Predictor predictor, boolean owned, Executor closer,
       Runnable onClosed) {
+    this(name, version, model, predictor, owned, closer, onClosed, Optional.empty());
+  }
+
+  ServedModel(String name, OptionalInt version, Model model, Predictor predictor, boolean owned, Executor closer,
+      Runnable onClosed, Optional<DriftMonitor> drift) {
+    this.drift = drift;
     this.name = name;
     this.version = version;
     this.model = model;
@@ -58,6 +69,20 @@ final class ServedModel {
 
   Predictor predictor() {
     return predictor;
+  }
+
+  /**
+   * Counts a request's inputs and outputs in this version's drift monitor, if it has one; a request
+   * that does not fit the reference is left uncounted, never failed.
+   */
+  void observe(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
+    if (drift.isPresent()) {
+      try {
+        drift.get().observe(inputs, outputs);
+      } catch (dev.maas.InvalidInputException e) {
+        // the signature admitted it, so only a reference made for other data refuses it: not the caller's fault
+      }
+    }
   }
 
   ModelSignature signature() {

@@ -35,7 +35,11 @@ final class ServerMetrics {
   private final Histogram computeSeconds;
   private final Histogram batchRows;
 
-  ServerMetrics(IntSupplier openModels) {
+  private final DriftMetrics drift;
+
+  ServerMetrics(IntSupplier openModels, dev.maas.monitor.MonitorOptions monitoring) {
+    drift = new DriftMetrics(monitoring);
+    registry.register(drift);
     requests = Counter.builder().name("maas_http_requests").help("Inference requests answered, by outcome and status")
         .labelNames("model", "version", "outcome", "status").register(registry);
     rows = Counter.builder().name("maas_http_rows_inferred").help("Rows (batch entries) inferred")
@@ -104,6 +108,11 @@ final class ServerMetrics {
   void execution(String model, String version, long rowCount) {
     executions.labelValues(model, version).inc();
     batchRows.labelValues(model, version).observe(rowCount);
+  }
+
+  /** The drift monitors of the served versions, whose metrics this registry writes. */
+  DriftMetrics drift() {
+    return drift;
   }
 
   void notLoaded(String model) {
