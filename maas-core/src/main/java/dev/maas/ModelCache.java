@@ -143,7 +143,28 @@ public final class ModelCache implements AutoCloseable {
   private final Duration maxWait;
   private final Duration failureBackoff;
   private final boolean measureResident;
-  private final Listener listener;
+  private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Listener listener = new Listener() {
+    @Override
+    public void hit(ModelVersion v) {
+      listeners.forEach(l -> l.hit(v));
+    }
+
+    @Override
+    public void miss(ModelVersion v) {
+      listeners.forEach(l -> l.miss(v));
+    }
+
+    @Override
+    public void loaded(ModelVersion v, long bytes, Duration took) {
+      listeners.forEach(l -> l.loaded(v, bytes, took));
+    }
+
+    @Override
+    public void evicted(ModelVersion v, long bytes) {
+      listeners.forEach(l -> l.evicted(v, bytes));
+    }
+  };
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   /** Loaded and loading versions, least recently used first. */
@@ -165,7 +186,7 @@ public final class ModelCache implements AutoCloseable {
     this.maxWait = b.maxWait;
     this.failureBackoff = b.failureBackoff;
     this.measureResident = b.measureResident && Files.isReadable(STATM);
-    this.listener = b.listener;
+    this.listeners.addAll(b.listeners);
   }
 
   /** A builder for a cache over {@code store}. */
@@ -477,6 +498,16 @@ public final class ModelCache implements AutoCloseable {
     }
   }
 
+  /** Adds {@code listener}; it hears of what happens from now on. */
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Removes {@code listener} if it was added. */
+  public void removeListener(Listener listener) {
+    listeners.remove(listener);
+  }
+
   /** The memory budget in bytes. */
   public long budget() {
     return budget;
@@ -548,7 +579,7 @@ public final class ModelCache implements AutoCloseable {
     private Duration maxWait = Duration.ofSeconds(30);
     private Duration failureBackoff = Duration.ofSeconds(30);
     private boolean measureResident = true;
-    private Listener listener = new Listener() {};
+    private final List<Listener> listeners = new ArrayList<>();
     private final List<String> keepLoaded = new ArrayList<>();
 
     private Builder(ModelStore store) {
@@ -607,9 +638,9 @@ public final class ModelCache implements AutoCloseable {
       return this;
     }
 
-    /** Receives hits, misses, loads and evictions (for metrics). */
+    /** Adds a listener of hits, misses, loads and evictions (for metrics), from the first load on. */
     public Builder listener(Listener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

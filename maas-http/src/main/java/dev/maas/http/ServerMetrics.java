@@ -110,6 +110,11 @@ final class ServerMetrics {
     loadFailures.labelValues(model).inc();
   }
 
+  /** The registry, for the metrics of parts the server adds (the model cache). */
+  PrometheusRegistry registry() {
+    return registry;
+  }
+
   String contentType() {
     return writer.getContentType();
   }
