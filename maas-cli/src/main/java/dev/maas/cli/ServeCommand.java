@@ -84,8 +84,22 @@ final class ServeCommand implements Callable<Integer> {
           + "500ms (default: ${DEFAULT-VALUE}).")
   String pollInterval;
 
+  @Option(names = "--memory-budget", paramLabel = "SIZE",
+      description = "Load models on first request and unload the least recently used idle ones so that the "
+          + "loaded models weigh at most SIZE together, such as 2GiB (default: every model loaded at start; "
+          + "see docs/multi-model.md).")
+  String memoryBudget;
+
+  @Option(names = "--keep-loaded", paramLabel = "NAME", split = ",",
+      description = "With --memory-budget: models loaded at start and never unloaded (they count against "
+          + "the budget), such as --keep-loaded fraud,churn.")
+  java.util.List<String> keepLoaded = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws IOException {
+    if (!keepLoaded.isEmpty() && memoryBudget == null) {
+      throw new IllegalArgumentException("--keep-loaded needs --memory-budget");
+    }
     if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
       throw new IllegalArgumentException("--tls-keystore and --tls-password-file go together");
     }
@@ -94,10 +108,13 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ModelStore models = store.open();
     InferenceServer.Builder builder = InferenceServer.builder().store(models).host(host).port(port)
-        .servingAlias(servingAlias).maxBodyBytes(parseSize(maxBody))
+        .servingAlias(servingAlias).maxBodyBytes(parseSize("--max-body", maxBody))
         .readTimeout(parseDuration("--read-timeout", readTimeout))
         .pollInterval(parseDuration("--poll-interval", pollInterval));
     warnAboutExposure(err);
+    if (memoryBudget != null) {
+      builder.modelMemoryBudget(parseSize("--memory-budget", memoryBudget)).keepLoaded(keepLoaded);
+    }
     if (batchMaxRows != null) {
       builder.batching(BatchingOptions.builder().maxBatchRows(batchMaxRows).maxQueueDelay(parseDuration("--batch-delay", batchDelay))
           .build());
@@ -198,7 +215,7 @@ final class ServeCommand implements Callable<Integer> {
     };
   }
 
-  private static long parseSize(String text) {
+  private static long parseSize(String option, String text) {
     String t = text.trim().toUpperCase(Locale.ROOT);
     long unit = 1;
     String[][] suffixes = {{"GIB", "30"}, {"GB", "30"}, {"G", "30"}, {"MIB", "20"}, {"MB", "20"}, {"M", "20"},
@@ -213,7 +230,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       return Math.multiplyExact(Long.parseLong(t), unit);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException("--max-body: '" + text + "' is not a size such as 64MiB or 512KiB", e);
+      throw new IllegalArgumentException(option + ": '" + text + "' is not a size such as 64MiB or 512KiB", e);
     }
   }
 }

@@ -8,6 +8,10 @@ import dev.maas.BatchingOptions;
 import dev.maas.InvalidInputException;
 import dev.maas.MaasVersion;
 import dev.maas.Model;
+import dev.maas.ModelCache;
+import dev.maas.ModelLoadException;
+import dev.maas.ModelNotFoundException;
+import dev.maas.OverloadedException;
 import dev.maas.ModelReference;
 import dev.maas.ModelStore;
 import dev.maas.Predictor;
@@ -108,6 +112,33 @@ public final class InferenceServer implements AutoCloseable {
     }
   }
 
+  /**
+   * With a model memory budget (or a cache given): store models are loaded on demand through a
+   * {@link ModelCache} instead of all at start, and the models to keep loaded are loaded now.
+   */
+  private void startCache() {
+    Builder b = options;
+    if (b.store == null || (b.modelCache == null && b.modelMemoryBudget == 0)) {
+      return;
+    }
+    CachedModels cached = new CachedModels(b::decorate, metrics, registry.closer());
+    ModelCache cache = b.modelCache != null ? b.modelCache
+        : ModelCache.builder(b.store).memoryBudget(b.modelMemoryBudget).maxWait(b.modelLoadWait).build();
+    cache.addListener(cached);
+    cached.use(cache, b.modelCache == null, new CacheMetrics(metrics.registry(), cache));
+    registry.useCache(cached);
+    for (String name : b.keepLoaded) {
+      int version = registry.target(name).orElseThrow(() -> new ModelNotFoundException(
+          "keep-loaded model '" + name + "' is not in the store"));
+      try {
+        cache.keepLoaded(ModelReference.ofVersion(name, version));
+      } catch (OverloadedException e) {
+        throw new ModelLoadException("the models to keep loaded do not fit in the model memory budget of "
+            + cache.budget() + " bytes together (at '" + name + "')", e);
+      }
+    }
+  }
+
   /** A builder with the defaults: 127.0.0.1:8080, 64 MiB bodies, alias {@code production}, no auth, no TLS. */
   public static Builder builder() {
     return new Builder();
@@ -126,6 +157,7 @@ public final class InferenceServer implements AutoCloseable {
         throw new IllegalStateException(closed ? "server is closed" : "server is started already");
       }
       started = true;
+      startCache();
       registry.start();
       server.start();
       LOG.log(Level.INFO, "serving on " + uri());
@@ -380,7 +412,51 @@ public final class InferenceServer implements AutoCloseable {
     private final Map<String, BatchingOptions> batchingByModel = new LinkedHashMap<>();
     private dev.maas.monitor.MonitorOptions monitoring = dev.maas.monitor.MonitorOptions.defaults();
 
+    private ModelCache modelCache;
+    private long modelMemoryBudget;
+    private Duration modelLoadWait = Duration.ofSeconds(30);
+    private final List<String> keepLoaded = new ArrayList<>();
+
     private Builder() {}
+
+    /**
+     * The most the loaded store models may weigh together (see {@link ModelCache}): with it,
+     * models load on first request and the least recently used idle ones are unloaded to make room,
+     * instead of every model loading at start. Unlimited (everything loaded at start) by default.
+     */
+    public Builder modelMemoryBudget(long bytes) {
+      if (bytes < 1) {
+        throw new InvalidInputException("modelMemoryBudget must be positive, got " + bytes);
+      }
+      this.modelMemoryBudget = bytes;
+      return this;
+    }
+
+    /**
+     * Serves store models through {@code cache}, shared with in-process users of the same store;
+     * the server does not close it. Overrides {@link #modelMemoryBudget(long)}.
+     */
+    public Builder modelCache(ModelCache cache) {
+      this.modelCache = Objects.requireNonNull(cache, "cache");
+      return this;
+    }
+
+    /**
+     * How long a request waits for its model to load or for room in the model memory budget
+     * before it is answered 503 with Retry-After; 30 s by default.
+     */
+    public Builder modelLoadWait(Duration wait) {
+      this.modelLoadWait = positive(wait, "modelLoadWait");
+      return this;
+    }
+
+    /** Models (names) loaded at start and never unloaded; they count against the model memory budget. */
+    public Builder keepLoaded(Collection<String> names) {
+      for (String name : names) {
+        keepLoaded.add(ModelReference.requireValidName(name, "model name"));
+      }
+      return this;
+    }
 
     /** Serves every model of {@code store} (the server does not close the store). */
     public Builder store(ModelStore store) {
@@ -650,6 +726,9 @@ public final class InferenceServer implements AutoCloseable {
     public InferenceServer build() {
       if (store == null && models.isEmpty()) {
         throw new IllegalStateException("give a store or at least one model");
+      }
+      if (!keepLoaded.isEmpty() && modelCache == null && modelMemoryBudget == 0) {
+        throw new IllegalStateException("keepLoaded needs a modelMemoryBudget or a modelCache");
       }
       return new InferenceServer(this);
     }

@@ -89,6 +89,11 @@ final class ModelRegistry implements AutoCloseable {
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Map<String, Model> fixed;
   private final ExecutorService closer;
+
+  /** Where retired models are closed, off the request threads. */
+  ExecutorService closer() {
+    return closer;
+  }
   private final ScheduledExecutorService reconciler;
   private final AtomicBoolean reconcileQueued = new AtomicBoolean();
   private final AtomicInteger opened = new AtomicInteger();
@@ -97,6 +102,8 @@ final class ModelRegistry implements AutoCloseable {
   private final ServerMetrics metrics;
   private volatile boolean closing;
   private volatile Optional<ModelStore.Watch> watch = Optional.empty();
+  /** With a memory budget: store models load on demand through the cache, never at start. */
+  private volatile CachedModels cached;
 
   ModelRegistry(Optional<ModelStore> store, Map<String, Model> fixed, String servingAlias, Duration pollInterval,
       Duration idleUnload, int maxVersionsOnDemand, BiFunction<String, Predictor, Predictor> decorator,
@@ -119,6 +126,11 @@ final class ModelRegistry implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /** Serves store models through {@code cached} (on demand, under its budget); before {@link #start()}. */
+  void useCache(CachedModels cached) {
+    this.cached = cached;
   }
 
   /** Loads every model once (failures recorded), then keeps reconciling in the background. */
@@ -184,7 +196,7 @@ final class ModelRegistry implements AutoCloseable {
   }
 
   private void reconcile(ModelStore s, Slot slot) {
-    if (slot.unloaded || closing) {
+    if (slot.unloaded || closing || cached != null) {
       return;
     }
     OptionalInt target = target(s, slot.name);
@@ -405,6 +417,9 @@ final class ModelRegistry implements AutoCloseable {
     if (slot.unloaded) {
       throw notLoaded(slot, "model '" + name + "' is unloaded");
     }
+    if (cached != null && !fixed.containsKey(name)) {
+      return cached.acquire(name, version.isPresent() ? version.getAsInt() : cachedTarget(slot));
+    }
     for (;;) {
       ServedModel served = slot.serving;
       if (version.isPresent() && (served == null || !served.version().equals(version))) {
@@ -419,6 +434,14 @@ final class ModelRegistry implements AutoCloseable {
       }
       // retired between the read and the lease: the replacement is installed already
     }
+  }
+
+  private int cachedTarget(Slot slot) {
+    OptionalInt target = target(store.get(), slot.name);
+    if (target.isEmpty()) {
+      throw notLoaded(slot, "model '" + slot.name + "' has no version to serve");
+    }
+    return target.getAsInt();
   }
 
   /**
@@ -547,6 +570,16 @@ final class ModelRegistry implements AutoCloseable {
       return false;
     }
     ServedModel served = slot.serving;
+    if (cached != null && !fixed.containsKey(name)) {
+      int v = version.isPresent() ? version.getAsInt() : target(store.get(), name).orElse(-1);
+      if (v > 0 && store.get().find(ModelReference.ofVersion(name, v)).isPresent()) {
+        return true; // loadable on demand
+      }
+      if (version.isPresent()) {
+        throw HttpError.notFound("model '" + name + "' has no version " + v);
+      }
+      return false;
+    }
     if (version.isEmpty() || (served != null && served.version().equals(version))) {
       return served != null;
     }
@@ -571,7 +604,7 @@ final class ModelRegistry implements AutoCloseable {
   /** Every model is serving, except those unloaded on purpose. */
   boolean allReady() {
     for (Slot slot : slots.values()) {
-      if (!slot.unloaded && slot.serving == null) {
+      if (!slot.unloaded && slot.serving == null && (cached == null || fixed.containsKey(slot.name))) {
         return false;
       }
     }
@@ -590,7 +623,8 @@ final class ModelRegistry implements AutoCloseable {
       ServedModel served = slot.serving;
       Optional<String> version = served == null || served.version().isEmpty() ? Optional.empty()
           : Optional.of(served.versionText());
-      String state = slot.unloaded ? "UNAVAILABLE" : served != null ? "READY" : "UNAVAILABLE";
+      boolean onDemand = cached != null && !fixed.containsKey(slot.name);
+      String state = slot.unloaded ? "UNAVAILABLE" : served != null || onDemand ? "READY" : "UNAVAILABLE";
       Optional<String> reason = slot.unloaded ? Optional.of("unloaded")
           : Optional.ofNullable(slot.failure);
       entries.add(new IndexEntry(slot.name, version, state, reason));
@@ -625,6 +659,10 @@ final class ModelRegistry implements AutoCloseable {
       if (slot.serving == null) {
         install(slot, serve(name, OptionalInt.empty(), fixed.get(name), false));
       }
+      return;
+    }
+    if (cached != null) {
+      cached.preload(name, cachedTarget(slot));
       return;
     }
     synchronized (this) {
@@ -688,6 +726,10 @@ final class ModelRegistry implements AutoCloseable {
       for (Slot slot : slots.values()) {
         retireAll(slot);
       }
+    }
+    CachedModels c = cached;
+    if (c != null) {
+      c.close();
     }
     closer.shutdown();
     try {

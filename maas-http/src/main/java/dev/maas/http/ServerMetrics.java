@@ -127,6 +127,11 @@ final class ServerMetrics {
     authRefusals.labelValues(reason).inc();
   }
 
+  /** The registry, for the metrics of parts the server adds (the model cache). */
+  PrometheusRegistry registry() {
+    return registry;
+  }
+
   String contentType() {
     return writer.getContentType();
   }
