@@ -454,19 +454,9 @@ public final class ModelCache implements AutoCloseable {
   }
 
   private long artifactBytes(ModelVersion version) {
-    Optional<Path> root = store.directory();
     long total = 0;
     for (String file : version.files().keySet()) {
-      if (root.isPresent()) {
-        Path p = root.get().resolve(version.name()).resolve(Integer.toString(version.version())).resolve(file);
-        try {
-          total += Files.size(p);
-          continue;
-        } catch (IOException e) {
-          // fall through: the store reads it (and reports a missing file its own way)
-        }
-      }
-      total += store.readFile(version, file).length;
+      total += store.fileSize(version, file);
     }
     return total;
   }

@@ -160,6 +160,18 @@ public interface ModelStore extends AutoCloseable {
   byte[] readFile(ModelVersion version, String fileName);
 
   /**
+   * The stored size in bytes of the recorded file {@code fileName} of {@code version}, without
+   * reading it where the store can tell (the file-system store); by default the length of {@link
+   * #readFile}. Encrypted files count as stored.
+   *
+   * @throws InvalidInputException if the version records no such file
+   * @throws StoreException if the file cannot be read
+   */
+  default long fileSize(ModelVersion version, String fileName) {
+    return readFile(version, fileName).length;
+  }
+
+  /**
    * Reads the version {@code reference} resolves to whole into memory: its record and every file,
    * each checked against its recorded SHA-256. The bundle needs no store to travel or to be
    * {@linkplain ModelBundle#open() opened}; resolving and reading happen in one call, as in {@link

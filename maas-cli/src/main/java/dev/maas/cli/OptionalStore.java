@@ -23,7 +23,7 @@ final class OptionalStore {
       throw new StoreException("no model store at '" + directory + "' (no such directory); check --store");
     }
     StoreOptions options = new StoreOptions();
-    options.directory = directory;
+    options.location = directory.toString();
     options.encryptionKey = encryptionKey;
     return options.open();
   }

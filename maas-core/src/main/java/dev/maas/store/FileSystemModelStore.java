@@ -181,6 +181,18 @@ final class FileSystemModelStore extends AbstractModelStore {
   }
 
   @Override
+  public long fileSize(ModelVersion version, String fileName) {
+    if (!version.files().containsKey(fileName)) {
+      return super.fileSize(version, fileName);
+    }
+    try {
+      return Files.size(layout.versionDir(version.name(), version.version()).resolve(fileName));
+    } catch (IOException e) {
+      return super.fileSize(version, fileName);
+    }
+  }
+
+  @Override
   Optional<byte[]> readEncryptionRecord(ModelVersion version) {
     return readOptional(version, EncryptionRecord.FILE);
   }
