@@ -171,4 +171,70 @@ class ModelSelectionCommandTest {
       assertThat(s.aliases("m")).containsEntry("production", 1).doesNotContainKey("staging");
     }
   }
+
+  /** An ONNX classifier: probs = softmax(x W) over two classes, x FP32 [batch, 2]. */
+  private static Path classifier(Path file, float[] w) {
+    dev.maas.onnx.OnnxGraph.builder("classifier")
+        .input("x", dev.maas.DataType.FP32, "batch", "2")
+        .initializer("w", dev.maas.Tensor.ofFloats(w, 2, 2))
+        .node("MatMul", List.of("x", "w"), List.of("logits"))
+        .node("Softmax", List.of("logits"), List.of("probs"), java.util.Map.of("axis", 1L))
+        .output("probs", dev.maas.DataType.FP32, "batch", "2")
+        .build().writeTo(file);
+    return file;
+  }
+
+  @Test
+  void evaluateCompare_classifiers_scoresAccuracyAndLogLossOnTheChosenOutput() throws IOException {
+    float[] sharp = {2, -2, -1, 1};
+    float[] weak = {0.1f, -0.1f, 0, 0};
+    Path store = dir.resolve("store");
+    for (float[] w : List.of(sharp, weak)) {
+      CliProcess.Result imported = CliProcess.run(dir, "import", classifier(dir.resolve("c.onnx"), w).toString(),
+          "--store", store.toString(), "--name", "clf");
+      assertThat(imported.exitCode()).as(imported.stderr()).isZero();
+    }
+    SplittableRandom r = new SplittableRandom(8);
+    StringBuilder csv = new StringBuilder("a,b,label\n");
+    int n = 200;
+    double[][] logLoss = new double[2][n];
+    int[] correct = new int[2];
+    for (int i = 0; i < n; i++) {
+      float a = (float) gaussian(r);
+      float b = (float) gaussian(r);
+      int label = (2 * a > b) == (r.nextDouble() < 0.9) ? 0 : 1;
+      csv.append(a).append(',').append(b).append(',').append(label).append('\n');
+      for (int m = 0; m < 2; m++) {
+        float[] w = m == 0 ? sharp : weak;
+        double l0 = a * w[0] + b * w[2];
+        double l1 = a * w[1] + b * w[3];
+        double p1 = 1 / (1 + Math.exp(l0 - l1));
+        double p = label == 1 ? p1 : 1 - p1;
+        logLoss[m][i] = -Math.log(p);
+        if ((p1 > 0.5 ? 1 : 0) == label) {
+          correct[m]++;
+        }
+      }
+    }
+    Path data = dir.resolve("labels.csv");
+    Files.writeString(data, csv);
+    CliProcess.Result result = CliProcess.run(dir, "evaluate", "--compare", "clf:2", "clf:1", "--store",
+        store.toString(), "--data", data.toString(), "--target", "label", "--columns", "a,b", "--output", "probs",
+        "--json");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    String json = result.stdout();
+    assertThat(json).contains("\"kind\":\"classifier\"").contains("\"winner\":\"clf:1\"")
+        .contains("\"significant\":true");
+    Matcher m = Pattern.compile("\"model\":\"clf:(\\d)\",\"accuracy\":([-0-9.eE]+),\"log_loss\":([-0-9.eE]+)")
+        .matcher(json);
+    int seen = 0;
+    while (m.find()) {
+      int k = Integer.parseInt(m.group(1)) - 1;
+      assertThat(Double.parseDouble(m.group(2))).isEqualTo((double) correct[k] / n);
+      double mean = java.util.Arrays.stream(logLoss[k]).average().orElseThrow();
+      assertThat(Double.parseDouble(m.group(3))).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-5));
+      seen++;
+    }
+    assertThat(seen).as(json).isEqualTo(2);
+  }
 }

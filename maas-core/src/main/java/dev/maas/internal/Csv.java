@@ -380,14 +380,14 @@ public final class Csv {
   /** The first 20 column names for an error message, with the count when there are more. */
   public static String names(List<String> header) {
     int shown = Math.min(header.size(), 20);
-    StringBuilder s = new StringBuilder("[");
+    StringBuilder s = new StringBuilder();
     for (int i = 0; i < shown; i++) {
       s.append(i > 0 ? ", " : "").append(header.get(i).length() > SHOWN_CHARACTERS
           ? "'" + shown(header.get(i)) + "'" : header.get(i));
     }
     if (shown < header.size()) {
-      s.append(String.format(Locale.ROOT, ", ... (%,d columns)", header.size()));
+      s.append(String.format(Locale.ROOT, ", ... (%,d in all)", header.size()));
     }
-    return s.append(']').toString();
+    return s.toString();
   }
 }

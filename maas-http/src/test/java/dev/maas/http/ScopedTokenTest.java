@@ -61,8 +61,8 @@ class ScopedTokenTest {
   void tokenFile_changed_isReloadedWithoutRestart_badEditKeepsTheLastGoodTable() throws Exception {
     Path file = dir.resolve("tokens");
     String first = TokenFile.addToken(file, "first", List.of("m"), Set.of(TokenPermission.REPOSITORY));
-    try (AffineModel model = new AffineModel(1, 0);
-        InferenceServer server = InferenceServer.builder().model("m", model).model("n", new AffineModel(3, 0))
+    try (AffineModel model = new AffineModel(1, 0); AffineModel other = new AffineModel(3, 0);
+        InferenceServer server = InferenceServer.builder().model("m", model).model("n", other)
             .port(0).bearerTokensFile(file).build().start()) {
       OipClient c = new OipClient(server.uri());
       assertThat(c.withToken(first).post("/v2/models/m/infer", ROW).status()).isEqualTo(200);
