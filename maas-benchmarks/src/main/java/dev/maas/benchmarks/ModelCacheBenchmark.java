@@ -69,7 +69,8 @@ public class ModelCacheBenchmark {
     long weight;
     try (ModelCache probe = ModelCache.builder(store).measureResidentMemory(false).build()) {
       probe.acquire("m0").close();
-      weight = probe.stats().bytesUsed();
+      // the models' stored sizes differ by a few bytes (their coefficients' digits): a fifth more fits any one
+      weight = probe.stats().bytesUsed() * 6 / 5;
     }
     hits = ModelCache.builder(store).measureResidentMemory(false).build();
     cold = ModelCache.builder(store).measureResidentMemory(false).memoryBudget(weight).build();

@@ -36,12 +36,14 @@ class ExportedPackagesTest {
     }
 
     assertThat(exports).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-        "dev.maas.core", Set.of("dev.maas", "dev.maas.explain", "dev.maas.spi",
+        "dev.maas.core", Set.of("dev.maas", "dev.maas.explain", "dev.maas.spi", "dev.maas.monitor", "dev.maas.signing",
+            "dev.maas.encryption",
             "dev.maas.internal to [dev.maas.cli, dev.maas.http, dev.maas.linear]"),
         "dev.maas.linear", Set.of("dev.maas.linear"),
         "dev.maas.onnx", Set.of("dev.maas.onnx"),
         "dev.maas.http", Set.of("dev.maas.http"),
         "dev.maas.bench", Set.of("dev.maas.bench"),
+        "dev.maas.store.s3", Set.of("dev.maas.store.s3"),
         "dev.maas.cli", Set.of())));
   }
 }
