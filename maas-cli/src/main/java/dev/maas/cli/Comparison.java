@@ -50,7 +50,7 @@ final class Comparison {
       if (versions.stream().anyMatch(o -> o.name().equals(v.name()) && o.version() == v.version())) {
         throw new IllegalArgumentException("--compare names " + v.reference() + " twice");
       }
-      ModelColumns.tabularInput(v);
+      ModelColumns.tabularInput(v, false);
       versions.add(v);
     }
     if (promote != null) {

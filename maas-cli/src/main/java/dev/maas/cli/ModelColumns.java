@@ -22,6 +22,14 @@ final class ModelColumns {
    * what the model has instead.
    */
   static TensorSpec tabularInput(ModelVersion version) {
+    return tabularInput(version, true);
+  }
+
+  /**
+   * As {@link #tabularInput(ModelVersion)}; with {@code onePerRow} false the first output may hold
+   * several values per row ({@code [-1, k]}: a classifier's probabilities).
+   */
+  static TensorSpec tabularInput(ModelVersion version, boolean onePerRow) {
     var signature = version.signature();
     if (signature.inputs().size() != 1 || signature.outputs().isEmpty()) {
       throw new IllegalArgumentException(version.reference() + " has " + signature.inputs().size() + " inputs and "
@@ -30,7 +38,7 @@ final class ModelColumns {
     TensorSpec in = signature.inputs().get(0);
     TensorSpec out = signature.outputs().get(0);
     boolean fits = in.rank() == 2 && (in.dataType() == DataType.FP32 || in.dataType() == DataType.FP64)
-        && out.dataType().isNumeric() && (out.rank() == 1 || (out.rank() == 2 && out.shape().get(1) == 1));
+        && out.dataType().isNumeric() && (out.rank() == 1 || (out.rank() == 2 && (!onePerRow || out.shape().get(1) == 1)));
     if (!fits) {
       throw new IllegalArgumentException(version.reference() + " takes " + in.name() + " " + in.describe()
           + " and returns " + out.name() + " " + out.describe() + "; table scoring needs an FP32 or FP64 input "
@@ -54,7 +62,7 @@ final class ModelColumns {
   /** The feature columns to read, checked against the input width. */
   static List<String> choose(List<String> option, Model model, ModelVersion version, List<String> header,
       List<String> excluded) {
-    TensorSpec input = tabularInput(version);
+    TensorSpec input = tabularInput(version, false);
     long width = input.shape().get(1);
     List<String> columns;
     String source;

@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code maas token add --file tokens.txt --label NAME --models GLOB,...}: adds a scoped token for {@code maas serve}. */
 @Command(name = "token", mixinStandardHelpOptions = true, subcommands = TokenCommand.Add.class,
-    description = "Manage the access tokens of maas serve --token-file.")
+    description = "Manage the access tokens of maas serve --token-file.",
+    footerHeading = "%nExample:%n",
+    footer = "  maas token add --file tokens.txt --label fraud-team --models 'fraud-*' --explain")
 final class TokenCommand {
   @Command(name = "add", mixinStandardHelpOptions = true,
       description = "Create a random token, append its SHA-256 with its scopes to the token file, and print the token "

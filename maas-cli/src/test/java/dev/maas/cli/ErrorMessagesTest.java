@@ -54,7 +54,7 @@ class ErrorMessagesTest {
     CliProcess.Result noStore = CliProcess.run(dir, "predict", "sales", "--input", csv.toString(), "--output", "o.csv");
     assertThat(noStore.exitCode()).isEqualTo(2);
     assertThat(noStore.stderr().strip().lines().toList()).containsExactly(
-        "maas: Missing required option: '--store=DIR'", "Run 'maas predict --help' for usage.");
+        "maas: Missing required option: '--store=STORE'", "Run 'maas predict --help' for usage.");
   }
 
   @Test
