@@ -418,7 +418,14 @@ final class OipHandler implements HttpHandler {
         throw new HttpError(413, "request body of " + n + " bytes is larger than the limit of "
             + Sizes.format(maxBodyBytes));
       }
-      reservation.reserve(n, "the request body");
+      try {
+        reservation.reserve(n, "the request body");
+      } catch (HttpError refused) {
+        if (refused.status() == 503) {
+          discard(in, n); // the client reads the answer only once it has sent the body: drain it, hold nothing
+        }
+        throw refused;
+      }
       byte[] bytes = in.readNBytes((int) n);
       if (bytes.length < n) {
         throw HttpError.badRequest("request body ended after " + bytes.length + " of its " + n + " bytes");
@@ -442,6 +449,25 @@ final class OipHandler implements HttpHandler {
       if (length > maxBodyBytes) {
         throw new HttpError(413, "request body is larger than the limit of " + Sizes.format(maxBodyBytes));
       }
+    }
+  }
+
+  /**
+   * Reads and drops up to {@code n} bytes (at most the body limit, within the server's read
+   * deadline) so that a client still sending its body receives the refusal instead of a reset.
+   */
+  private static void discard(InputStream in, long n) {
+    byte[] sink = new byte[8192];
+    try {
+      for (long left = n; left > 0; ) {
+        int read = in.read(sink, 0, (int) Math.min(sink.length, left));
+        if (read < 0) {
+          return;
+        }
+        left -= read;
+      }
+    } catch (IOException e) {
+      // the client went away: the refusal is still the answer
     }
   }
 
