@@ -12,6 +12,7 @@ final class Tabular {
   private Tabular() {}
 
   static double[] predictRows(Predictor predictor, double[][] rows) {
+    tabularInput(predictor.signature(), true);
     double[] out = predictRows(predictor, rows, predictor.signature().outputs().get(0).name());
     if (out.length != rows.length) {
       throw new PredictionException("output '" + predictor.signature().outputs().get(0).name() + "' has "
@@ -23,10 +24,13 @@ final class Tabular {
   static double[] predictRows(Predictor predictor, double[][] rows, String outputName) {
     java.util.Objects.requireNonNull(outputName, "output");
     ModelSignature signature = predictor.signature();
-    TensorSpec input = tabularInput(signature);
+    TensorSpec input = tabularInput(signature, false);
     TensorSpec output = signature.outputs().stream().filter(o -> o.name().equals(outputName)).findFirst()
         .orElseThrow(() -> new InvalidInputException("the model has no output '" + outputName + "'; outputs: "
             + signature.outputs().stream().map(TensorSpec::name).toList()));
+    if (!output.dataType().isNumeric()) {
+      throw new InvalidInputException("output '" + output.name() + "' is " + output.describe() + ", not numbers");
+    }
     int columns = checkRows(rows, input);
     int n = rows.length;
     Tensor tensor;
@@ -53,7 +57,11 @@ final class Tabular {
     return result.toDoubleArray();
   }
 
-  static TensorSpec tabularInput(ModelSignature signature) {
+  /**
+   * The model's one tabular input; with {@code pointOutput}, also checks that the first output
+   * holds one value per row (a named output may hold {@code k} per row).
+   */
+  static TensorSpec tabularInput(ModelSignature signature, boolean pointOutput) {
     if (signature.inputs().size() != 1 || signature.outputs().isEmpty()) {
       throw new InvalidInputException(
           "the tabular path needs one input and an output; the model has " + signature.inputs().size()
@@ -64,7 +72,11 @@ final class Tabular {
     boolean inputFits = input.rank() == 2 && (input.dataType() == DataType.FP64 || input.dataType() == DataType.FP32);
     boolean outputFits = output.dataType().isNumeric()
         && (output.rank() == 1 || (output.rank() == 2 && output.shape().get(1) == 1));
-    if (!inputFits || !outputFits) {
+    if (!inputFits) {
+      throw new InvalidInputException("the tabular path needs input FP64 or FP32 [-1, p]; the model has input "
+          + input.describe());
+    }
+    if (pointOutput && !outputFits) {
       throw new InvalidInputException(
           "the tabular path needs input FP64 or FP32 [-1, p] and a first output [-1] or [-1, 1]; the model has"
               + " input " + input.describe() + " and first output " + output.describe());

@@ -93,4 +93,15 @@ class PredictorsTest {
     assertThat(withBounds.predictRows(new double[][] {{1, 2, 3}, {4, 5, 6}})).containsExactly(6, 15);
     assertThat(asked).containsExactly(Set.of("y"));
   }
+
+  @Test
+  void predictRowsNamed_firstOutputHoldsKPerRow_returnsThemRowMajor() {
+    Predictor p = new ScaleModel(3).predictor();
+    double[] y = p.predictRows(new double[][] {{1, 2}, {4, 5}}, "y");
+    double[] sum = p.predictRows(new double[][] {{1, 2}, {4, 5}}, "sum");
+    assertThat(y).containsExactly(3, 6, 12, 15);
+    assertThat(sum).containsExactly(9, 27);
+    assertThatThrownBy(() -> p.predictRows(new double[][] {{1, 2}}, "z"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("no output 'z'");
+  }
 }

@@ -294,7 +294,11 @@ final class ModelsCommand implements Runnable {
     public Integer call() {
       Integer previous;
       try (ModelStore s = store.open()) {
-        previous = s.versions(name).isEmpty() ? null : aliasTarget(s, name, alias);
+        ModelReference target = ModelReference.parse(name + ":" + version);
+        if (s.find(target).isEmpty()) {
+          throw new ModelNotFoundException(References.explain(s, target));
+        }
+        previous = aliasTarget(s, name, alias);
         s.setAlias(name, alias, version);
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -344,10 +348,13 @@ final class ModelsCommand implements Runnable {
     public Integer call() {
       boolean removed;
       try (ModelStore s = store.open()) {
-        s.versions(name); // a model that is not there is named as such, not as a missing alias
+        ModelReference ref = ModelReference.parse(name + "@" + alias);
+        if (!s.models().contains(name) || !s.aliases(name).containsKey(alias)) {
+          throw new ModelNotFoundException(References.explain(s, ref)); // the closest names, the aliases there are
+        }
         removed = s.removeAlias(name, alias);
       }
-      if (!removed) {
+      if (!removed) { // removed by another process since
         throw new Failures.CommandFailedException("model '" + name + "' has no alias '" + alias
             + "'; 'maas models list --store " + store + "' shows its aliases");
       }
@@ -390,8 +397,9 @@ final class ModelsCommand implements Runnable {
       int version = ref.version().getAsInt();
       List<String> removedAliases;
       try (ModelStore s = store.open()) {
-        if (s.find(ref).isEmpty() && s.versions(ref.name()).stream().noneMatch(v -> v.version() == version)) {
-          s.versions(ref.name()); // names a missing model
+        if (s.find(ref).isEmpty() && (!s.models().contains(ref.name())
+            || s.versions(ref.name()).stream().noneMatch(v -> v.version() == version))) {
+          throw new ModelNotFoundException(References.explain(s, ref)); // what the store holds instead
         }
         Map<String, Integer> aliases = s.aliases(ref.name());
         removedAliases = aliases.entrySet().stream().filter(e -> e.getValue() == version).map(Map.Entry::getKey)

@@ -44,6 +44,25 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void aliasUnaliasDelete_misspelledNames_sayWhatExists() {
+    assertThat(CliProcess.run(dir, "models", "alias", "sales", "production", "1", "--store", store).exitCode())
+        .isZero();
+    assertOneLine(CliProcess.run(dir, "models", "alias", "sals", "staging", "1", "--store", store), 1,
+        "no model 'sals' in the store; did you mean 'sales'? (models: sales)");
+    assertOneLine(CliProcess.run(dir, "models", "alias", "sales", "staging", "9", "--store", store), 1,
+        "model 'sales' has no version 9 (versions: 1)");
+    assertOneLine(CliProcess.run(dir, "models", "unalias", "sales", "prod", "--store", store), 1,
+        "model 'sales' has no alias 'prod'; did you mean 'sales@production'? (aliases: production -> 1; versions: 1)");
+    assertOneLine(CliProcess.run(dir, "models", "unalias", "sals", "production", "--store", store), 1,
+        "no model 'sals' in the store; did you mean 'sales'?");
+    assertOneLine(CliProcess.run(dir, "models", "delete", "sales:9", "--store", store), 1,
+        "model 'sales' has no version 9 (versions: 1)");
+    assertOneLine(CliProcess.run(dir, "models", "delete", "sals:1", "--store", store), 1,
+        "no model 'sals' in the store; did you mean 'sales'?");
+    assertThat(dir.resolve("store/sals")).doesNotExist();
+  }
+
+  @Test
   void usageErrors_nameTheUnknownOptionAndStayShort() {
     CliProcess.Result typo = CliProcess.run(dir, "predict", "sales", "--store", store, "--input", csv.toString(),
         "--ouput", "out.csv");

@@ -23,12 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The example application under {@code examples/house-prices}, as a reader builds it: its sources
  * compile with {@code -Xlint:all -Werror --release 17} against the modules' jars and it runs to the
  * end in an empty directory; its POM pins the compiler plugin; and every {@code ```java} block of
- * {@code docs/} is either a whole program (it declares a public class and imports what it uses) or
- * a fragment of the example, every line of it found in the example's source.
+ * {@code docs/} is either a whole program (it declares a public class; all of them compile with the
+ * same flags) or a fragment of the example, every line of it found in the example's source.
  */
 class ExampleAppTest {
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
   private static final Path APP = ROOT.resolve("examples/house-prices");
+  private static final Pattern PUBLIC_CLASS = Pattern.compile("public (?:final )?class (\\w+)");
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
   /** Pages whose Java needs Spark, which this build does not put on the test class path. */
   private static final Set<String> SPARK_PAGES = Set.of("spark.md");
@@ -84,6 +85,7 @@ class ExampleAppTest {
       }).map(String::strip).collect(Collectors.toSet());
     }
     int fragments = 0;
+    List<String> programs = new ArrayList<>();
     List<Path> pages;
     try (Stream<Path> files = Files.list(ROOT.resolve("docs"))) {
       pages = files.filter(f -> f.toString().endsWith(".md")).sorted().toList();
@@ -96,7 +98,13 @@ class ExampleAppTest {
       while (m.find()) {
         String block = m.group(1);
         if (block.contains("public class ") || block.contains("public final class ")) {
-          assertThat(block).as("a whole program in %s imports what it uses", page).contains("import dev.maas.");
+          Matcher name = PUBLIC_CLASS.matcher(block);
+          assertThat(name.find()).as("a whole program in %s names its class", page).isTrue();
+          Path source = dir.resolve("programs").resolve(name.group(1) + ".java");
+          assertThat(source).as("two programs in docs/ are called %s", name.group(1)).doesNotExist();
+          Files.createDirectories(source.getParent());
+          Files.writeString(source, block);
+          programs.add(source.toString());
           continue;
         }
         fragments++;
@@ -107,5 +115,11 @@ class ExampleAppTest {
       }
     }
     assertThat(fragments).isGreaterThan(5);
+    assertThat(programs).hasSizeGreaterThan(5);
+    List<String> args = new ArrayList<>(List.of("-Xlint:all", "-Werror", "--release", "17", "-proc:none",
+        "-classpath", System.getProperty("java.class.path"), "-d", dir.resolve("program-classes").toString()));
+    args.addAll(programs);
+    assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(new String[0])))
+        .as("javac of the whole programs in docs/ (its messages are on stderr)").isZero();
   }
 }

@@ -1,6 +1,7 @@
 package dev.maas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
@@ -170,5 +171,90 @@ class ModelSelectionCommandTest {
     try (ModelStore s = ModelStore.open(store)) {
       assertThat(s.aliases("m")).containsEntry("production", 1).doesNotContainKey("staging");
     }
+  }
+
+  /** softmax(x W) as ONNX: input x FP32 [batch, 2], output probs FP32 [batch, 3]. */
+  private static Path writeClassifier(Path file, float[] weights) throws IOException {
+    dev.maas.onnx.OnnxGraph.builder("softmax_classifier")
+        .input("x", dev.maas.DataType.FP32, "batch", "2")
+        .initializer("w", dev.maas.Tensor.wrap(dev.maas.DataType.FP32, weights, 2, 3))
+        .node("MatMul", List.of("x", "w"), List.of("logits"))
+        .node("Softmax", List.of("logits"), List.of("probs"), java.util.Map.of("axis", 1L))
+        .output("probs", dev.maas.DataType.FP32, "batch", "3")
+        .build().writeTo(file);
+    return file;
+  }
+
+  /** Accuracy and mean log loss of softmax(x W) on rows (a, b, label), computed here in double. */
+  private static double[] classifierScores(double[][] rows, float[] w) {
+    int correct = 0;
+    double loss = 0;
+    for (double[] row : rows) {
+      double[] logits = new double[3];
+      for (int c = 0; c < 3; c++) {
+        logits[c] = (float) row[0] * w[c] + (float) row[1] * w[3 + c];
+      }
+      double max = Math.max(logits[0], Math.max(logits[1], logits[2]));
+      double total = 0;
+      for (int c = 0; c < 3; c++) {
+        total += Math.exp(logits[c] - max);
+      }
+      int label = (int) row[2];
+      int best = logits[0] >= logits[1] ? (logits[0] >= logits[2] ? 0 : 2) : (logits[1] >= logits[2] ? 1 : 2);
+      correct += best == label ? 1 : 0;
+      loss += -((logits[label] - max) - Math.log(total));
+    }
+    return new double[] {(double) correct / rows.length, loss / rows.length};
+  }
+
+  @Test
+  void evaluateCompare_onnxClassifiers_scoresAccuracyAndLogLossOfTheNamedOutput() throws IOException {
+    // three classes around centres (2, 0), (-1, 2), (-1, -2); label = nearest centre, with noise
+    SplittableRandom r = new SplittableRandom(11);
+    StringBuilder csv = new StringBuilder("a,b,label,unused\n");
+    double[][] centres = {{2, 0}, {-1, 2}, {-1, -2}};
+    double[][] rows = new double[400][];
+    for (int i = 0; i < rows.length; i++) {
+      int label = r.nextInt(3);
+      double a = centres[label][0] + 1.2 * gaussian(r);
+      double b = centres[label][1] + 1.2 * gaussian(r);
+      rows[i] = new double[] {a, b, label};
+      csv.append(a).append(',').append(b).append(',').append(label).append(",x\n");
+    }
+    Path holdout = dir.resolve("holdout.csv");
+    Files.writeString(holdout, csv);
+    float[] good = {2, -1, -1, 0, 2, -2}; // logits = centre . x
+    float[] poor = {1, 0, 0, 0, 0.3f, -0.3f};
+    Path store = dir.resolve("store");
+    for (float[] w : List.of(poor, good)) {
+      Path file = writeClassifier(dir.resolve("clf.onnx"), w);
+      CliProcess.Result imported = CliProcess.run(dir, "import", file.toString(), "--store", store.toString(),
+          "--name", "clf");
+      assertThat(imported.exitCode()).as(imported.stderr()).isZero();
+    }
+
+    CliProcess.Result result = CliProcess.run(dir, "evaluate", "--compare", "clf:1", "clf:2", "--store",
+        store.toString(), "--data", holdout.toString(), "--columns", "a,b", "--output", "probs", "--target", "label",
+        "--json");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    String json = result.stdout();
+    assertThat(json).contains("\"winner\":\"clf:2\"");
+    double[] poorScores = classifierScores(rows, poor);
+    double[] goodScores = classifierScores(rows, good);
+    Matcher accuracy = Pattern.compile("\"accuracy\": ?([-0-9.eE]+)").matcher(json);
+    Matcher logLoss = Pattern.compile("\"log_loss\": ?([-0-9.eE]+)").matcher(json);
+    for (double[] expected : List.of(poorScores, goodScores)) {
+      assertThat(accuracy.find()).as(json).isTrue();
+      assertThat(logLoss.find()).as(json).isTrue();
+      assertThat(Double.parseDouble(accuracy.group(1))).isEqualTo(expected[0]);
+      assertThat(Double.parseDouble(logLoss.group(1))).isCloseTo(expected[1], within(1e-5));
+    }
+    assertThat(goodScores[0]).isGreaterThan(poorScores[0]); // the winner is better on both counts
+    assertThat(goodScores[1]).isLessThan(poorScores[1]);
+
+    CliProcess.Result table = CliProcess.run(dir, "evaluate", "--compare", "clf:1", "clf:2", "--store",
+        store.toString(), "--data", holdout.toString(), "--columns", "a,b", "--output", "probs", "--target", "label");
+    assertThat(table.exitCode()).as(table.stderr()).isZero();
+    assertThat(table.stdout()).contains("accuracy").contains("log loss").contains("(winner)");
   }
 }
