@@ -52,6 +52,11 @@ final class ImportCommand implements Callable<Integer> {
           + " with the version.")
   Path referenceData;
 
+  @Option(names = "--reference-axis", split = ",", paramLabel = "TENSOR=AXIS", hideParamSyntax = true,
+      description = "With --reference: split tensor TENSOR into one drift feature per index on dimension AXIS (the"
+          + " channels of an image [n, 3, h, w] with img=1), instead of the columns of a [-1, p] tensor or all"
+          + " values as one feature. Repeatable as a comma-separated list.")
+  java.util.Map<String, Integer> referenceAxes;
 
   @Option(names = "--sample", paramLabel = "FILE",
       description = "An inference request body (Open Inference Protocol JSON) the model answers: checked now, stored"
@@ -80,11 +85,14 @@ final class ImportCommand implements Callable<Integer> {
     InputFiles.requireReadable(file, "FILE", "an .onnx model file");
     if (referenceData != null) {
       InputFiles.requireReadable(referenceData, "--reference", "a CSV or JSON Lines file");
+    } else if (referenceAxes != null) {
+      throw new IllegalArgumentException("--reference-axis needs --reference");
     }
     byte[] sampleBody = sample == null ? null : readSample(sample);
     try (OnnxModel model = OnnxModel.open(file); ModelStore s = store.openOrCreate()) {
       if (referenceData != null) {
-        MonitorData.reference(referenceData, model, file.getFileName().toString()).attachTo(options);
+        MonitorData.reference(referenceData, model, file.getFileName().toString(),
+            referenceAxes == null ? java.util.Map.of() : referenceAxes).attachTo(options);
       }
       if (sampleBody != null) {
         try {

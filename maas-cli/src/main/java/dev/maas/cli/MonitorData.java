@@ -189,11 +189,19 @@ final class MonitorData {
 
   /**
    * Reference statistics of {@code file} for {@code model}: its inputs, and the model's outputs for
-   * them, in one pass.
+   * them, in one pass; tensors named in {@code axes} split into one feature per index on that axis.
    */
-  static ReferenceStatistics reference(Path file, Model model, String what) throws IOException {
+  static ReferenceStatistics reference(Path file, Model model, String what, java.util.Map<String, Integer> axes)
+      throws IOException {
     ModelSignature signature = model.signature();
     ReferenceBuilder builder = ReferenceStatistics.builder(signature, ReferenceOptions.defaults());
+    axes.forEach((tensor, axis) -> {
+      try {
+        builder.featureAxis(tensor, axis);
+      } catch (dev.maas.InvalidInputException e) {
+        throw new IllegalArgumentException("--reference-axis " + tensor + "=" + axis + ": " + e.getMessage(), e);
+      }
+    });
     List<String> columns = List.of();
     if (!isJsonLines(file)) {
       columns = columns(file, model, what, List.of());

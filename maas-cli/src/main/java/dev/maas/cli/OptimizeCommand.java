@@ -5,6 +5,7 @@ import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.PublishOptions;
 import dev.maas.monitor.ReferenceStatistics;
+import dev.maas.monitor.TensorReference;
 import dev.maas.onnx.OnnxModel;
 import dev.maas.onnx.OnnxModelFormat;
 import dev.maas.onnx.OnnxOptions;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -145,8 +148,12 @@ final class OptimizeCommand implements Callable<Integer> {
           if (parent.isPresent()) {
             ReferenceStatistics inherited = parent.get();
             if (referenceData != null) {
+              Map<String, Integer> axes = new HashMap<>(); // the parent's declared axes
+              Stream.concat(inherited.inputs().stream(), inherited.outputs().stream())
+                  .filter(t -> t.axis() != TensorReference.DEFAULT_AXIS)
+                  .forEach(t -> axes.put(t.name(), t.axis()));
               inherited = inherited.withOutputsOf(MonitorData.reference(referenceData, model,
-                  source.reference().toString()));
+                  source.reference().toString(), axes));
             }
             inherited.attachTo(publish);
           }

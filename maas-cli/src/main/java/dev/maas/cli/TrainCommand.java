@@ -213,21 +213,7 @@ final class TrainCommand implements Callable<Integer> {
     if (!pass.firstRows.isEmpty()) {
       options.sample(sample(pass.firstRows, model.featureNames().size()));
     }
-    // the drift reference needs the fitted model's outputs: a second read of the file, after the fit
-    ReferenceRows reference = new ReferenceRows(model);
-    try (Table table = Table.open(data, "--data")) {
-      table.select(model.featureNames(), List.of());
-      Table.Chunk chunk;
-      while ((chunk = table.next()) != null) {
-        for (int i = 0; i < chunk.lines().size(); i++) {
-          String line = chunk.lines().get(i);
-          if (!Table.blank(line)) {
-            reference.add(table.parse(line, chunk.firstLine() + i).values());
-          }
-        }
-      }
-    }
-    reference.build().attachTo(options);
+    pass.reference.build(model).attachTo(options);
     ModelVersion version;
     try (ModelStore modelStore = store.openOrCreate()) {
       version = modelStore.publish(name, model, options.build());
@@ -244,6 +230,8 @@ final class TrainCommand implements Callable<Integer> {
     private final int backgroundRows;
     private final long backgroundSeed;
     Background.Sampler sampler;
+    /** The drift reference, built from the same rows. */
+    ReferenceRows reference;
     /** The first rows whose values are all finite, for the sample request. */
     final List<double[]> firstRows = new java.util.ArrayList<>(SAMPLE_ROWS);
     /** The progress bar the bytes read move, or null. */
@@ -260,6 +248,7 @@ final class TrainCommand implements Callable<Integer> {
       if (backgroundRows > 0) {
         sampler = Background.sampler(featureNames, backgroundRows, backgroundSeed);
       }
+      reference = new ReferenceRows(featureNames);
     }
 
     @Override
@@ -279,6 +268,7 @@ final class TrainCommand implements Callable<Integer> {
       if (sampler != null) {
         sampler.add(features);
       }
+      reference.add(features);
     }
 
     String sha256() {

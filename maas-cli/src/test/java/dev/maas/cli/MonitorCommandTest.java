@@ -164,6 +164,55 @@ class MonitorCommandTest {
         "addmul", "--reference", "train.csv.missing"), 1, "train.csv.missing");
   }
 
+  /** Request bodies of 10 images [10, 3, 2, 2] whose channel c holds N(c + shift[c], 1). */
+  private static Path imageLines(Path file, long seed, int lines, double[] shift) throws IOException {
+    Random r = new Random(seed);
+    StringBuilder out = new StringBuilder();
+    for (int line = 0; line < lines; line++) {
+      StringBuilder data = new StringBuilder();
+      for (int i = 0; i < 10 * 12; i++) {
+        int channel = (i / 4) % 3;
+        data.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.5f", r.nextGaussian() + channel
+            + shift[channel]));
+      }
+      out.append("{\"inputs\":[{\"name\":\"img\",\"shape\":[10,3,2,2],\"datatype\":\"FP32\",\"data\":[")
+          .append(data).append("]}]}\n");
+    }
+    Files.writeString(file, out);
+    return file;
+  }
+
+  @Test
+  void importReferenceAxis_imageChannels_eachChannelIsAFeature() throws Exception {
+    Path model = dir.resolve("image.onnx");
+    dev.maas.onnx.OnnxGraph.builder("image_identity")
+        .input("img", dev.maas.DataType.FP32, "batch", "3", "2", "2")
+        .node("Identity", List.of("img"), List.of("same"))
+        .output("same", dev.maas.DataType.FP32, "batch", "3", "2", "2")
+        .build().writeTo(model);
+    imageLines(dir.resolve("ref.jsonl"), 1, 100, new double[3]);
+    ErrorMessagesTest.assertOneLine(CliProcess.run(dir, "import", model.toString(), "--store", "store", "--name",
+        "image", "--reference-axis", "img=1"), 1, "--reference-axis needs --reference");
+    ErrorMessagesTest.assertOneLine(CliProcess.run(dir, "import", model.toString(), "--store", "store", "--name",
+        "image", "--reference", "ref.jsonl", "--reference-axis", "img=0"), 1,
+        "--reference-axis img=0: axis 0 of 'img' is the batch: split along another axis");
+    assertThat(dir.resolve("store/image")).doesNotExist();
+
+    CliProcess.Result imported = CliProcess.run(dir, "import", model.toString(), "--store", "store", "--name", "image",
+        "--reference", "ref.jsonl", "--reference-axis", "img=1");
+    assertThat(imported.exitCode()).as(imported.stderr()).isZero();
+    imageLines(dir.resolve("shifted.jsonl"), 2, 50, new double[] {0, 0, 1});
+    CliProcess.Result monitored = CliProcess.run(dir, "monitor", "image:1", "--store", "store", "--data",
+        "shifted.jsonl", "--json");
+    assertThat(monitored.exitCode()).as(monitored.stderr()).isZero();
+    Map<String, Map<String, Object>> f = features(monitored.stdout());
+    assertThat(f.keySet()).contains("input:img/0", "input:img/1", "input:img/2", "output:same/all");
+    assertThat(f.get("input:img/2").get("status")).isEqualTo("DRIFT");
+    assertThat(f.get("input:img/0").get("status")).isEqualTo("stable");
+    assertThat(f.get("input:img/1").get("status")).isEqualTo("stable");
+    assertThat(f.get("input:img/0").get("values")).isEqualTo(50L * 10 * 4);
+  }
+
   @Test
   void serve_trainedModel_driftMetricsInScrape() throws Exception {
     train();

@@ -145,13 +145,18 @@ public final class DriftMonitor {
       if (t == null) {
         continue;
       }
+      if (p.axis != TensorReference.DEFAULT_AXIS && (t.rank() <= p.axis || t.dim(p.axis) != p.columns)) {
+        throw new InvalidInputException(p.side.name().toLowerCase(java.util.Locale.ROOT) + " '" + p.tensor + "': "
+            + t.dataType() + " " + Arrays.toString(t.shape()) + " does not have the reference's " + p.columns
+            + " features along axis " + p.axis);
+      }
       if (t.size() % p.columns != 0 || (t.dataType() == DataType.BYTES) != p.strings) {
         throw new InvalidInputException(p.side.name().toLowerCase(java.util.Locale.ROOT) + " '" + p.tensor + "': "
             + t.dataType() + " " + Arrays.toString(t.shape()) + " does not fit the reference's "
             + (p.strings ? "string" : "numeric") + " rows of " + p.columns + (p.columns == 1 ? " value" : " values"));
       }
       if (rows < 0) {
-        rows = t.size() / p.columns;
+        rows = t.size() / (p.columns * ReferenceLayout.inner(t, p.axis));
       }
     }
     return rows;
@@ -161,6 +166,11 @@ public final class DriftMonitor {
     for (Plan p : plans) {
       Tensor t = tensors.get(p.tensor);
       if (t == null) {
+        continue;
+      }
+      int inner = ReferenceLayout.inner(t, p.axis);
+      if (inner != 1) {
+        countAlongAxis(p, t, inner, counts, base, totalsBase);
         continue;
       }
       int columns = p.columns;
@@ -212,6 +222,49 @@ public final class DriftMonitor {
     }
   }
 
+  /**
+   * As the loops of {@link #count}, for a declared axis whose features hold {@code inner} values per
+   * block (rare and not the tabular hot path, so written plainly).
+   */
+  private void countAlongAxis(Plan p, Tensor t, int inner, long[] counts, int base, int totalsBase) {
+    int block = p.columns * inner;
+    int n = t.size() / block;
+    for (int r = 0; r < n; r++) {
+      for (Tracked f : p.features) {
+        for (int j = 0, index = r * block + f.column * inner; j < inner; j++, index++) {
+          int bin;
+          boolean missing;
+          boolean outside;
+          if (p.strings) {
+            missing = t.byteStringLength(index) == 0;
+            bin = missing ? f.bins : f.strings.bin(t, index);
+            outside = !missing && bin == f.bins - 1;
+          } else {
+            double v = t.getDouble(index);
+            missing = v != v;
+            if (missing) {
+              bin = f.bins;
+              outside = false;
+            } else if (f.kind == NUMERIC) {
+              bin = Bins.numericBin(f.edges, v);
+              outside = v < f.min || v > f.max;
+            } else {
+              bin = Bins.categoryBin(f.values, v);
+              outside = bin == f.bins - 1;
+            }
+          }
+          if (missing) {
+            WindowCounters.LONGS.getAndAdd(totals, totalsBase + f.missingTotal, 1L);
+          } else if (outside) {
+            WindowCounters.LONGS.getAndAdd(totals, totalsBase + f.missingTotal + 1, 1L);
+          }
+          WindowCounters.LONGS.getAndAdd(counts, base + f.slot + bin, 1L);
+        }
+      }
+    }
+    WindowCounters.LONGS.getAndAdd(totals, totalsBase + p.rowsTotal, (long) n);
+  }
+
   /** The drift of every tracked feature now. */
   public DriftReport report() {
     List<FeatureDrift> out = new ArrayList<>(tracked.size());
@@ -247,7 +300,7 @@ public final class DriftMonitor {
           throw new InvalidInputException("tensor '" + t.name() + "' mixes string and numeric features");
         }
       }
-      Plan plan = new Plan(side, t.name(), t.columns(), strings, totalSlots[0]++);
+      Plan plan = new Plan(side, t.name(), t.axis(), t.columns(), strings, totalSlots[0]++);
       Tracked[] features = new Tracked[take];
       for (int i = 0; i < take; i++) {
         FeatureReference f = t.features().get(i);
@@ -264,14 +317,16 @@ public final class DriftMonitor {
   private static final class Plan {
     final FeatureDrift.Side side;
     final String tensor;
+    final int axis;
     final int columns;
     final boolean strings;
     final int rowsTotal;
     Tracked[] features;
 
-    Plan(FeatureDrift.Side side, String tensor, int columns, boolean strings, int rowsTotal) {
+    Plan(FeatureDrift.Side side, String tensor, int axis, int columns, boolean strings, int rowsTotal) {
       this.side = side;
       this.tensor = tensor;
+      this.axis = axis;
       this.columns = columns;
       this.strings = strings;
       this.rowsTotal = rowsTotal;

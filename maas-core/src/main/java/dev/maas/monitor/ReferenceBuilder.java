@@ -26,6 +26,7 @@ public final class ReferenceBuilder {
   private final ModelSignature signature;
   private final ReferenceOptions options;
   private final Map<String, List<String>> names = new HashMap<>();
+  private final Map<String, Integer> axes = new HashMap<>();
   private final Map<String, Side> inputs = new HashMap<>();
   private final Map<String, Side> outputs = new HashMap<>();
   private long rows;
@@ -50,6 +51,34 @@ public final class ReferenceBuilder {
       throw new InvalidInputException("feature names of '" + tensor + "' must be set before its first data");
     }
     names.put(tensor, copy);
+    return this;
+  }
+
+  /**
+   * Splits tensor {@code tensor} (an input or output) into one feature per index on dimension
+   * {@code axis}: feature {@code i} holds every value whose index there is {@code i} (the channels
+   * of an image {@code [n, channels, height, width]} with axis 1, say). Without it a rank-2 tensor
+   * has one feature per column and any other tensor one feature of all its values. Call before the
+   * tensor's first data.
+   *
+   * @throws InvalidInputException if the model has no such tensor, the tensor has no dimension
+   *     {@code axis}, or {@code axis} is the batch dimension of a batched signature
+   */
+  public ReferenceBuilder featureAxis(String tensor, int axis) {
+    Objects.requireNonNull(tensor, "tensor");
+    TensorSpec spec = signature.input(tensor).or(() -> signature.output(tensor)).orElseThrow(
+        () -> new InvalidInputException("the model has no input or output '" + tensor + "' to split along an axis"));
+    if (axis < 0 || axis >= spec.rank()) {
+      throw new InvalidInputException("'" + tensor + "' is " + spec.describe() + ": its axes are 0.."
+          + (spec.rank() - 1) + ", not " + axis);
+    }
+    if (axis == 0 && signature.batched()) {
+      throw new InvalidInputException("axis 0 of '" + tensor + "' is the batch: split along another axis");
+    }
+    if (inputs.containsKey(tensor) || outputs.containsKey(tensor)) {
+      throw new InvalidInputException("the feature axis of '" + tensor + "' must be set before its first data");
+    }
+    axes.put(tensor, axis);
     return this;
   }
 
@@ -123,40 +152,47 @@ public final class ReferenceBuilder {
         for (FeatureAccumulator f : side.features) {
           features.add(f.build());
         }
-        out.add(new TensorReference(spec.name(), side.columns, features));
+        out.add(new TensorReference(spec.name(), side.axis, side.columns, features));
       }
     }
     return out;
   }
 
   private void add(Map<String, Side> sides, TensorSpec spec, Tensor tensor, String what) {
-    int columns = ReferenceLayout.columns(spec, tensor);
+    int axis = axes.getOrDefault(spec.name(), TensorReference.DEFAULT_AXIS);
+    int columns = ReferenceLayout.columns(spec, tensor, axis);
     Side side = sides.get(spec.name());
     if (side == null) {
-      side = newSide(spec, columns, sides == inputs ? 0 : 1_000_003);
+      side = newSide(spec, axis, columns, sides == inputs ? 0 : 1_000_003);
       sides.put(spec.name(), side);
     } else if (side.columns != columns) {
       throw new InvalidInputException(what + " '" + spec.name() + "' had " + side.columns
-          + " columns in earlier data, now " + columns);
+          + (axis == TensorReference.DEFAULT_AXIS ? " columns" : " features along axis " + axis)
+          + " in earlier data, now " + columns);
     }
-    int n = tensor.size() / columns;
+    if (columns == 0) {
+      return;
+    }
+    int inner = ReferenceLayout.inner(tensor, axis);
+    int block = columns * inner;
+    int n = block == 0 ? 0 : tensor.size() / block;
     int tracked = side.features.size();
-    if (tensor.dataType() == DataType.BYTES) {
-      for (int r = 0; r < n; r++) {
-        for (int c = 0; c < tracked; c++) {
-          side.features.get(c).add(tensor.getString(r * columns + c));
-        }
-      }
-    } else {
-      for (int r = 0; r < n; r++) {
-        for (int c = 0; c < tracked; c++) {
-          side.features.get(c).add(tensor.getDouble(r * columns + c));
+    boolean strings = tensor.dataType() == DataType.BYTES;
+    for (int r = 0; r < n; r++) {
+      for (int c = 0; c < tracked; c++) {
+        FeatureAccumulator f = side.features.get(c);
+        for (int j = 0, at = r * block + c * inner; j < inner; j++, at++) {
+          if (strings) {
+            f.add(tensor.getString(at));
+          } else {
+            f.add(tensor.getDouble(at));
+          }
         }
       }
     }
   }
 
-  private Side newSide(TensorSpec spec, int columns, long salt) {
+  private Side newSide(TensorSpec spec, int axis, int columns, long salt) {
     List<String> given = names.get(spec.name());
     if (given != null && given.size() != columns) {
       throw new InvalidInputException("feature names of '" + spec.name() + "': " + given.size() + " names for "
@@ -167,12 +203,13 @@ public final class ReferenceBuilder {
     boolean strings = spec.dataType() == DataType.BYTES;
     for (int c = 0; c < tracked; c++) {
       String name = given != null ? given.get(c)
-          : spec.rank() > 2 || spec.rank() == 0 ? "all" : Integer.toString(c);
+          : axis == TensorReference.DEFAULT_AXIS && (spec.rank() > 2 || spec.rank() == 0) ? "all"
+              : Integer.toString(c);
       long seed = options.seed() * 0x9E3779B97F4A7C15L + salt + spec.name().hashCode() * 31L + c;
       features.add(new FeatureAccumulator(name, c, strings, options, seed));
     }
-    return new Side(columns, features);
+    return new Side(axis, columns, features);
   }
 
-  private record Side(int columns, List<FeatureAccumulator> features) {}
+  private record Side(int axis, int columns, List<FeatureAccumulator> features) {}
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The JSON form of {@link ReferenceStatistics}:
  * <pre>{"format": 1, "rows": n, "inputs": [tensor...], "outputs": [tensor...]}
- * tensor:  {"name": "x", "columns": 4, "features": [feature...]}
+ * tensor:  {"name": "x", "columns": 4, "features": [feature...]}   ("axis": k too, when declared)
  * feature: {"name": "age", "column": 0, "kind": "numeric|categorical|string", "count": n, "missing": m,
  *           "min": x|null, "max": x|null, "edges": [..], "categories": [..], "binCounts": [..],
  *           "frequent": [{"value": "3", "count": k}...]}</pre>
@@ -38,6 +38,9 @@ final class ReferenceJson {
     for (TensorReference t : tensors) {
       g.writeStartObject();
       g.writeStringField("name", t.name());
+      if (t.axis() != TensorReference.DEFAULT_AXIS) {
+        g.writeNumberField("axis", t.axis());
+      }
       g.writeNumberField("columns", t.columns());
       g.writeArrayFieldStart("features");
       for (FeatureReference f : t.features()) {
@@ -127,7 +130,8 @@ final class ReferenceJson {
       for (Object fo : list(t.get("features"), "the features of " + where)) {
         features.add(feature(object(fo, "a feature of " + where), where));
       }
-      out.add(new TensorReference(name, Math.toIntExact(longField(t, "columns", where)), features));
+      int axis = t.containsKey("axis") ? Math.toIntExact(longField(t, "axis", where)) : TensorReference.DEFAULT_AXIS;
+      out.add(new TensorReference(name, axis, Math.toIntExact(longField(t, "columns", where)), features));
     }
     return out;
   }
