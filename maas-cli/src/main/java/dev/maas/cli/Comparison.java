@@ -25,6 +25,8 @@ import java.util.Optional;
  */
 final class Comparison {
   private static final double LOG_LOSS_FLOOR = 1e-15;
+  /** How far a row of FP32 probabilities may sum from 1 (softmax in single precision over many classes). */
+  private static final double PROBABILITY_SUM_TOLERANCE = 1e-3;
 
   private Comparison() {}
 
@@ -92,6 +94,28 @@ final class Comparison {
     }
   }
 
+  /**
+   * Log loss means something only for probabilities: a row of logits, scores or a multi-output
+   * regression is refused instead of scored as if it were one.
+   */
+  private static void checkProbabilities(double[] out, int from, int width, long row, ModelVersion version,
+      String name) {
+    double sum = 0;
+    for (int c = 0; c < width; c++) {
+      double p = out[from + c];
+      if (!(p >= 0 && p <= 1)) {
+        throw new IllegalArgumentException(version.reference() + "'s output '" + name + "' is not class"
+            + " probabilities: row " + row + " has " + p + " (choose the probabilities' output with --output)");
+      }
+      sum += p;
+    }
+    if (Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE) {
+      throw new IllegalArgumentException(version.reference() + "'s output '" + name + "' is not class"
+          + " probabilities: row " + row + " sums to " + sum + ", not 1 (choose the probabilities' output with"
+          + " --output)");
+    }
+  }
+
   private static Result score(List<ModelVersion> versions, List<Model> models, Table table, int[][] index,
       int targetColumn, String output, double alpha, ModelStore store, String promote) throws IOException {
     int m = models.size();
@@ -145,6 +169,7 @@ final class Comparison {
               throw new IllegalArgumentException("row " + (actual.size + i + 1) + ": target " + y + " is not a class"
                   + " index 0.." + (width - 1) + " of the " + width + " probabilities of output '" + name + "'");
             }
+            checkProbabilities(out, i * width, width, actual.size + i + 1, versions.get(k), name);
             int best = 0;
             for (int c = 1; c < width; c++) {
               if (out[i * width + c] > out[i * width + best]) {

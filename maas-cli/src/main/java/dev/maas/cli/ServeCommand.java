@@ -95,6 +95,17 @@ final class ServeCommand implements Callable<Integer> {
           + "the budget), such as --keep-loaded fraud,churn.")
   java.util.List<String> keepLoaded = new java.util.ArrayList<>();
 
+  @Option(names = "--drift-window", paramLabel = "WINDOW", defaultValue = "10000",
+      description = "What drift is measured over, for versions stored with a reference: the last N rows (10000), "
+          + "the last stretch of time (30m, 1h, 600s) or everything since start (all) (default: ${DEFAULT-VALUE}; "
+          + "see docs/monitoring.md).")
+  String driftWindow;
+
+  @Option(names = "--drift-max-features", paramLabel = "N", defaultValue = "100",
+      description = "The most features tracked per monitored version, outputs first, which bounds the metric "
+          + "series each version adds (default: ${DEFAULT-VALUE}).")
+  int driftMaxFeatures;
+
   @Override
   public Integer call() throws IOException {
     if (!keepLoaded.isEmpty() && memoryBudget == null) {
@@ -111,6 +122,8 @@ final class ServeCommand implements Callable<Integer> {
         .servingAlias(servingAlias).maxBodyBytes(parseSize("--max-body", maxBody))
         .readTimeout(parseDuration("--read-timeout", readTimeout))
         .pollInterval(parseDuration("--poll-interval", pollInterval));
+    builder.monitoring(dev.maas.monitor.MonitorOptions.builder().window(parseWindow(driftWindow))
+        .maxFeatures(checkFeatures(driftMaxFeatures)).build());
     warnAboutExposure(err);
     if (memoryBudget != null) {
       builder.modelMemoryBudget(parseSize("--memory-budget", memoryBudget)).keepLoaded(keepLoaded);
@@ -213,6 +226,36 @@ final class ServeCommand implements Callable<Integer> {
       case "ms" -> Duration.ofMillis(n);
       default -> Duration.ofSeconds(n);
     };
+  }
+
+  static dev.maas.monitor.Window parseWindow(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.equals("all")) {
+      return dev.maas.monitor.Window.unbounded();
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})(s|m|h)?").matcher(t);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      if (m.group(2) == null && n >= 10) {
+        return dev.maas.monitor.Window.ofRows(n);
+      }
+      if (m.group(2) != null && n > 0) {
+        return dev.maas.monitor.Window.ofDuration(switch (m.group(2)) {
+          case "h" -> Duration.ofHours(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofSeconds(n);
+        });
+      }
+    }
+    throw new IllegalArgumentException("--drift-window: '" + text + "' is not a window such as 10000 (rows, at least"
+        + " 10), 30m, 1h or all");
+  }
+
+  private static int checkFeatures(int n) {
+    if (n < 1 || n > 10_000) {
+      throw new IllegalArgumentException("--drift-max-features must be 1 to 10000, got " + n);
+    }
+    return n;
   }
 
   private static long parseSize(String option, String text) {

@@ -181,6 +181,7 @@ class ModelSelectionCommandTest {
         .node("MatMul", List.of("x", "w"), List.of("logits"))
         .node("Softmax", List.of("logits"), List.of("probs"), java.util.Map.of("axis", 1L))
         .output("probs", dev.maas.DataType.FP32, "batch", "3")
+        .output("logits", dev.maas.DataType.FP32, "batch", "3")
         .build().writeTo(file);
     return file;
   }
@@ -256,5 +257,11 @@ class ModelSelectionCommandTest {
         store.toString(), "--data", holdout.toString(), "--columns", "a,b", "--output", "probs", "--target", "label");
     assertThat(table.exitCode()).as(table.stderr()).isZero();
     assertThat(table.stdout()).contains("accuracy").contains("log loss").contains("(winner)");
+
+    CliProcess.Result logits = CliProcess.run(dir, "evaluate", "--compare", "clf:1", "clf:2", "--store",
+        store.toString(), "--data", holdout.toString(), "--columns", "a,b", "--output", "logits", "--target", "label");
+    assertThat(logits.exitCode()).as("logits are not probabilities: no log loss, no winner").isNotZero();
+    assertThat(logits.stderr()).contains("clf:1's output 'logits' is not class probabilities: row ");
+    assertThat(logits.stderr().strip().lines().count()).as(logits.stderr()).isEqualTo(1);
   }
 }

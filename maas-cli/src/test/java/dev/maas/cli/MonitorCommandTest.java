@@ -218,7 +218,7 @@ class MonitorCommandTest {
     train();
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "serve", "--store", "store", "--port", "0"));
+        "serve", "--store", "store", "--port", "0", "--drift-window", "all", "--drift-max-features", "5"));
     Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     try {
@@ -243,7 +243,10 @@ class MonitorCommandTest {
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(value(metrics, "maas_drift_values_total", "feature=\"a\"", "version=\"1\"")).isEqualTo(200);
       assertThat(value(metrics, "maas_drift_psi", "feature=\"a\"", "model=\"sales\"")).isGreaterThan(0.25);
-      assertThat(value(metrics, "maas_drift_psi", "feature=\"c\"", "input=\"features\"")).isLessThan(0.25);
+      assertThat(value(metrics, "maas_drift_psi", "feature=\"b\"", "input=\"features\"")).isLessThan(0.25);
+      // --drift-max-features 5: the three outputs (prediction, lower, upper) and a, b are tracked; c is not
+      assertThat(metrics).doesNotContain("feature=\"c\"");
+      assertThat(value(metrics, "maas_drift_untracked_features", "model=\"sales\"", "version=\"1\"")).isEqualTo(1);
       assertThat(value(metrics, "maas_prediction_drift_psi", "output=\"prediction\"", "feature=\"0\"")).isGreaterThan(0.1);
     } finally {
       process.destroy();

@@ -77,4 +77,20 @@ class ServeCommandTest {
           + " is in use; choose another with --port");
     }
   }
+
+  @Test
+  void serve_badDriftWindowOrFeatureCap_isOneClearLine() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("store"));
+    for (String window : List.of("5", "10x", "0m", "")) {
+      CliProcess.Result result = CliProcess.run(dir, "serve", "--store", "store", "--port", "0", "--drift-window",
+          window);
+      assertThat(result.exitCode()).as(window).isNotZero();
+      assertThat(result.stderr().strip()).as(window).isEqualTo("maas: --drift-window: '" + window + "' is not a"
+          + " window such as 10000 (rows, at least 10), 30m, 1h or all");
+    }
+    CliProcess.Result features = CliProcess.run(dir, "serve", "--store", "store", "--port", "0",
+        "--drift-max-features", "0");
+    assertThat(features.exitCode()).isNotZero();
+    assertThat(features.stderr().strip()).isEqualTo("maas: --drift-max-features must be 1 to 10000, got 0");
+  }
 }

@@ -156,7 +156,8 @@ public final class DriftMonitor {
             + (p.strings ? "string" : "numeric") + " rows of " + p.columns + (p.columns == 1 ? " value" : " values"));
       }
       if (rows < 0) {
-        rows = t.size() / (p.columns * ReferenceLayout.inner(t, p.axis));
+        // a declared axis counts its leading dimension (the batch) as the rows; a tabular tensor its rows
+        rows = p.axis == TensorReference.DEFAULT_AXIS ? t.size() / p.columns : Math.toIntExact(t.dim(0));
       }
     }
     return rows;
@@ -262,7 +263,8 @@ public final class DriftMonitor {
         }
       }
     }
-    WindowCounters.LONGS.getAndAdd(totals, totalsBase + p.rowsTotal, (long) n);
+    // the feature's values, as its missing and out-of-range counts: one per value, not per block
+    WindowCounters.LONGS.getAndAdd(totals, totalsBase + p.rowsTotal, (long) n * inner);
   }
 
   /** The drift of every tracked feature now. */

@@ -74,6 +74,8 @@ class FeatureAxisTest {
     for (int c = 0; c < 3; c++) {
       FeatureDrift f = report.input("img", Integer.toString(c)).orElseThrow();
       assertThat(f.windowCount()).isEqualTo(1000 * 4);
+      assertThat(f.observedTotal()).as("values of channel %d, as its missing and out-of-range counts", c)
+          .isEqualTo(1000 * 4);
       if (c == 2) {
         assertThat(f.psi()).as("channel 2, shifted by one sigma").isGreaterThan(0.25);
       } else {
