@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
     description = "Explain a stored model's predictions for CSV rows with Shapley values (feature attributions).",
     footerHeading = "%nExamples:%n",
     footer = {"  maas explain demo@production --store maas-store --input demo-houses-new.csv",
-      "  maas explain demo:2 --store maas-store --input new.csv --background train.csv \\",
-      "      --json --plot why.png"})
+      "  maas explain demo:2 --store maas-store --input new.csv \\",
+      "      --background train.csv --json --plot why.png"})
 final class ExplainCommand implements Callable<Integer> {
   /** The most rows {@code --plot} draws into one image. */
   static final int MAX_PLOT_ROWS = 50;

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
     description = "Write a stored model as an ONNX file that any ONNX runtime can load (checked with ONNX Runtime "
         + "against the stored model before it is kept).",
     footerHeading = "%nExamples:%n",
-    footer = {"  maas export demo@production --store maas-store --format onnx --output demo.onnx",
+    footer = {"  maas export demo@production --store maas-store --format onnx \\",
+      "      --output demo.onnx",
       "  maas export demo:3 --store maas-store --format directory --output demo-3",
       "  maas export demo:1 --store maas-store --format onnx --precision fp64 \\",
       "      --output demo-fp64.onnx"})

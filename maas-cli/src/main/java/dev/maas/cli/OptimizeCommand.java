@@ -35,8 +35,10 @@ import picocli.CommandLine.Spec;
     description = {"Optimise a stored ONNX model's graph with ONNX Runtime, or quantise it (--quantize), and publish "
         + "the result as the next version."},
     footerHeading = "%nExamples:%n", footer = {"  maas optimize mlp --store maas-store --level all",
-        "  maas optimize mlp --store maas-store --quantize int8-dynamic --per-channel --eval requests.jsonl",
-        "  maas optimize cnn --store maas-store --quantize int8-static --calibration images.jsonl --json"})
+        "  maas optimize mlp --store maas-store --quantize int8-dynamic --per-channel \\",
+        "      --eval requests.jsonl",
+        "  maas optimize cnn --store maas-store --quantize int8-static \\",
+        "      --calibration images.jsonl --json"})
 final class OptimizeCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
     description = "Sign a stored model version (or a plain model directory) with an ECDSA private key, in the "
         + "OpenSSF Model Signing format; the signature is kept as model.sig beside the files.",
     footerHeading = "%nExamples:%n",
-    footer = {"  openssl ecparam -name prime256v1 -genkey -noout -out key.pem && openssl ec -in key.pem -pubout -out pub.pem",
+    footer = {"  openssl ecparam -name prime256v1 -genkey -noout -out key.pem",
+      "  openssl ec -in key.pem -pubout -out pub.pem",
       "  maas sign demo:3 --store maas-store --key key.pem",
       "  maas sign ./my-model-dir --key key.pem"})
 final class SignCommand implements Callable<Integer> {

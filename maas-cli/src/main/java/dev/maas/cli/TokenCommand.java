@@ -16,13 +16,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "token", mixinStandardHelpOptions = true, subcommands = TokenCommand.Add.class,
     description = "Manage the access tokens of maas serve --token-file.",
     footerHeading = "%nExample:%n",
-    footer = "  maas token add --file tokens.txt --label fraud-team --models 'fraud-*' --explain")
+    footer = {"  maas token add --file tokens.txt --label fraud-team --models 'fraud-*' \\", "      --explain"})
 final class TokenCommand {
   @Command(name = "add", mixinStandardHelpOptions = true,
       description = "Create a random token, append its SHA-256 with its scopes to the token file, and print the token "
           + "(once: the file keeps only its digest). A running server picks the change up without a restart.",
       footerHeading = "%nExample:%n",
-      footer = "  maas token add --file tokens.txt --label fraud-team --models 'fraud-*' --explain")
+      footer = {"  maas token add --file tokens.txt --label fraud-team --models 'fraud-*' \\", "      --explain"})
   static final class Add implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -21,8 +21,11 @@ class HelpTextTest {
   @Test
   void everyHelpPage_fitsEightyColumnsAndShowsAnExample() {
     List<List<String>> commands = new ArrayList<>();
+    Map<List<String>, CommandLine> specs = new java.util.HashMap<>();
     commands.add(List.of());
-    collect(new CommandLine(new MaasCommand()), new ArrayList<>(), commands);
+    CommandLine root = new CommandLine(new MaasCommand());
+    specs.put(List.of(), root);
+    collect(root, new ArrayList<>(), commands, specs);
     assertThat(commands).hasSizeGreaterThan(15);
     for (List<String> command : commands) {
       List<String> args = new ArrayList<>(command);
@@ -36,6 +39,14 @@ class HelpTextTest {
       String examples = r.stdout().substring(Math.max(0, r.stdout().indexOf("Example")));
       assertThat(examples).as("maas %s --help has an example", name).startsWith("Example")
           .contains("  maas " + (command.isEmpty() ? "" : name));
+      // picocli wraps a footer line longer than the page into two short ones: each example line must
+      // come out as written in the source
+      List<String> printed = r.stdout().lines().toList();
+      for (String footer : specs.get(command).getCommandSpec().usageMessage().footer()) {
+        for (String line : String.format(footer).split("\\R")) {
+          assertThat(printed).as("maas %s --help prints its example line unwrapped", name).contains(line);
+        }
+      }
       assertThat(r.stdout()).as("no picocli split-syntax noise").doesNotContain("...[,").doesNotContain("......");
     }
   }
@@ -46,7 +57,8 @@ class HelpTextTest {
     assertThat(CliProcess.run(dir, "--help").stdout()).contains("  5  predict finished, but some rows");
   }
 
-  private static void collect(CommandLine cli, List<String> path, List<List<String>> out) {
+  private static void collect(CommandLine cli, List<String> path, List<List<String>> out,
+      Map<List<String>, CommandLine> specs) {
     for (Map.Entry<String, CommandLine> sub : cli.getSubcommands().entrySet()) {
       if (sub.getKey().equals("help")) {
         continue;
@@ -54,7 +66,8 @@ class HelpTextTest {
       List<String> next = new ArrayList<>(path);
       next.add(sub.getKey());
       out.add(next);
-      collect(sub.getValue(), next, out);
+      specs.put(next, sub.getValue());
+      collect(sub.getValue(), next, out, specs);
     }
   }
 }
