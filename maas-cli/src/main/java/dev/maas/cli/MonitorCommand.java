@@ -72,10 +72,10 @@ final class MonitorCommand implements Callable<Integer> {
         DriftMonitor monitor = DriftMonitor.create(stats,
             MonitorOptions.builder().window(Window.unbounded()).maxFeatures(10_000).build());
         List<String> columns = MonitorData.isJsonLines(data) ? List.of()
-            : MonitorData.columns(data, model, version.reference().toString(),
+            : MonitorData.columns(data, "--data", model, version.reference().toString(),
                 MonitorData.featureNames(stats, model.signature()));
         Predictor predictor = model.predictor();
-        rows = MonitorData.forEachBatch(data, model.signature(), columns,
+        rows = MonitorData.forEachBatch(data, "--data", model.signature(), columns,
             batch -> monitor.observe(batch, predictor.predict(batch)));
         report = monitor.report();
       }

@@ -40,9 +40,10 @@ final class MonitorData {
    * names) when the header has them all, else the model's recorded feature names, else every
    * column; checked against the input's width.
    */
-  static List<String> columns(Path file, Model model, String what, List<String> preferred) throws IOException {
+  static List<String> columns(Path file, String option, Model model, String what, List<String> preferred)
+      throws IOException {
     TensorSpec input = tabularInput(model.signature(), what);
-    List<String> header = Table.header(file, "--data");
+    List<String> header = Table.header(file, option);
     List<String> columns;
     String source;
     if (!preferred.isEmpty() && header.containsAll(preferred)) {
@@ -86,10 +87,10 @@ final class MonitorData {
   }
 
   /** Hands the inputs of {@code file}, in batches, to {@code sink}; returns the number of rows. */
-  static long forEachBatch(Path file, ModelSignature signature, List<String> columns,
+  static long forEachBatch(Path file, String option, ModelSignature signature, List<String> columns,
       Consumer<Map<String, Tensor>> sink) throws IOException {
-    InputFiles.requireReadable(file, "the data file", "a CSV or JSON Lines file");
-    return isJsonLines(file) ? jsonLines(file, signature, sink) : csv(file, signature, columns, sink);
+    InputFiles.requireReadable(file, option, "a CSV or JSON Lines file");
+    return isJsonLines(file) ? jsonLines(file, signature, sink) : csv(file, option, signature, columns, sink);
   }
 
   private static long jsonLines(Path file, ModelSignature signature, Consumer<Map<String, Tensor>> sink)
@@ -117,10 +118,10 @@ final class MonitorData {
     return rows;
   }
 
-  private static long csv(Path file, ModelSignature signature, List<String> columns,
+  private static long csv(Path file, String option, ModelSignature signature, List<String> columns,
       Consumer<Map<String, Tensor>> sink) throws IOException {
     TensorSpec input = signature.inputs().get(0);
-    List<String> header = Table.header(file, "--data");
+    List<String> header = Table.header(file, option);
     int[] index = new int[columns.size()];
     for (int j = 0; j < index.length; j++) {
       index[j] = header.indexOf(columns.get(j));
@@ -204,11 +205,11 @@ final class MonitorData {
     });
     List<String> columns = List.of();
     if (!isJsonLines(file)) {
-      columns = columns(file, model, what, List.of());
+      columns = columns(file, "--reference", model, what, List.of());
       builder.featureNames(signature.inputs().get(0).name(), columns);
     }
     var predictor = model.predictor();
-    long rows = forEachBatch(file, signature, columns, batch -> {
+    long rows = forEachBatch(file, "--reference", signature, columns, batch -> {
       builder.addInputs(batch);
       builder.addOutputs(predictor.predict(batch));
     });

@@ -67,13 +67,13 @@ final class QuantizeData {
       throw new IllegalArgumentException(option + " " + file + ": CSV rows fit only a model with one FP32 or FP64 "
           + "input of shape [-1, n]; this one takes " + inputs + "; give a .jsonl file of inference requests");
     }
-    List<String> header = Table.header(file, "--data");
+    List<String> header = Table.header(file, option);
     long width = in.shape().get(1);
     if (header.size() != width) {
       throw new IllegalArgumentException(option + " " + file + ": " + header.size() + " columns, but input '"
           + in.name() + "' takes " + width);
     }
-    double[][] rows = Table.readAll(file, "--data", header);
+    double[][] rows = Table.readAll(file, option, header);
     List<Map<String, Tensor>> out = new ArrayList<>();
     for (int from = 0; from < rows.length; from += CSV_ROWS_PER_REQUEST) {
       int n = Math.min(CSV_ROWS_PER_REQUEST, rows.length - from);
