@@ -112,7 +112,7 @@ public final class BatchingOptions {
 
     private void once(String name) {
       if (!set.add(name)) {
-        throw new InvalidInputException(name + " was already set");
+        throw new IllegalStateException(name + " was already set");
       }
     }
 
@@ -120,7 +120,7 @@ public final class BatchingOptions {
     public Builder maxBatchRows(int rows) {
       once("maxBatchRows");
       if (rows < 1) {
-        throw new InvalidInputException("maxBatchRows must be at least 1, got " + rows);
+        throw new IllegalArgumentException("maxBatchRows must be at least 1, got " + rows);
       }
       this.maxBatchRows = rows;
       return this;
@@ -131,7 +131,7 @@ public final class BatchingOptions {
       once("maxQueueDelay");
       Objects.requireNonNull(delay, "delay");
       if (delay.isNegative()) {
-        throw new InvalidInputException("maxQueueDelay must not be negative, got " + delay);
+        throw new IllegalArgumentException("maxQueueDelay must not be negative, got " + delay);
       }
       this.maxQueueDelay = delay;
       return this;
@@ -141,7 +141,7 @@ public final class BatchingOptions {
     public Builder maxQueuedRequests(int requests) {
       once("maxQueuedRequests");
       if (requests < 1) {
-        throw new InvalidInputException("maxQueuedRequests must be at least 1, got " + requests);
+        throw new IllegalArgumentException("maxQueuedRequests must be at least 1, got " + requests);
       }
       this.maxQueuedRequests = requests;
       return this;
@@ -151,7 +151,7 @@ public final class BatchingOptions {
     public Builder concurrency(int batches) {
       once("concurrency");
       if (batches < 1) {
-        throw new InvalidInputException("concurrency must be at least 1, got " + batches);
+        throw new IllegalArgumentException("concurrency must be at least 1, got " + batches);
       }
       this.concurrency = batches;
       return this;
@@ -162,7 +162,7 @@ public final class BatchingOptions {
       once("timeout");
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
-        throw new InvalidInputException("timeout must be more than zero, got " + timeout);
+        throw new IllegalArgumentException("timeout must be more than zero, got " + timeout);
       }
       this.timeout = timeout;
       return this;

@@ -579,7 +579,7 @@ public final class ModelCache implements AutoCloseable {
     /** The most the loaded versions may weigh together, in bytes; unlimited by default. */
     public Builder memoryBudget(long bytes) {
       if (bytes < 1) {
-        throw new InvalidInputException("memoryBudget must be positive, got " + bytes);
+        throw new IllegalArgumentException("memoryBudget must be positive, got " + bytes);
       }
       this.budget = bytes;
       return this;
@@ -592,7 +592,7 @@ public final class ModelCache implements AutoCloseable {
     public Builder formatFactor(String format, double factor) {
       Objects.requireNonNull(format, "format");
       if (!(factor > 0) || Double.isInfinite(factor)) {
-        throw new InvalidInputException("factor of format '" + format + "' must be positive and finite, got "
+        throw new IllegalArgumentException("factor of format '" + format + "' must be positive and finite, got "
             + factor);
       }
       factors.put(format.toLowerCase(Locale.ROOT), factor);
@@ -603,7 +603,7 @@ public final class ModelCache implements AutoCloseable {
     public Builder maxWait(Duration wait) {
       Objects.requireNonNull(wait, "wait");
       if (wait.isNegative()) {
-        throw new InvalidInputException("maxWait must not be negative, got " + wait);
+        throw new IllegalArgumentException("maxWait must not be negative, got " + wait);
       }
       this.maxWait = wait;
       return this;
@@ -613,7 +613,7 @@ public final class ModelCache implements AutoCloseable {
     public Builder failureBackoff(Duration backoff) {
       Objects.requireNonNull(backoff, "backoff");
       if (backoff.isNegative()) {
-        throw new InvalidInputException("failureBackoff must not be negative, got " + backoff);
+        throw new IllegalArgumentException("failureBackoff must not be negative, got " + backoff);
       }
       this.failureBackoff = backoff;
       return this;

@@ -153,7 +153,7 @@ public final class PublishOptions {
 
     private void once(String option) {
       if (!set.add(option)) {
-        throw new InvalidInputException(option + " was already set");
+        throw new IllegalStateException(option + " was already set");
       }
     }
 
@@ -168,7 +168,7 @@ public final class PublishOptions {
     public Builder metric(String name, double value) {
       requireKey(name, "metric");
       if (!Double.isFinite(value)) {
-        throw new InvalidInputException("metric '" + name + "' must be finite, got " + value);
+        throw new IllegalArgumentException("metric '" + name + "' must be finite, got " + value);
       }
       metrics.put(name, value);
       return this;
@@ -217,7 +217,7 @@ public final class PublishOptions {
     public Builder format(String format) {
       once("format");
       if (Objects.requireNonNull(format, "format").isEmpty()) {
-        throw new InvalidInputException("format must not be empty");
+        throw new IllegalArgumentException("format must not be empty");
       }
       this.format = format;
       return this;
@@ -227,18 +227,18 @@ public final class PublishOptions {
      * Stores {@code content} (copied) with the version as file {@code fileName}, beside the
      * artifact's files.
      *
-     * @throws InvalidInputException if {@code fileName} is not a valid artifact file name ({@link
+     * @throws IllegalArgumentException if {@code fileName} is not a valid artifact file name ({@link
      *     dev.maas.spi.ArtifactWriter#FILE_NAME_RULE}) or was given before
      */
     public Builder extraFile(String fileName, byte[] content) {
       Objects.requireNonNull(fileName, "fileName");
       Objects.requireNonNull(content, "content");
       if (!dev.maas.spi.ArtifactWriter.isValidFileName(fileName)) {
-        throw new InvalidInputException("invalid extra file name '" + fileName + "': "
+        throw new IllegalArgumentException("invalid extra file name '" + fileName + "': "
             + dev.maas.spi.ArtifactWriter.FILE_NAME_RULE);
       }
       if (extraFiles.containsKey(fileName)) {
-        throw new InvalidInputException("extra file '" + fileName + "' is already set");
+        throw new IllegalStateException("extra file '" + fileName + "' is already set");
       }
       extraFiles.put(fileName, content.clone());
       return this;
@@ -252,11 +252,11 @@ public final class PublishOptions {
      * the signature. The store checks only that the body is not empty: its content is read when
      * the version is loaded.
      *
-     * @throws InvalidInputException if {@code requestJson} is empty or a sample was given before
+     * @throws IllegalArgumentException if {@code requestJson} is empty or a sample was given before
      */
     public Builder sample(byte[] requestJson) {
       if (Objects.requireNonNull(requestJson, "requestJson").length == 0) {
-        throw new InvalidInputException("the sample request body is empty");
+        throw new IllegalArgumentException("the sample request body is empty");
       }
       return extraFile(SAMPLE_FILE_NAME, requestJson);
     }
@@ -268,7 +268,7 @@ public final class PublishOptions {
 
     private static void requireKey(String key, String what) {
       if (Objects.requireNonNull(key, what + " name").isEmpty()) {
-        throw new InvalidInputException(what + " name must not be empty");
+        throw new IllegalArgumentException(what + " name must not be empty");
       }
     }
   }

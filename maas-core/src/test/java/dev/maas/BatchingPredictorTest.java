@@ -496,9 +496,9 @@ class BatchingTest {
   @Test
   void options_setTwice_refusedAndValuesCompareByValue() {
     assertThatThrownBy(() -> BatchingOptions.builder().maxBatchRows(4).maxBatchRows(8))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("maxBatchRows");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxBatchRows");
     assertThatThrownBy(() -> BatchingOptions.builder().maxQueueDelay(Duration.ofMillis(-1)))
-        .isInstanceOf(InvalidInputException.class);
+        .isInstanceOf(IllegalArgumentException.class).isNotInstanceOf(InvalidInputException.class);
     BatchingOptions a = BatchingOptions.builder().maxBatchRows(8).timeout(Duration.ofSeconds(1)).build();
     BatchingOptions b = BatchingOptions.builder().timeout(Duration.ofSeconds(1)).maxBatchRows(8).build();
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(BatchingOptions.defaults());

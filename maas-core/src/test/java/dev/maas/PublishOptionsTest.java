@@ -9,11 +9,11 @@ class PublishOptionsTest {
   @Test
   void builder_scalarSettingTwice_isRefusedNamingIt() {
     assertThatThrownBy(() -> PublishOptions.builder().description("a").description("b"))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("description");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("description");
     assertThatThrownBy(() -> PublishOptions.builder().format("onnx").format("linear"))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("format");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("format");
     assertThatThrownBy(() -> PublishOptions.builder().lineage(Lineage.UNKNOWN).lineage(Lineage.UNKNOWN))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("lineage");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("lineage");
   }
 
   @Test
@@ -33,9 +33,9 @@ class PublishOptionsTest {
     assertThat(options.extraFiles()).containsOnlyKeys(PublishOptions.SAMPLE_FILE_NAME);
     assertThat(options.sample()).hasValueSatisfying(s -> assertThat(s).isEqualTo(body));
     assertThat(PublishOptions.defaults().sample()).isEmpty();
-    assertThatThrownBy(() -> PublishOptions.builder().sample(new byte[0])).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> PublishOptions.builder().sample(new byte[0])).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("empty");
     assertThatThrownBy(() -> PublishOptions.builder().sample(body).sample(body))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("already set");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already set");
   }
 }

@@ -199,7 +199,7 @@ final class MonitorData {
     axes.forEach((tensor, axis) -> {
       try {
         builder.featureAxis(tensor, axis);
-      } catch (dev.maas.InvalidInputException e) {
+      } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--reference-axis " + tensor + "=" + axis + ": " + e.getMessage(), e);
       }
     });

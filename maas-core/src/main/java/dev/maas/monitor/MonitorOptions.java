@@ -1,6 +1,5 @@
 package dev.maas.monitor;
 
-import dev.maas.InvalidInputException;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -76,7 +75,7 @@ public final class MonitorOptions {
     /** Sets the most features tracked, 1 to 10,000. */
     public Builder maxFeatures(int maxFeatures) {
       if (maxFeatures < 1 || maxFeatures > 10_000) {
-        throw new InvalidInputException("maxFeatures must be 1 to 10000, got " + maxFeatures);
+        throw new IllegalArgumentException("maxFeatures must be 1 to 10000, got " + maxFeatures);
       }
       this.maxFeatures = maxFeatures;
       return this;

@@ -45,10 +45,10 @@ public final class ReferenceBuilder {
     Objects.requireNonNull(tensor, "tensor");
     List<String> copy = List.copyOf(columnNames);
     if (copy.stream().distinct().count() != copy.size()) {
-      throw new InvalidInputException("feature names of '" + tensor + "' must be distinct, got " + copy);
+      throw new IllegalArgumentException("feature names of '" + tensor + "' must be distinct, got " + copy);
     }
     if (inputs.containsKey(tensor) || outputs.containsKey(tensor)) {
-      throw new InvalidInputException("feature names of '" + tensor + "' must be set before its first data");
+      throw new IllegalStateException("feature names of '" + tensor + "' must be set before its first data");
     }
     names.put(tensor, copy);
     return this;
@@ -61,22 +61,22 @@ public final class ReferenceBuilder {
    * has one feature per column and any other tensor one feature of all its values. Call before the
    * tensor's first data.
    *
-   * @throws InvalidInputException if the model has no such tensor, the tensor has no dimension
+   * @throws IllegalArgumentException if the model has no such tensor, the tensor has no dimension
    *     {@code axis}, or {@code axis} is the batch dimension of a batched signature
    */
   public ReferenceBuilder featureAxis(String tensor, int axis) {
     Objects.requireNonNull(tensor, "tensor");
     TensorSpec spec = signature.input(tensor).or(() -> signature.output(tensor)).orElseThrow(
-        () -> new InvalidInputException("the model has no input or output '" + tensor + "' to split along an axis"));
+        () -> new IllegalArgumentException("the model has no input or output '" + tensor + "' to split along an axis"));
     if (axis < 0 || axis >= spec.rank()) {
-      throw new InvalidInputException("'" + tensor + "' is " + spec.describe() + ": its axes are 0.."
+      throw new IllegalArgumentException("'" + tensor + "' is " + spec.describe() + ": its axes are 0.."
           + (spec.rank() - 1) + ", not " + axis);
     }
     if (axis == 0 && signature.batched()) {
-      throw new InvalidInputException("axis 0 of '" + tensor + "' is the batch: split along another axis");
+      throw new IllegalArgumentException("axis 0 of '" + tensor + "' is the batch: split along another axis");
     }
     if (inputs.containsKey(tensor) || outputs.containsKey(tensor)) {
-      throw new InvalidInputException("the feature axis of '" + tensor + "' must be set before its first data");
+      throw new IllegalStateException("the feature axis of '" + tensor + "' must be set before its first data");
     }
     axes.put(tensor, axis);
     return this;

@@ -1,6 +1,5 @@
 package dev.maas.monitor;
 
-import dev.maas.InvalidInputException;
 import java.util.Objects;
 
 /**
@@ -101,7 +100,7 @@ public final class ReferenceOptions {
     /** Sets the number of quantile bins, 2 to 1,000. */
     public Builder bins(int bins) {
       if (bins < 2 || bins > 1000) {
-        throw new InvalidInputException("bins must be 2 to 1000, got " + bins);
+        throw new IllegalArgumentException("bins must be 2 to 1000, got " + bins);
       }
       this.bins = bins;
       return this;
@@ -110,7 +109,7 @@ public final class ReferenceOptions {
     /** Sets the most distinct values of a categorical feature, 1 to 1,000. */
     public Builder maxCategories(int maxCategories) {
       if (maxCategories < 1 || maxCategories > 1000) {
-        throw new InvalidInputException("maxCategories must be 1 to 1000, got " + maxCategories);
+        throw new IllegalArgumentException("maxCategories must be 1 to 1000, got " + maxCategories);
       }
       this.maxCategories = maxCategories;
       return this;
@@ -119,7 +118,7 @@ public final class ReferenceOptions {
     /** Sets the reservoir sample size per feature, 100 to 10,000,000. */
     public Builder sampleSize(int sampleSize) {
       if (sampleSize < 100 || sampleSize > 10_000_000) {
-        throw new InvalidInputException("sampleSize must be 100 to 10000000, got " + sampleSize);
+        throw new IllegalArgumentException("sampleSize must be 100 to 10000000, got " + sampleSize);
       }
       this.sampleSize = sampleSize;
       return this;
@@ -134,7 +133,7 @@ public final class ReferenceOptions {
     /** Sets the most features recorded per tensor, 1 to 100,000. */
     public Builder maxFeaturesPerTensor(int maxFeaturesPerTensor) {
       if (maxFeaturesPerTensor < 1 || maxFeaturesPerTensor > 100_000) {
-        throw new InvalidInputException("maxFeaturesPerTensor must be 1 to 100000, got " + maxFeaturesPerTensor);
+        throw new IllegalArgumentException("maxFeaturesPerTensor must be 1 to 100000, got " + maxFeaturesPerTensor);
       }
       this.maxFeaturesPerTensor = maxFeaturesPerTensor;
       return this;

@@ -1,6 +1,5 @@
 package dev.maas.monitor;
 
-import dev.maas.InvalidInputException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -37,7 +36,7 @@ public sealed interface Window permits Window.Rows, Window.Time, Window.Unbounde
     /** Checks the components. */
     public Rows {
       if (segments < 1 || segments > 1000 || rows < segments) {
-        throw new InvalidInputException("a row window needs 1 to 1000 segments and at least one row per segment, got "
+        throw new IllegalArgumentException("a row window needs 1 to 1000 segments and at least one row per segment, got "
             + rows + " rows in " + segments + " segments");
       }
     }
@@ -54,7 +53,7 @@ public sealed interface Window permits Window.Rows, Window.Time, Window.Unbounde
     public Time {
       Objects.requireNonNull(length, "length");
       if (segments < 1 || segments > 1000 || length.compareTo(Duration.ofMillis(segments)) < 0) {
-        throw new InvalidInputException("a time window needs 1 to 1000 segments of at least 1 ms, got " + length
+        throw new IllegalArgumentException("a time window needs 1 to 1000 segments of at least 1 ms, got " + length
             + " in " + segments + " segments");
       }
     }

@@ -194,7 +194,7 @@ class ReferenceBuilderTest {
     assertThatThrownBy(() -> ReferenceStatistics.builder(TABULAR, ReferenceOptions.defaults())
         .addOutputs(Map.of("z", Tensor.ofFloats(new float[1], 1))))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("no output 'z'");
-    assertThatThrownBy(() -> ReferenceOptions.builder().bins(1)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> ReferenceOptions.builder().bins(1)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("bins must be 2 to 1000, got 1");
   }
 }

@@ -1,6 +1,5 @@
 package dev.maas.onnx;
 
-import dev.maas.InvalidInputException;
 import com.google.protobuf.ByteString;
 import dev.maas.DataType;
 import dev.maas.Tensor;
@@ -120,7 +119,7 @@ public final class OnnxGraph {
     public Builder opset(String domain, int version) {
       Objects.requireNonNull(domain, "domain");
       if (version < 1) {
-        throw new InvalidInputException("opset version must be positive, got " + version);
+        throw new IllegalArgumentException("opset version must be positive, got " + version);
       }
       opsets.put(domain, (long) version);
       return this;
@@ -176,7 +175,7 @@ public final class OnnxGraph {
      */
     public Builder sequenceOfMapsOutput(String name, DataType keyType, DataType valueType) {
       if (keyType != DataType.INT64 && keyType != DataType.BYTES) {
-        throw new InvalidInputException("map keys must be INT64 or BYTES, got " + keyType);
+        throw new IllegalArgumentException("map keys must be INT64 or BYTES, got " + keyType);
       }
       TypeProto value = TypeProto.newBuilder()
           .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elementType(valueType))).build();
@@ -224,7 +223,7 @@ public final class OnnxGraph {
       Objects.requireNonNull(domain, "domain");
       requireName(opType, "op type");
       if (!opsets.containsKey(domain)) {
-        throw new InvalidInputException("node " + opType + " uses domain '" + domain + "' without an opset; call opset first");
+        throw new IllegalArgumentException("node " + opType + " uses domain '" + domain + "' without an opset; call opset first");
       }
       NodeProto.Builder node = NodeProto.newBuilder().setOpType(opType).setName(opType + "_" + nodes.size());
       if (!domain.isEmpty()) {
@@ -232,7 +231,7 @@ public final class OnnxGraph {
       }
       for (String in : inputs) {
         if (!in.isEmpty() && !defined.contains(in)) {
-          throw new InvalidInputException("node " + opType + ": input '" + in + "' is not defined yet");
+          throw new IllegalArgumentException("node " + opType + ": input '" + in + "' is not defined yet");
         }
         node.addInput(in);
       }
@@ -250,16 +249,16 @@ public final class OnnxGraph {
     /**
      * The graph.
      *
-     * @throws InvalidInputException if it has no output or an output is produced by no node,
+     * @throws IllegalArgumentException if it has no output or an output is produced by no node,
      *     input or initializer
      */
     public OnnxGraph build() {
       if (outputs.isEmpty()) {
-        throw new InvalidInputException("graph '" + name + "' has no output");
+        throw new IllegalArgumentException("graph '" + name + "' has no output");
       }
       for (ValueInfoProto out : outputs) {
         if (!defined.contains(out.getName())) {
-          throw new InvalidInputException("output '" + out.getName() + "' is produced by no node");
+          throw new IllegalArgumentException("output '" + out.getName() + "' is produced by no node");
         }
       }
       GraphProto graph = GraphProto.newBuilder().setName(name).addAllNode(nodes).addAllInitializer(initializers)
@@ -275,7 +274,7 @@ public final class OnnxGraph {
     private void define(String name) {
       requireName(name, "value name");
       if (!defined.add(name)) {
-        throw new InvalidInputException("value '" + name + "' is already defined");
+        throw new IllegalArgumentException("value '" + name + "' is already defined");
       }
     }
 
@@ -352,7 +351,7 @@ public final class OnnxGraph {
       } else if (value instanceof Tensor tensor) {
         a.setType(AttributeProto.AttributeType.TENSOR).setT(tensorProto(name, tensor));
       } else {
-        throw new InvalidInputException("attribute '" + name + "': unsupported value type "
+        throw new IllegalArgumentException("attribute '" + name + "': unsupported value type "
             + (value == null ? "null" : value.getClass().getSimpleName()));
       }
       return a.build();
@@ -360,7 +359,7 @@ public final class OnnxGraph {
 
     private static String requireName(String name, String what) {
       if (Objects.requireNonNull(name, what).isEmpty()) {
-        throw new InvalidInputException(what + " must not be empty");
+        throw new IllegalArgumentException(what + " must not be empty");
       }
       return name;
     }

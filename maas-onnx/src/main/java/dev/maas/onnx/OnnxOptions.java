@@ -1,6 +1,5 @@
 package dev.maas.onnx;
 
-import dev.maas.InvalidInputException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -176,7 +175,7 @@ public final class OnnxOptions {
     /** Setting an option twice is a mistake (the first value would be lost silently). */
     private void once(String option) {
       if (!set.add(option)) {
-        throw new InvalidInputException(option + " was already set");
+        throw new IllegalStateException(option + " was already set");
       }
     }
 
@@ -233,7 +232,7 @@ public final class OnnxOptions {
     public Builder deviceId(int deviceId) {
       once("deviceId");
       if (deviceId < 0) {
-        throw new InvalidInputException("deviceId must be >= 0, got " + deviceId);
+        throw new IllegalArgumentException("deviceId must be >= 0, got " + deviceId);
       }
       this.deviceId = deviceId;
       return this;
@@ -249,23 +248,23 @@ public final class OnnxOptions {
     /**
      * The options.
      *
-     * @throws InvalidInputException if shared pools are combined with per-session thread counts, or
+     * @throws IllegalStateException if shared pools are combined with per-session thread counts, or
      *     a device is chosen for the CPU provider
      */
     public OnnxOptions build() {
       if (threadPools == ThreadPools.SHARED && (intraOpThreads != 0 || interOpThreads != 0)) {
-        throw new InvalidInputException("shared thread pools take no per-session thread counts; intraOpThreads="
+        throw new IllegalStateException("shared thread pools take no per-session thread counts; intraOpThreads="
             + intraOpThreads + ", interOpThreads=" + interOpThreads);
       }
       if (executionProvider == ExecutionProvider.CPU && deviceId != 0) {
-        throw new InvalidInputException("deviceId " + deviceId + " needs a device provider such as CUDA");
+        throw new IllegalStateException("deviceId " + deviceId + " needs a device provider such as CUDA");
       }
       return new OnnxOptions(this);
     }
 
     private static int requireThreads(int threads, String what) {
       if (threads < 0) {
-        throw new InvalidInputException(what + " must be >= 0, got " + threads);
+        throw new IllegalArgumentException(what + " must be >= 0, got " + threads);
       }
       return threads;
     }

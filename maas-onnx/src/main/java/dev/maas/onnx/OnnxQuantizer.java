@@ -305,7 +305,7 @@ public final class OnnxQuantizer {
     /** The upper percentile {@link Calibration#PERCENTILE} keeps, above 50 and at most 100; 99.99 by default. */
     public Builder percentile(double percentile) {
       if (!(percentile > 50 && percentile <= 100)) {
-        throw new InvalidInputException("percentile must be above 50 and at most 100, got " + percentile);
+        throw new IllegalArgumentException("percentile must be above 50 and at most 100, got " + percentile);
       }
       this.percentile = percentile;
       return this;
@@ -317,7 +317,7 @@ public final class OnnxQuantizer {
      */
     public Builder minimumWeightElements(int elements) {
       if (elements < 1) {
-        throw new InvalidInputException("minimumWeightElements must be at least 1, got " + elements);
+        throw new IllegalArgumentException("minimumWeightElements must be at least 1, got " + elements);
       }
       this.minimumWeightElements = elements;
       return this;

@@ -3,7 +3,6 @@ package dev.maas.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.maas.InvalidInputException;
 import dev.maas.DataType;
 import dev.maas.ModelLoadException;
 import dev.maas.Tensor;
@@ -78,16 +77,16 @@ class OnnxOptionsTest {
 
   @Test
   void builder_invalidValues_failAtOnce() {
-    assertThatThrownBy(() -> OnnxOptions.builder().intraOpThreads(-1)).isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> OnnxOptions.builder().interOpThreads(-2)).isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> OnnxOptions.builder().deviceId(-1)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> OnnxOptions.builder().intraOpThreads(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OnnxOptions.builder().interOpThreads(-2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OnnxOptions.builder().deviceId(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> OnnxOptions.builder().optimizationLevel(null)).isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void builder_optionSetTwice_refusedAndOptionsCompareByValue() {
     assertThatThrownBy(() -> OnnxOptions.builder().intraOpThreads(1).intraOpThreads(2))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("intraOpThreads");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("intraOpThreads");
     OnnxOptions a = OnnxOptions.builder().intraOpThreads(1).optimizationLevel(OnnxOptions.OptimizationLevel.BASIC).build();
     OnnxOptions b = OnnxOptions.builder().optimizationLevel(OnnxOptions.OptimizationLevel.BASIC).intraOpThreads(1).build();
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(OnnxOptions.defaults());
@@ -96,9 +95,9 @@ class OnnxOptionsTest {
   @Test
   void build_contradictoryCombinations_throwIllegalState() {
     assertThatThrownBy(() -> OnnxOptions.builder().threadPools(OnnxOptions.ThreadPools.SHARED).intraOpThreads(2).build())
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("shared");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("shared");
     assertThatThrownBy(() -> OnnxOptions.builder().deviceId(1).build())
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("deviceId");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("deviceId");
   }
 
   @Test
@@ -110,5 +109,15 @@ class OnnxOptionsTest {
     assertThat(d.cpuMemoryArena()).isTrue();
     assertThat(d.optimizedModelPath()).isEmpty();
     assertThat(d.toString()).contains("CPU");
+  }
+
+  @Test
+  void quantizerAndGraphBuilders_badSettings_areIllegalArgumentNotRequestErrors() {
+    assertThatThrownBy(() -> OnnxQuantizer.builder().percentile(40)).isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage("percentile must be above 50 and at most 100, got 40.0");
+    assertThatThrownBy(() -> OnnxQuantizer.builder().minimumWeightElements(0))
+        .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("minimumWeightElements");
+    assertThatThrownBy(() -> OnnxGraph.builder("g").node("Relu", java.util.List.of("x"), java.util.List.of("y")))
+        .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("node Relu: input 'x' is not defined yet");
   }
 }

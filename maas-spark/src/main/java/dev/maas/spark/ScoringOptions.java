@@ -1,6 +1,5 @@
 package dev.maas.spark;
 
-import dev.maas.InvalidInputException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,11 +85,11 @@ public final class ScoringOptions {
      * Rows per predictor call (default 1,024): larger batches amortise the call, smaller ones
      * bound the memory of one call.
      *
-     * @throws InvalidInputException unless {@code rows} is between 1 and 1,048,576
+     * @throws IllegalArgumentException unless {@code rows} is between 1 and 1,048,576
      */
     public Builder batchRows(int rows) {
       if (rows < 1 || rows > (1 << 20)) {
-        throw new InvalidInputException("batchRows must be between 1 and 1048576, got " + rows);
+        throw new IllegalArgumentException("batchRows must be between 1 and 1048576, got " + rows);
       }
       this.batchRows = rows;
       return this;
@@ -99,12 +98,12 @@ public final class ScoringOptions {
     /**
      * The outputs to append, in this order (default: every output, in signature order).
      *
-     * @throws InvalidInputException if a name is repeated
+     * @throws IllegalArgumentException if a name is repeated
      */
     public Builder outputs(List<String> names) {
       List<String> copy = List.copyOf(names);
       if (Set.copyOf(copy).size() != copy.size()) {
-        throw new InvalidInputException("outputs must be distinct: " + copy);
+        throw new IllegalArgumentException("outputs must be distinct: " + copy);
       }
       this.outputs = copy;
       return this;
@@ -114,16 +113,16 @@ public final class ScoringOptions {
      * Feeds input {@code input} with the numeric {@code columns}, in this order: row i of the input
      * holds row i's values of the columns.
      *
-     * @throws InvalidInputException if there is no column or one is repeated
+     * @throws IllegalArgumentException if there is no column or one is repeated
      */
     public Builder inputColumns(String input, List<String> columns) {
       Objects.requireNonNull(input, "input");
       List<String> copy = List.copyOf(columns);
       if (copy.isEmpty()) {
-        throw new InvalidInputException("input '" + input + "' needs at least one column");
+        throw new IllegalArgumentException("input '" + input + "' needs at least one column");
       }
       if (Set.copyOf(copy).size() != copy.size()) {
-        throw new InvalidInputException("the columns of input '" + input + "' must be distinct: " + copy);
+        throw new IllegalArgumentException("the columns of input '" + input + "' must be distinct: " + copy);
       }
       inputColumns.put(input, copy);
       return this;
@@ -132,13 +131,13 @@ public final class ScoringOptions {
     /**
      * Names the column that output {@code output} becomes (default: the output's name).
      *
-     * @throws InvalidInputException if {@code column} is empty
+     * @throws IllegalArgumentException if {@code column} is empty
      */
     public Builder outputColumn(String output, String column) {
       Objects.requireNonNull(output, "output");
       Objects.requireNonNull(column, "column");
       if (column.isEmpty()) {
-        throw new InvalidInputException("the column of output '" + output + "' must not be empty");
+        throw new IllegalArgumentException("the column of output '" + output + "' must not be empty");
       }
       outputColumns.put(output, column);
       return this;
@@ -147,11 +146,11 @@ public final class ScoringOptions {
     /**
      * The options.
      *
-     * @throws InvalidInputException if two outputs are renamed to the same column
+     * @throws IllegalStateException if two outputs are renamed to the same column
      */
     public ScoringOptions build() {
       if (Set.copyOf(outputColumns.values()).size() != outputColumns.size()) {
-        throw new InvalidInputException("two outputs renamed to the same column: " + outputColumns);
+        throw new IllegalStateException("two outputs renamed to the same column: " + outputColumns);
       }
       return new ScoringOptions(this);
     }
