@@ -22,14 +22,14 @@ import picocli.CommandLine.Option;
  */
 final class StoreOptions {
   @Option(names = "--store", paramLabel = "STORE", required = true,
-      description = "The model store: a directory, or s3://bucket/prefix on S3-compatible object storage (module "
-          + "maas-store-s3). Commands that publish (train, import, quickstart) create a directory store; every other "
+      description = "A directory, or s3://bucket/prefix for S3-compatible object storage (module maas-store-s3): "
+          + "the model store. Commands that publish (train, import, quickstart) create a directory store; every other "
           + "command needs it to exist.")
   String location;
 
   @Option(names = "--s3-endpoint", paramLabel = "URL",
-      description = "The endpoint of an S3-compatible server for an s3:// store (default: AWS_ENDPOINT_URL_S3 or "
-          + "AWS_ENDPOINT_URL, else AWS S3).")
+      description = "The S3-compatible server of an s3:// store (default: AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, "
+          + "else AWS S3).")
   String s3Endpoint;
 
   @Option(names = "--s3-region", paramLabel = "REGION",

@@ -35,6 +35,7 @@ class HelpTextTest {
       assertThat(r.exitCode()).as(name + ": " + r.stderr()).isZero();
       for (String line : r.stdout().lines().toList()) {
         assertThat(line.length()).as("maas %s --help: %s", name, line).isLessThanOrEqualTo(80);
+        assertThat(line.strip()).as("maas %s --help: a URL split across lines", name).doesNotStartWith("//");
       }
       String examples = r.stdout().substring(Math.max(0, r.stdout().indexOf("Example")));
       assertThat(examples).as("maas %s --help has an example", name).startsWith("Example")
