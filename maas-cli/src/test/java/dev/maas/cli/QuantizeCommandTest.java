@@ -158,6 +158,8 @@ class QuantizeCommandTest {
     CliProcess.Result int8 = CliProcess.run(dir, "optimize", "m:2", "--store", "store", "--quantize", "int8-dynamic",
         "--eval", eval.toString(), "--min-weights", "100000");
     assertThat(int8.exitCode()).isEqualTo(1);
+    assertThat(int8.stderr().strip()).as("INT8 on an FP16 version: its weights are FP16, not FP32")
+        .startsWith("maas: ").doesNotContain("\n").containsIgnoringCase("quantis");
     assertThat(CliProcess.run(dir, "models", "list", "--store", "store").stdout()).containsPattern("m\\s+2\\s+2");
 
     CliProcess.Result bench = CliProcess.run(dir, "bench", "m:1", "--store", "store", "--compare", "quantized",

@@ -112,6 +112,51 @@ class OnnxQuantizerTest {
         .hasMessage("nothing to quantise: the model has no MatMul or Gemm node");
   }
 
+  /**
+   * The MLP with its output routed through an {@code If} node whose branches (graph attributes)
+   * read the MLP's result from the outer scope: y = flag ? y0 : -y0.
+   */
+  private static byte[] mlpBehindIf(long seed) throws IOException {
+    ModelProto mlp = ModelProto.parseFrom(QuantizationGraphs.mlp(17, seed).build().toByteArray());
+    dev.maas.onnx.proto.OnnxProto.GraphProto.Builder g = mlp.getGraph().toBuilder();
+    int last = g.getNodeCount() - 1;
+    g.setNode(last, g.getNode(last).toBuilder().setOutput(0, "y0"));
+    dev.maas.onnx.proto.OnnxProto.ValueInfoProto y = g.getOutput(0);
+    g.addInitializer(TensorProto.newBuilder().setName("flag").setDataType(TensorProto.DataType.BOOL_VALUE)
+        .addInt32Data(1));
+    NodeProto branchIf = NodeProto.newBuilder().setOpType("If").setName("route").addInput("flag").addOutput("y")
+        .addAttribute(AttributeProto.newBuilder().setName("then_branch").setType(AttributeProto.AttributeType.GRAPH)
+            .setG(dev.maas.onnx.proto.OnnxProto.GraphProto.newBuilder().setName("then")
+                .addNode(NodeProto.newBuilder().setOpType("Identity").addInput("y0").addOutput("t"))
+                .addOutput(y.toBuilder().setName("t"))))
+        .addAttribute(AttributeProto.newBuilder().setName("else_branch").setType(AttributeProto.AttributeType.GRAPH)
+            .setG(dev.maas.onnx.proto.OnnxProto.GraphProto.newBuilder().setName("else")
+                .addNode(NodeProto.newBuilder().setOpType("Neg").addInput("y0").addOutput("e"))
+                .addOutput(y.toBuilder().setName("e"))))
+        .build();
+    g.addNode(branchIf);
+    return mlp.toBuilder().setGraph(g).build().toByteArray();
+  }
+
+  @Test
+  void everyMethod_modelWithControlFlow_keepsTheSubgraphsAndRunsClose() throws IOException {
+    byte[] fp32 = mlpBehindIf(9);
+    NodeProto original = ModelProto.parseFrom(fp32).getGraph().getNodeList().stream()
+        .filter(n -> n.getOpType().equals("If")).findFirst().orElseThrow();
+    Tensor x = QuantizationGraphs.batch(10, 16, QuantizationGraphs.IN);
+    float[] expected = run(fp32, x);
+    byte[] int8 = PER_CHANNEL.int8Dynamic(fp32).graph().toByteArray();
+    byte[] fp16 = PER_TENSOR.fp16(fp32).graph().toByteArray();
+    for (byte[] quantised : List.of(int8, fp16)) {
+      NodeProto kept = ModelProto.parseFrom(quantised).getGraph().getNodeList().stream()
+          .filter(n -> n.getOpType().equals("If")).findFirst().orElseThrow();
+      assertThat(kept).as("the If node and both branches, unchanged").isEqualTo(original);
+    }
+    assertThat(ops(int8)).filteredOn("MatMulInteger"::equals).hasSize(2);
+    assertThat(relativeL2(expected, run(int8, x))).as("INT8 through the If node").isBetween(1e-6, 0.03);
+    assertThat(relativeL2(expected, run(fp16, x))).as("FP16 through the If node").isLessThan(0.005);
+  }
+
   @Test
   void everyMethod_alreadyQuantisedModel_refused() {
     byte[] int8 = PER_TENSOR.int8Dynamic(QuantizationGraphs.mlp(17, 6).build().toByteArray()).graph().toByteArray();
