@@ -73,6 +73,30 @@ class DriftMonitorTest {
     return m.report();
   }
 
+  @Test
+  void observe_largeRequests_countExactlyAsSmallOnes() {
+    // shifted, 10 % missing, a category (3) the reference never saw: every kind of count is exercised
+    double[][] rows = draw(77, 3000, 0.7, 0.1, 4);
+    DriftReport small = observeAll(REFERENCE, rows, Window.unbounded());
+    DriftMonitor m = DriftMonitor.create(REFERENCE, MonitorOptions.builder().window(Window.unbounded()).build());
+    for (int from = 0; from < rows.length; from += 250) {
+      double[][] batch = java.util.Arrays.copyOfRange(rows, from, Math.min(rows.length, from + 250));
+      m.observe(inputs(batch), outputs(batch));
+    }
+    DriftReport large = m.report();
+    assertThat(large.features()).hasSameSizeAs(small.features()).isNotEmpty();
+    for (int i = 0; i < small.features().size(); i++) {
+      FeatureDrift a = small.features().get(i);
+      FeatureDrift b = large.features().get(i);
+      assertThat(b.windowCounts()).as(a.feature()).containsExactly(a.windowCounts());
+      assertThat(b.missingTotal()).as(a.feature()).isEqualTo(a.missingTotal());
+      assertThat(b.outOfRangeTotal()).as(a.feature()).isEqualTo(a.outOfRangeTotal());
+      assertThat(b.observedTotal()).as(a.feature()).isEqualTo(a.observedTotal()).isEqualTo(3000);
+    }
+    assertThat(small.input("x", "0").orElseThrow().missingTotal()).isPositive();
+    assertThat(small.input("x", "1").orElseThrow().outOfRangeTotal()).isPositive();
+  }
+
   // ---- a straightforward implementation of the distances, independent of the production code ----
 
   /** Reference proportions per bin, then missing, as the record defines them. */
