@@ -31,6 +31,11 @@ final class Manifest {
     this.record = record.clone();
   }
 
+  /** Whether {@code id} has the form of an upload id. */
+  static boolean isUploadId(String id) {
+    return UPLOAD_ID.matcher(id).matches();
+  }
+
   /** The id of the upload that holds the version's files. */
   String upload() {
     return upload;

@@ -69,8 +69,8 @@ final class ObjectClient implements AutoCloseable {
 
   record Missing() implements Read {}
 
-  /** One key of a listing. */
-  record Listed(String key, long size) {}
+  /** One key of a listing, with when it was last written (by the server's clock). */
+  record Listed(String key, long size, java.time.Instant lastModified) {}
 
   ObjectClient(S3StoreOptions options) {
     this.bucket = options.bucket();
@@ -328,7 +328,8 @@ final class ObjectClient implements AutoCloseable {
     do {
       ListObjectsV2Response page = listPage(prefix, null, token);
       for (S3Object o : page.contents()) {
-        out.add(new Listed(o.key(), o.size() == null ? 0 : o.size()));
+        out.add(new Listed(o.key(), o.size() == null ? 0 : o.size(),
+            o.lastModified() == null ? java.time.Instant.MAX : o.lastModified()));
       }
       token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
     } while (token != null);
