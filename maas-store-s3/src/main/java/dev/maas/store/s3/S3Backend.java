@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * models/&lt;model&gt;/uploads/&lt;upload-id&gt;/&lt;file&gt;  artifact files, written first, never changed
+ * models/&lt;model&gt;/uploads/&lt;upload-id&gt;/maas-record/&lt;file&gt;  files kept beside the record: the encryption
+ *                                             record (before the manifest), the signature (replaced on re-signing)
  * models/&lt;model&gt;/versions/&lt;0000000007&gt;.json   manifest: upload id + record; created with If-None-Match: *
  *                                             (empty once the version is deleted, so its number stays taken)
  * models/&lt;model&gt;/aliases.json                 alias table, replaced with If-Match on its ETag
@@ -214,7 +216,7 @@ final class S3Backend implements StoreBackend {
         throw new StoreException("model '" + model + "' in " + location + " has run out of version numbers");
       }
       String key = versionKey(model, number);
-      byte[] manifest = new Manifest(u.id, record.apply(number)).toBytes();
+      byte[] manifest = new Manifest(u.id, record.apply(number), u.storedDigests()).toBytes();
       if (client.putIfAbsent(key, manifest).isPresent()) {
         u.committed();
         changed();
@@ -331,6 +333,36 @@ final class S3Backend implements StoreBackend {
     }
   }
 
+  // ---- files beside the record ----
+
+  private static final String RECORD_FILES = "maas-record/";
+
+  private static void requireRecordFileName(String fileName) {
+    if (!ArtifactWriter.isValidFileName(fileName)) {
+      throw new IllegalArgumentException("not a valid file name: '" + fileName + "'");
+    }
+  }
+
+  @Override
+  public Optional<byte[]> readVersionFile(String model, int version, String fileName) {
+    requireRecordFileName(fileName);
+    Optional<Manifest> manifest = manifest(model, version);
+    if (manifest.isEmpty()) {
+      return Optional.empty();
+    }
+    return client.get(uploadPrefix(model, manifest.get().upload()) + RECORD_FILES + fileName)
+        .map(ObjectClient.Blob::content);
+  }
+
+  @Override
+  public void writeVersionFile(String model, int version, String fileName, byte[] content) {
+    requireRecordFileName(fileName);
+    Manifest manifest = manifest(model, version).orElseThrow(() ->
+        new dev.maas.ModelNotFoundException("no version " + version + " of model '" + model + "'"));
+    client.put(uploadPrefix(model, manifest.upload()) + RECORD_FILES + fileName, content);
+    changed();
+  }
+
   // ---- abandoned uploads ----
 
   /**
@@ -398,6 +430,9 @@ final class S3Backend implements StoreBackend {
         new dev.maas.ModelNotFoundException("no version " + version + " of model '" + model + "'"));
     String prefix = uploadPrefix(model, manifest.upload());
     String label = model + ":" + version;
+    // the bytes as uploaded (ciphertext, for an encrypted version) are what the cache keeps and checks
+    Map<String, String> sums = new HashMap<>(files);
+    manifest.stored().forEach((name, sha) -> sums.computeIfPresent(name, (n, recorded) -> sha));
     return new ArtifactReader() {
       @Override
       public String location() {
@@ -415,7 +450,7 @@ final class S3Backend implements StoreBackend {
       }
 
       private Path fetch(String fileName) throws IOException {
-        String sha = files.get(fileName);
+        String sha = sums.get(fileName);
         if (sha == null || !ArtifactWriter.isValidFileName(fileName)) {
           throw new NoSuchFileException(fileName, null, "not a file of " + label);
         }
@@ -527,6 +562,19 @@ final class S3Backend implements StoreBackend {
           }
         };
       };
+    }
+
+    @Override
+    public void writeVersionFile(String fileName, byte[] content) {
+      requireRecordFileName(fileName);
+      String key = uploadPrefix(model, id) + RECORD_FILES + fileName;
+      uploaded.add(key);
+      client.put(key, content);
+    }
+
+    /** The SHA-256 of each file as uploaded; what the manifest records for the cache. */
+    Map<String, String> storedDigests() {
+      return digests();
     }
 
     @Override
