@@ -68,6 +68,21 @@ public interface ModelStore extends AutoCloseable {
   }
 
   /**
+   * The store at {@code location} (see {@link #open(URI, Map)}), requiring signatures and
+   * encrypting or decrypting versions as {@code security} says, exactly as {@link #open(Path,
+   * StoreSecurity)} does for a directory; see {@code docs/security.md}.
+   */
+  static ModelStore open(URI location, Map<String, String> settings, StoreSecurity security) {
+    return Stores.open(location, settings, Optional.empty(), security);
+  }
+
+  /** The store at {@code location} with exactly {@code formats} and {@code security}; see {@link #open(URI, Map, StoreSecurity)}. */
+  static ModelStore open(URI location, Map<String, String> settings, List<ModelFormat> formats,
+      StoreSecurity security) {
+    return Stores.open(location, settings, Optional.of(List.copyOf(formats)), security);
+  }
+
+  /**
    * The store on {@code backend}, with the formats {@link java.util.ServiceLoader} finds: what a
    * module that provides a {@link StoreBackend} hands its users. The store owns the backend and
    * closes it.

@@ -122,7 +122,9 @@ final class BenchCommand implements Callable<Integer> {
     try (ModelStore s = store.open()) {
       References.resolve(s, reference); // a misspelt reference is named with what exists, before JMH starts
     }
-    BenchOptions.Builder b = BenchOptions.builder(store.existing(), reference)
+    BenchOptions.Builder b = (store.isObjectStore()
+        ? BenchOptions.builder(java.net.URI.create(store.location), store.settings(), reference)
+        : BenchOptions.builder(store.existing(), reference))
         .timePerSetting(duration(time)).forks(forks).seed(seed);
     if (batches != null) {
       b.batches(batches);

@@ -63,9 +63,16 @@ final class ImportCommand implements Callable<Integer> {
           + " with the version and used to warm it up when served (a version failing on it is not served).")
   Path sample;
 
+  @Option(names = "--sign-key", paramLabel = "KEY.pem",
+      description = "Sign the new version with this ECDSA private key once it is published (as maas sign does), so "
+          + "that a store or server requiring signatures opens it.")
+  Path signKey;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    ModelSigner signer = signKey == null ? null : ModelSigner.fromPemFile(signKey);
+    VerifiedSignature verified = null;
     PublishOptions.Builder options = PublishOptions.builder()
         .description(description != null ? description : "imported from " + file.getFileName())
         .parameter("source", file.getFileName().toString())
@@ -73,12 +80,15 @@ final class ImportCommand implements Callable<Integer> {
     if (Files.isDirectory(file)) {
       Path dir = file;
       if (Files.exists(dir.resolve(ModelSigner.SIGNATURE_FILE)) && !store.requireSignature.isEmpty()) {
-        VerifiedSignature verified = ModelVerifier.fromPemFiles(store.requireSignature).verify(dir);
+        verified = ModelVerifier.fromPemFiles(store.requireSignature).verify(dir);
         out.println("signature of " + dir + " verified (" + verified.files().size() + " files, key "
             + verified.keyHint().substring(0, 16) + "...)");
       } else if (!store.requireSignature.isEmpty()) {
         throw new IllegalArgumentException(dir + " is not signed (no " + ModelSigner.SIGNATURE_FILE
             + ") and --require-signature is given; nothing was imported");
+      } else if (Files.exists(dir.resolve(ModelSigner.SIGNATURE_FILE))) {
+        spec.commandLine().getErr().println("maas: note: the signature " + dir.resolve(ModelSigner.SIGNATURE_FILE)
+            + " was not checked; give --require-signature PUB.pem to check it before importing");
       }
       file = dir.resolve("model.onnx");
     }
@@ -105,11 +115,51 @@ final class ImportCommand implements Callable<Integer> {
         options.sample(sampleBody);
       }
       ModelVersion version = s.publish(name, model, options.build());
+      if (verified != null) {
+        checkAgainstSignature(s, version, verified);
+        out.println("published files of " + version.reference() + " match the signature of " + file.getParent());
+      }
       out.println(version.reference());
+      if (signer != null) {
+        VerifiedSignature signed = s.sign(version.reference(), signer);
+        out.println("signed " + signed.subject() + " (" + signed.files().size() + " files, key "
+            + signed.keyHint().substring(0, 16) + "...)");
+      }
       print(out, "inputs", version.signature().inputs());
       print(out, "outputs", version.signature().outputs());
     }
     return 0;
+  }
+
+  /**
+   * Reads the new version's artifact files back from the store and compares them with the digests
+   * the verified signature covers; on a difference the version is deleted and the import fails.
+   */
+  private static void checkAgainstSignature(ModelStore s, ModelVersion version, VerifiedSignature verified) {
+    if (!verified.files().containsKey("model.onnx")) {
+      fail(s, version, "the signature does not cover model.onnx");
+    }
+    for (String fileName : version.files().keySet()) {
+      String signed = verified.files().get(fileName);
+      if (signed == null) {
+        continue; // written by this import (--sample, --reference), not part of the signed directory
+      }
+      String stored = dev.maas.internal.Sha256.of(s.readFile(version, fileName));
+      if (!stored.equals(signed)) {
+        fail(s, version, "file " + fileName + " as stored differs from the signed file (SHA-256 " + stored
+            + ", signed " + signed + ")");
+      }
+    }
+  }
+
+  private static void fail(ModelStore s, ModelVersion version, String why) {
+    try {
+      s.delete(version.name(), version.version());
+    } catch (RuntimeException e) {
+      throw new Failures.CommandFailedException(version.reference() + ": " + why + "; deleting it failed too: "
+          + e.getMessage());
+    }
+    throw new Failures.CommandFailedException(version.reference() + ": " + why + "; the version was deleted");
   }
 
   private static byte[] readSample(Path file) throws IOException {

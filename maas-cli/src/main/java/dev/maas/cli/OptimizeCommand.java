@@ -110,12 +110,8 @@ final class OptimizeCommand implements Callable<Integer> {
     if (level == OnnxOptions.OptimizationLevel.DISABLED) {
       throw new IllegalArgumentException("--level DISABLED would not optimise anything");
     }
-    if (store.encryptionKey != null) {
-      throw new IllegalArgumentException("--encryption-key: maas optimize cannot keep the model encrypted, because "
-          + "ONNX Runtime writes an optimised graph only to a file; optimise before encrypting (import the optimised "
-          + "version with --encryption-key)");
-    }
-    Path work = Files.createTempDirectory("maas-optimize");
+    // ONNX Runtime writes the optimised graph only to a file: of an encrypted version, into memory.
+    Path work = store.encryptionKey != null ? memoryWorkDirectory() : Files.createTempDirectory("maas-optimize");
     try {
       Path optimized = work.resolve(OnnxModelFormat.MODEL_FILE);
       OnnxOptions options = OnnxOptions.builder().optimizationLevel(level).optimizedModelPath(optimized).build();
@@ -171,5 +167,23 @@ final class OptimizeCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The directory where the graph ONNX Runtime optimises is written when it must not reach disk. */
+  static final Path MEMORY_DIRECTORY = Path.of("/dev/shm");
+
+  /**
+   * A directory only this user can read, on a memory-backed file system (/dev/shm on Linux), for
+   * the optimised graph of an encrypted version: decrypted, it never reaches disk.
+   */
+  private static Path memoryWorkDirectory() throws java.io.IOException {
+    if (!Files.isDirectory(MEMORY_DIRECTORY) || !Files.isWritable(MEMORY_DIRECTORY)) {
+      throw new IllegalArgumentException("--encryption-key: maas optimize writes the decrypted, optimised graph to"
+          + " a memory-backed directory (" + MEMORY_DIRECTORY + "), so that it never reaches disk, and this system"
+          + " has no writable " + MEMORY_DIRECTORY);
+    }
+    return Files.createTempDirectory(MEMORY_DIRECTORY, "maas-optimize-",
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
   }
 }

@@ -52,7 +52,7 @@ final class QuantizeRun {
       throw new IllegalArgumentException("--quantize needs --eval FILE (or --calibration FILE): requests to measure "
           + "the quantised model's accuracy against its parent on");
     }
-    try (ModelStore s = ModelStore.open(command.store.existing())) {
+    try (ModelStore s = command.store.open()) {
       ModelVersion source = s.get(command.reference);
       if (!source.format().equals(OnnxModelFormat.NAME)) {
         throw new IllegalArgumentException(source.reference() + " is a '" + source.format()

@@ -41,7 +41,8 @@ final class StoreOptions {
     return location.matches("[A-Za-z][A-Za-z0-9+.-]*://.*") && !location.regionMatches(true, 0, "file:", 0, 5);
   }
 
-  private Map<String, String> settings() {
+  /** The object store's settings (--s3-endpoint, --s3-region). */
+  Map<String, String> settings() {
     Map<String, String> settings = new LinkedHashMap<>();
     if (s3Endpoint != null) {
       settings.put("endpoint", s3Endpoint);
@@ -50,15 +51,6 @@ final class StoreOptions {
       settings.put("region", s3Region);
     }
     return settings;
-  }
-
-  /** The object store's settings, refusing the options that only a directory store honours. */
-  private Map<String, String> objectSettings() {
-    if (encryptionKey != null || !requireSignature.isEmpty()) {
-      throw new IllegalArgumentException("--encryption-key and --require-signature apply to a directory --store only,"
-          + " not to '" + location + "'");
-    }
-    return settings();
   }
 
   private URI uri() {
@@ -96,12 +88,12 @@ final class StoreOptions {
    * typo in {@code --store} is not answered with "no models".
    */
   ModelStore open() {
-    return isObjectStore() ? ModelStore.open(uri(), objectSettings()) : ModelStore.open(existing(), security());
+    return isObjectStore() ? ModelStore.open(uri(), settings(), security()) : ModelStore.open(existing(), security());
   }
 
   /** Opens an existing store with exactly {@code formats}; see {@link #open()}. */
   ModelStore open(List<ModelFormat> formats) {
-    return isObjectStore() ? ModelStore.open(uri(), objectSettings(), formats)
+    return isObjectStore() ? ModelStore.open(uri(), settings(), formats, security())
         : ModelStore.open(existing(), formats, security());
   }
 

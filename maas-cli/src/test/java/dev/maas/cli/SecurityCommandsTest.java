@@ -74,7 +74,31 @@ class SecurityCommandsTest {
     CliProcess.Result reimported = CliProcess.run(dir, "import", "out", "--store", "store2", "--name", "copy",
         "--require-signature", "pub.pem");
     assertThat(reimported.exitCode()).as(reimported.stderr()).isZero();
-    assertThat(reimported.stdout()).contains("signature of out verified", "copy:1");
+    assertThat(reimported.stdout()).contains("signature of out verified", "published files of copy:1 match", "copy:1");
+    CliProcess.Result resigned = CliProcess.run(dir, "import", "out", "--store", "store3", "--name", "copy",
+        "--require-signature", "pub.pem", "--sign-key", "key.pem");
+    assertThat(resigned.exitCode()).as(resigned.stderr()).isZero();
+    assertThat(resigned.stdout()).contains("signed copy:1 (2 files");
+    CliProcess.Result servedCopy = CliProcess.run(dir, "infer", "copy", "--store", "store3", "--request",
+        "request.json", "--require-signature", "pub.pem");
+    assertThat(servedCopy.exitCode()).as(servedCopy.stderr()).isZero();
+    CliProcess.Result unchecked = CliProcess.run(dir, "import", "out", "--store", "store4", "--name", "copy");
+    assertThat(unchecked.exitCode()).as(unchecked.stderr()).isZero();
+    assertThat(unchecked.stderr()).contains("was not checked; give --require-signature PUB.pem");
+
+    // optimised from the encrypted version: published encrypted, opened with the key only
+    CliProcess.Result optimized = CliProcess.run(dir, "optimize", "addmul:1", "--store", "store", "--encryption-key",
+        "model.key");
+    assertThat(optimized.exitCode()).as(optimized.stderr()).isZero();
+    assertThat(optimized.stdout().strip()).isEqualTo("addmul:2");
+    assertThat(new String(Files.readAllBytes(dir.resolve("store/addmul/2/model.onnx")), StandardCharsets.ISO_8859_1))
+        .startsWith("MAASGCM1");
+    ErrorMessagesTest.assertOneLine(CliProcess.run(dir, "infer", "addmul:2", "--store", "store", "--request",
+        "request.json"), 1, "addmul:2 is encrypted");
+    CliProcess.Result optimizedServed = CliProcess.run(dir, "infer", "addmul:2", "--store", "store", "--request",
+        "request.json", "--encryption-key", "model.key");
+    assertThat(optimizedServed.exitCode()).as(optimizedServed.stderr()).isZero();
+    assertThat(optimizedServed.stdout()).contains("\"product\"");
     Files.writeString(dir.resolve("out/maas-version.json"), "{}");
     ErrorMessagesTest.assertOneLine(CliProcess.run(dir, "import", "out", "--store", "store2", "--name", "copy",
         "--require-signature", "pub.pem"), 1, "maas-version.json has changed since it was signed");

@@ -73,6 +73,23 @@ public interface StoreBackend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * A file kept beside the record of version {@code version} of {@code model} rather than among its
+   * artifacts (its encryption record {@code maas-encryption.json}, its signature {@code model.sig}),
+   * if it has one. The default keeps none.
+   */
+  default Optional<byte[]> readVersionFile(String model, int version, String fileName) throws IOException {
+    return Optional.empty();
+  }
+
+  /**
+   * Writes, or replaces, such a file of an existing version (a signature added after publishing).
+   * The default refuses.
+   */
+  default void writeVersionFile(String model, int version, String fileName, byte[] content) throws IOException {
+    throw new IOException(location() + " cannot keep " + fileName + " files");
+  }
+
   /** Releases what the backend holds. Idempotent. */
   @Override
   void close();
@@ -87,6 +104,15 @@ public interface StoreBackend extends AutoCloseable {
 
     /** Removes whatever a commit did not make part of a version. Idempotent; best effort. */
     void discard();
+
+    /**
+     * Writes a file the version keeps beside its record (see {@link #readVersionFile}), before the
+     * commit makes the version visible; called from the record function given to {@link #commit},
+     * possibly once per version number tried. The default refuses.
+     */
+    default void writeVersionFile(String fileName, byte[] content) throws IOException {
+      throw new IOException("this store cannot keep " + fileName + " files");
+    }
   }
 
   /**

@@ -50,7 +50,11 @@ final class BackendModelStore extends AbstractModelStore {
   private record ModelState(Set<Integer> versions, Map<String, Integer> aliases) {}
 
   BackendModelStore(StoreBackend backend, Formats formats) {
-    super(formats);
+    this(backend, formats, dev.maas.StoreSecurity.none());
+  }
+
+  BackendModelStore(StoreBackend backend, Formats formats, dev.maas.StoreSecurity security) {
+    super(formats, security);
     this.backend = Objects.requireNonNull(backend, "backend");
   }
 
@@ -89,6 +93,39 @@ final class BackendModelStore extends AbstractModelStore {
     public void discard() {
       upload.discard();
     }
+
+    @Override
+    public void writeRecordFile(String fileName, byte[] content) throws IOException {
+      upload.writeVersionFile(fileName, content);
+    }
+  }
+
+  // ---- what protected versions need ----
+
+  @Override
+  Optional<byte[]> readSignature(ModelVersion version) {
+    return call("reading the signature of " + version.reference(),
+        () -> backend.readVersionFile(version.name(), version.version(), dev.maas.signing.ModelSigner.SIGNATURE_FILE));
+  }
+
+  @Override
+  void writeSignature(ModelVersion version, byte[] bundle) {
+    call("writing the signature of " + version.reference(), () -> {
+      backend.writeVersionFile(version.name(), version.version(), dev.maas.signing.ModelSigner.SIGNATURE_FILE, bundle);
+      return null;
+    });
+  }
+
+  @Override
+  byte[] readMetadata(ModelVersion version) {
+    return call("reading " + version.reference(), () -> backend.readRecord(version.name(), version.version()))
+        .orElseThrow(() -> noVersion(version.name(), version.version()));
+  }
+
+  @Override
+  Optional<byte[]> readEncryptionRecord(ModelVersion version) {
+    return call("reading the encryption record of " + version.reference(),
+        () -> backend.readVersionFile(version.name(), version.version(), EncryptionRecord.FILE));
   }
 
   @Override

@@ -51,6 +51,13 @@ public final class Stores {
 
   /** The store at {@code location}: the file-system store for {@code file:}, else the {@code ServiceLoader} provider's. */
   public static ModelStore open(URI location, Map<String, String> settings, Optional<List<ModelFormat>> formats) {
+    return open(location, settings, formats, StoreSecurity.none());
+  }
+
+  /** {@link #open(URI, Map, Optional)} with {@code security}: signatures required, versions encrypted or decrypted. */
+  public static ModelStore open(URI location, Map<String, String> settings, Optional<List<ModelFormat>> formats,
+      StoreSecurity security) {
+    Objects.requireNonNull(security, "security");
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(settings, "settings");
     String scheme = location.getScheme() == null ? "" : location.getScheme().toLowerCase(Locale.ROOT);
@@ -58,13 +65,13 @@ public final class Stores {
       if (!settings.isEmpty()) {
         throw new InvalidInputException("the file-system store takes no settings, got " + settings.keySet());
       }
-      return formats.isPresent() ? fileSystem(Path.of(location), formats.get()) : fileSystem(Path.of(location));
+      return fileSystem(Path.of(location), formats.orElseGet(() -> Formats.discover().all()), security);
     }
     List<String> known = new ArrayList<>(List.of("file"));
     for (StoreProvider provider : ServiceLoader.load(StoreProvider.class, Stores.class.getClassLoader())) {
       if (provider.schemes().contains(scheme)) {
         StoreBackend backend = provider.open(location, settings);
-        return formats.isPresent() ? onBackend(backend, formats.get()) : onBackend(backend);
+        return new BackendModelStore(backend, formats.map(Formats::new).orElseGet(Formats::discover), security);
       }
       known.addAll(provider.schemes());
     }

@@ -57,7 +57,8 @@ public final class BenchOptions {
 
   private static final Pattern DIM_KEY = Pattern.compile("[^:=\\s]+:[1-9][0-9]*");
 
-  private final Path store;
+  private final String store;
+  private final Map<String, String> storeSettings;
   private final String reference;
   private final List<Integer> batches;
   private final List<Integer> threads;
@@ -76,6 +77,7 @@ public final class BenchOptions {
 
   private BenchOptions(Builder b) {
     store = b.store;
+    storeSettings = b.storeSettings;
     reference = b.reference;
     batches = b.batches;
     threads = b.threads;
@@ -93,14 +95,38 @@ public final class BenchOptions {
     seed = b.seed;
   }
 
-  /** A builder for benchmarking model version {@code reference} of the store at {@code store}. */
+  /** A builder for benchmarking model version {@code reference} of the store in directory {@code store}. */
   public static Builder builder(Path store, String reference) {
-    return new Builder(store, reference);
+    Objects.requireNonNull(store, "store");
+    return new Builder(store.toAbsolutePath().toString(), Map.of(), reference);
   }
 
-  /** The store directory. */
-  public Path store() {
+  /**
+   * A builder for benchmarking model version {@code reference} of the store at {@code store} (for
+   * example {@code s3://bucket/prefix}, with module maas-store-s3), opened with {@code settings} as
+   * {@link dev.maas.ModelStore#open(java.net.URI, Map)} does; credentials come from the environment,
+   * which the benchmark's forks inherit.
+   */
+  public static Builder builder(java.net.URI store, Map<String, String> settings, String reference) {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(settings, "settings");
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      if (e.getKey().contains("=") || e.getKey().contains(";") || e.getValue().contains(";")) {
+        throw new IllegalArgumentException("store setting '" + e.getKey() + "' holds '=' or ';', which a benchmark"
+            + " cannot pass to its forks");
+      }
+    }
+    return new Builder(store.toString(), Map.copyOf(settings), reference);
+  }
+
+  /** The store: a directory (absolute) or a location such as {@code s3://bucket/prefix}. */
+  public String store() {
     return store;
+  }
+
+  /** The settings the store is opened with; empty for a directory. */
+  public Map<String, String> storeSettings() {
+    return storeSettings;
   }
 
   /** The model reference ({@code name}, {@code name:VERSION} or {@code name@ALIAS}). */
@@ -183,7 +209,8 @@ public final class BenchOptions {
 
   /** Builds {@link BenchOptions}; each setter checks its value at once. Not thread-safe. */
   public static final class Builder {
-    private final Path store;
+    private final String store;
+    private final Map<String, String> storeSettings;
     private final String reference;
     private List<Integer> batches = List.of(1);
     private boolean batchesGiven;
@@ -202,8 +229,9 @@ public final class BenchOptions {
     private Optional<Path> inputFile = Optional.empty();
     private long seed = 7;
 
-    private Builder(Path store, String reference) {
-      this.store = Objects.requireNonNull(store, "store");
+    private Builder(String store, Map<String, String> storeSettings, String reference) {
+      this.store = store;
+      this.storeSettings = storeSettings;
       this.reference = Objects.requireNonNull(reference, "reference");
     }
 

@@ -89,12 +89,9 @@ public final class ModelBench {
 
   /** Resolves and checks everything a run needs, opening each variant once. */
   static Plan plan(BenchOptions options) {
-    if (!Files.isDirectory(options.store())) {
-      throw new InvalidInputException("no model store at " + options.store());
-    }
     ModelVersion version;
     List<ModelVersion> versions;
-    try (ModelStore store = ModelStore.open(options.store())) {
+    try (ModelStore store = ModelBenchmark.openStore(options.store(), options.storeSettings(), Optional.empty())) {
       version = store.get(options.reference());
       versions = store.versions(version.name());
     }
@@ -193,7 +190,8 @@ public final class ModelBench {
     for (Variant v : variants) {
       for (BenchOptions.BatchingMode mode : options.batchingModes()) {
         for (BenchOptions.Transport transport : options.transports()) {
-          try (Target target = ModelBenchmark.target(options.store(), version.reference().toString(), v.param(),
+          try (Target target = ModelBenchmark.target(options.store(), options.storeSettings(),
+              version.reference().toString(), v.param(),
               ModelBenchmark.DEFAULT, ModelBenchmark.DEFAULT, firstBatch, dims,
               inputFile.map(Path::toString).orElse(""), options.seed(), batchingParam(mode),
               ModelBenchmark.formatBatchingOptions(options.batchingOptions()), ModelBenchmark.transportParam(transport),
@@ -223,7 +221,8 @@ public final class ModelBench {
         .threads(threads).forks(o.forks()).warmupForks(0)
         .warmupIterations(2).warmupTime(iteration).measurementIterations(4).measurementTime(iteration)
         .addProfiler(GCProfiler.class).shouldFailOnError(true)
-        .param("store", o.store().toAbsolutePath().toString())
+        .param("store", o.store())
+        .param("storeSettings", ModelBenchmark.formatSettings(o.storeSettings()))
         .param("reference", plan.version().reference().toString())
         .param("variant", v.param())
         .param("batch", plan.rows().keySet().stream().map(String::valueOf).toArray(String[]::new))

@@ -69,9 +69,13 @@ public class ModelBenchmark {
   /** Batching parameter value for calls without a batcher. */
   static final String BATCHING_OFF = "off";
 
-  /** The store directory. */
+  /** The store: a directory, or a location such as {@code s3://bucket/prefix}. */
   @Param("")
   public String store;
+
+  /** The store's settings, {@code name=value} joined by {@code ;}; empty for none. */
+  @Param("")
+  public String storeSettings;
 
   /** The model reference. */
   @Param("")
@@ -143,7 +147,7 @@ public class ModelBenchmark {
   @Setup(Level.Trial)
   public void open() {
     HTTP_LOG.setLevel(java.util.logging.Level.WARNING);
-    target = target(Path.of(store), reference, variant, intraOpThreads, optimization, batch, parseDims(dims),
+    target = target(store, parseSettings(storeSettings), reference, variant, intraOpThreads, optimization, batch, parseDims(dims),
         inputFile, seed, batching, batchingOptions, transport, outputs, callers);
     target.call();
   }
@@ -163,10 +167,10 @@ public class ModelBenchmark {
   }
 
   /** The target of one setting, from the benchmark's parameters (also used to check them before forking). */
-  static Target target(Path dir, String reference, String variant, String intraOp, String optimization, int batch,
-      Map<String, Long> dims, String inputFile, long seed, String batching, String batchingOptions,
-      String transport, String outputs, int callers) {
-    Opened opened = open(dir, reference, variant, intraOp, optimization);
+  static Target target(String store, Map<String, String> settings, String reference, String variant, String intraOp,
+      String optimization, int batch, Map<String, Long> dims, String inputFile, long seed, String batching,
+      String batchingOptions, String transport, String outputs, int callers) {
+    Opened opened = open(store, settings, reference, variant, intraOp, optimization);
     Map<String, Tensor> inputs;
     try {
       inputs = inputFile.isEmpty() ? Inputs.generate(opened.model().signature(), batch, dims, seed)
@@ -217,10 +221,8 @@ public class ModelBenchmark {
    * Opens {@code variant} of {@code reference} in the store at {@code dir}, ONNX models with the
    * given intra-op threads and optimisation level (or their own settings for {@value #DEFAULT}).
    */
-  static Opened open(Path dir, String reference, String variant, String intraOp, String optimization) {
-    if (!Files.isDirectory(dir)) {
-      throw new InvalidInputException("no model store at " + dir);
-    }
+  static Opened open(String location, Map<String, String> settings, String reference, String variant, String intraOp,
+      String optimization) {
     OnnxOptions.Builder onnx = OnnxOptions.builder();
     if (!intraOp.equals(DEFAULT)) {
       onnx.intraOpThreads(Integer.parseInt(intraOp));
@@ -229,7 +231,7 @@ public class ModelBenchmark {
       onnx.optimizationLevel(OnnxOptions.OptimizationLevel.valueOf(optimization.toUpperCase(Locale.ROOT)));
     }
     OnnxOptions options = onnx.build();
-    ModelStore store = ModelStore.open(dir, formats(options));
+    ModelStore store = openStore(location, settings, Optional.of(formats(options)));
     try {
       String ref = variant.startsWith(VERSION_PREFIX) ? variant.substring(VERSION_PREFIX.length()) : reference;
       StoredModel stored = store.open(ref);
@@ -248,6 +250,41 @@ public class ModelBenchmark {
       store.close();
       throw e;
     }
+  }
+
+  /** Whether {@code location} names a store by URI ({@code s3://...}) rather than a directory. */
+  static boolean isUri(String location) {
+    return location.matches("[A-Za-z][A-Za-z0-9+.-]*://.*");
+  }
+
+  /** Opens the store at {@code location} (a directory, or a URI with {@code settings}) with {@code formats}, if given. */
+  static ModelStore openStore(String location, Map<String, String> settings, Optional<List<ModelFormat>> formats) {
+    if (isUri(location)) {
+      java.net.URI uri = java.net.URI.create(location);
+      return formats.isPresent() ? ModelStore.open(uri, settings, formats.get()) : ModelStore.open(uri, settings);
+    }
+    Path dir = Path.of(location);
+    if (!Files.isDirectory(dir)) {
+      throw new InvalidInputException("no model store at " + dir);
+    }
+    return formats.isPresent() ? ModelStore.open(dir, formats.get()) : ModelStore.open(dir);
+  }
+
+  /** {@code name=value;...}, the inverse of {@link #parseSettings}. */
+  static String formatSettings(Map<String, String> settings) {
+    return String.join(";", new java.util.TreeMap<>(settings).entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue()).toList());
+  }
+
+  static Map<String, String> parseSettings(String text) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (!text.isEmpty()) {
+      for (String pair : text.split(";")) {
+        int eq = pair.indexOf('=');
+        out.put(pair.substring(0, eq), pair.substring(eq + 1));
+      }
+    }
+    return out;
   }
 
   /** The formats the class path provides, the ONNX one replaced by one that opens with {@code options}. */

@@ -51,7 +51,7 @@ class TargetTest {
 
   private Target target(String reference, String variant, int batch, String batching, String transport,
       String outputs, int callers) {
-    return ModelBenchmark.target(store, reference, variant, ModelBenchmark.DEFAULT, ModelBenchmark.DEFAULT, batch,
+    return ModelBenchmark.target(store.toString(), Map.of(), reference, variant, ModelBenchmark.DEFAULT, ModelBenchmark.DEFAULT, batch,
         Map.of(), "", 7, batching, "64/0/1", transport, outputs, callers);
   }
 

@@ -133,6 +133,107 @@ final class OnnxArtifact {
     out.add(location);
   }
 
+  /** Reads one external-data file by its location (a plain file name among the version's files). */
+  @FunctionalInterface
+  interface DataFiles {
+    byte[] read(String location) throws java.io.IOException;
+  }
+
+  /**
+   * {@code bytes} with every tensor kept in external data given its data inline, read from {@code
+   * files}: how a model whose files are held in memory only (decrypted) is opened, since ONNX
+   * Runtime reads external data from disk. {@code bytes} itself when it has no external data.
+   *
+   * @throws ModelLoadException if a location is not a plain file name, an offset or length is
+   *     malformed or outside its file, or the model would not fit in one protobuf message (2 GiB)
+   */
+  static byte[] inlineExternalData(byte[] bytes, DataFiles files, String location) throws java.io.IOException {
+    ModelProto model;
+    try {
+      model = ModelProto.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new ModelLoadException(location + " is not an ONNX model (truncated or not a protobuf ModelProto): "
+          + e.getMessage(), e);
+    }
+    Set<String> external = new LinkedHashSet<>();
+    collectExternal(model.getGraph(), external);
+    if (external.isEmpty()) {
+      return bytes;
+    }
+    Map<String, byte[]> data = new LinkedHashMap<>();
+    long total = bytes.length;
+    for (String file : external) {
+      if (!file.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || file.equals("model.onnx")) {
+        throw new ModelLoadException(location + ": external data path '" + file + "' is not a plain file name of the"
+            + " version, which a model opened from memory needs");
+      }
+      byte[] content = files.read(file);
+      total += content.length;
+      data.put(file, content);
+    }
+    if (total > Integer.MAX_VALUE - (1 << 20)) {
+      throw new ModelLoadException(location + ": the model and its external data (" + total + " bytes) are too large"
+          + " to open from memory (2 GiB at most), which an encrypted version needs");
+    }
+    ModelProto.Builder b = model.toBuilder();
+    inline(b.getGraphBuilder(), data, location);
+    return b.build().toByteArray();
+  }
+
+  private static void inline(GraphProto.Builder graph, Map<String, byte[]> data, String location) {
+    for (int i = 0; i < graph.getInitializerCount(); i++) {
+      inline(graph.getInitializerBuilder(i), data, location);
+    }
+    for (int n = 0; n < graph.getNodeCount(); n++) {
+      NodeProto.Builder node = graph.getNodeBuilder(n);
+      for (int a = 0; a < node.getAttributeCount(); a++) {
+        AttributeProto.Builder attr = node.getAttributeBuilder(a);
+        if (attr.hasT()) {
+          inline(attr.getTBuilder(), data, location);
+        }
+        for (int t = 0; t < attr.getTensorsCount(); t++) {
+          inline(attr.getTensorsBuilder(t), data, location);
+        }
+        if (attr.hasG()) {
+          inline(attr.getGBuilder(), data, location);
+        }
+        for (int g = 0; g < attr.getGraphsCount(); g++) {
+          inline(attr.getGraphsBuilder(g), data, location);
+        }
+      }
+    }
+  }
+
+  private static void inline(TensorProto.Builder t, Map<String, byte[]> data, String location) {
+    if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL && t.getExternalDataCount() == 0) {
+      return;
+    }
+    String file = null;
+    long offset = 0;
+    long length = -1;
+    try {
+      for (StringStringEntryProto e : t.getExternalDataList()) {
+        switch (e.getKey()) {
+          case "location" -> file = e.getValue();
+          case "offset" -> offset = Long.parseLong(e.getValue().trim());
+          case "length" -> length = Long.parseLong(e.getValue().trim());
+          default -> { } // checksum and others: the store's SHA-256 covers the file
+        }
+      }
+    } catch (NumberFormatException e) {
+      throw new ModelLoadException(location + ": tensor '" + t.getName() + "' has a malformed external data offset"
+          + " or length");
+    }
+    byte[] content = data.get(file);
+    long end = length < 0 ? content.length : offset + length;
+    if (offset < 0 || end > content.length || end < offset) {
+      throw new ModelLoadException(location + ": tensor '" + t.getName() + "' reads bytes " + offset + " to " + end
+          + " of external data file '" + file + "', which has " + content.length);
+    }
+    t.clearExternalData().setDataLocation(TensorProto.DataLocation.DEFAULT)
+        .setRawData(com.google.protobuf.ByteString.copyFrom(content, (int) offset, (int) (end - offset)));
+  }
+
   /** The model's IR version. */
   long irVersion() {
     return irVersion;

@@ -2,6 +2,7 @@ package dev.maas.onnx;
 
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
+import dev.maas.ModelLoadException;
 import dev.maas.spi.ArtifactReader;
 import dev.maas.spi.ArtifactWriter;
 import dev.maas.spi.ModelFormat;
@@ -88,6 +89,14 @@ public final class OnnxModelFormat implements ModelFormat {
     if (directory.isPresent() && Files.isRegularFile(directory.get().resolve(MODEL_FILE))) {
       return OnnxModel.open(directory.get().resolve(MODEL_FILE), options);
     }
-    return OnnxModel.fromBytes(in.readAllBytes(MODEL_FILE), options);
+    // Files held in memory only (a decrypted version): external data is given inline.
+    byte[] bytes = OnnxArtifact.inlineExternalData(in.readAllBytes(MODEL_FILE), file -> {
+      if (!in.fileNames().contains(file)) {
+        throw new ModelLoadException(in.location() + ": external data file '" + file + "' is not a file of the"
+            + " version");
+      }
+      return in.readAllBytes(file);
+    }, in.location());
+    return OnnxModel.fromBytes(bytes, options);
   }
 }

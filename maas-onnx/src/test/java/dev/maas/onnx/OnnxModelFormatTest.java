@@ -67,6 +67,53 @@ class OnnxModelFormatTest {
   }
 
   @Test
+  void publish_encryptedModelWithExternalData_opensFromMemory() throws Exception {
+    Path source = Files.createDirectories(dir.resolve("src"));
+    Files.write(source.resolve("weights.bin"), OnnxArtifactTest.weights());
+    Files.write(source.resolve("ext.onnx"), OnnxArtifactTest.externalDataModel("weights.bin"));
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    Files.write(dir.resolve("model.key"), key);
+    dev.maas.StoreSecurity security = dev.maas.StoreSecurity.none()
+        .encryptWith(dev.maas.encryption.KeyProvider.fromKeyFile(dir.resolve("model.key")));
+    Path storeDir = dir.resolve("encrypted");
+    try (ModelStore store = ModelStore.open(storeDir, security);
+        OnnxModel model = OnnxModel.open(source.resolve("ext.onnx"))) {
+      ModelVersion v = store.publish("ext", model);
+      assertThat(v.files()).containsKeys("model.onnx", "weights.bin");
+      byte[] stored = Files.readAllBytes(storeDir.resolve("ext/1/weights.bin"));
+      assertThat(java.util.Collections.indexOfSubList(toList(stored), toList(OnnxArtifactTest.weights())))
+          .as("the weights are stored encrypted").isEqualTo(-1);
+      try (Model reopened = store.open("ext")) {
+        assertThat(reopened.predictor().predict(Map.of("x", Tensor.ofFloats(new float[] {1, 1, 1}, 3))).get("y")
+            .toFloatArray()).containsExactly(2, 3, 4);
+      }
+    }
+    try (ModelStore noKey = ModelStore.open(storeDir)) {
+      assertThatThrownBy(() -> noKey.open("ext")).hasMessageContaining("encrypted");
+    }
+  }
+
+  @Test
+  void inlineExternalData_dataOutsideItsFile_isRefused() {
+    byte[] model = OnnxArtifactTest.externalDataModel("weights.bin");
+    assertThatThrownBy(() -> OnnxArtifact.inlineExternalData(model, f -> new byte[8], "test"))
+        .isInstanceOf(dev.maas.ModelLoadException.class)
+        .hasMessageContaining("reads bytes 0 to 12 of external data file 'weights.bin', which has 8");
+    byte[] escaping = OnnxArtifactTest.externalDataModel("../weights.bin");
+    assertThatThrownBy(() -> OnnxArtifact.inlineExternalData(escaping, f -> new byte[12], "test"))
+        .isInstanceOf(dev.maas.ModelLoadException.class).hasMessageContaining("not a plain file name");
+  }
+
+  private static java.util.List<Byte> toList(byte[] bytes) {
+    java.util.List<Byte> out = new java.util.ArrayList<>(bytes.length);
+    for (byte b : bytes) {
+      out.add(b);
+    }
+    return out;
+  }
+
+  @Test
   void canWrite_otherModels_isFalse() {
     try (Model affine = new TestAffineModel(new double[] {1}, 0, false)) {
       assertThat(new OnnxModelFormat().canWrite(affine)).isFalse();

@@ -11,8 +11,9 @@ import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
- * A version's manifest object: one header line, {@code {"maas-store-s3":1,"upload":"<id>"}},
- * naming the upload that holds the version's files, then the version's record byte for byte.
+ * A version's manifest object: one header line, {@code {"maas-store-s3":1,"upload":"<id>",
+ * "stored":{"<file>":"<sha-256>",...}}}, naming the upload that holds the version's files and their
+ * digests as uploaded, then the version's record byte for byte.
  * Immutable.
  */
 final class Manifest {
@@ -22,13 +23,34 @@ final class Manifest {
 
   private final String upload;
   private final byte[] record;
+  private final java.util.Map<String, String> stored;
 
   Manifest(String upload, byte[] record) {
+    this(upload, record, java.util.Map.of());
+  }
+
+  /**
+   * @param stored the SHA-256 of each file as uploaded, which the local cache keys and checks by
+   *     (the record names the plaintext's, which differs for an encrypted version); empty in
+   *     manifests written before it was kept
+   */
+  Manifest(String upload, byte[] record, java.util.Map<String, String> stored) {
     if (!UPLOAD_ID.matcher(upload).matches()) {
       throw new IllegalArgumentException("bad upload id " + upload);
     }
     this.upload = upload;
     this.record = record.clone();
+    this.stored = java.util.Map.copyOf(stored);
+  }
+
+  /** The SHA-256 of the files as uploaded; empty in older manifests (then the record's hold). */
+  java.util.Map<String, String> stored() {
+    return stored;
+  }
+
+  /** Whether {@code id} has the form of an upload id. */
+  static boolean isUploadId(String id) {
+    return UPLOAD_ID.matcher(id).matches();
   }
 
   /** The id of the upload that holds the version's files. */
@@ -47,6 +69,13 @@ final class Manifest {
       g.writeStartObject();
       g.writeNumberField(FORMAT_FIELD, 1);
       g.writeStringField("upload", upload);
+      if (!stored.isEmpty()) {
+        g.writeObjectFieldStart("stored");
+        for (var e : new java.util.TreeMap<>(stored).entrySet()) {
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory cannot fail", e);
@@ -70,6 +99,7 @@ final class Manifest {
     }
     String upload = null;
     int format = -1;
+    java.util.Map<String, String> stored = new java.util.HashMap<>();
     try (JsonParser p = JSON.createParser(bytes, 0, newline)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IntegrityException(where + " is not a version manifest: the header is not a JSON object");
@@ -81,6 +111,14 @@ final class Manifest {
           format = p.getIntValue();
         } else if (field.equals("upload") && value == JsonToken.VALUE_STRING) {
           upload = p.getText();
+        } else if (field.equals("stored") && value == JsonToken.START_OBJECT) {
+          for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
+            String name = p.currentName();
+            if (p.nextToken() != JsonToken.VALUE_STRING || !p.getText().matches("[0-9a-f]{64}")) {
+              throw new IntegrityException(where + " has a malformed stored digest for '" + name + "'");
+            }
+            stored.put(name, p.getText());
+          }
         } else {
           p.skipChildren();
         }
@@ -94,6 +132,6 @@ final class Manifest {
     if (upload == null || !UPLOAD_ID.matcher(upload).matches()) {
       throw new IntegrityException(where + " names no valid upload");
     }
-    return new Manifest(upload, Arrays.copyOfRange(bytes, newline + 1, bytes.length));
+    return new Manifest(upload, Arrays.copyOfRange(bytes, newline + 1, bytes.length), stored);
   }
 }

@@ -69,8 +69,8 @@ final class ObjectClient implements AutoCloseable {
 
   record Missing() implements Read {}
 
-  /** One key of a listing. */
-  record Listed(String key, long size) {}
+  /** One key of a listing, with when it was last written (by the server's clock). */
+  record Listed(String key, long size, java.time.Instant lastModified) {}
 
   ObjectClient(S3StoreOptions options) {
     this.bucket = options.bucket();
@@ -174,49 +174,111 @@ final class ObjectClient implements AutoCloseable {
 
   /**
    * Creates {@code key} with {@code content} only if no object has that key ({@code If-None-Match: *}).
+   * An attempt whose answer is lost is settled by reading the key back; see {@link #putIfMatch}.
    *
    * @return the new object's ETag, or empty if the key was taken
    */
   Optional<String> putIfAbsent(String key, byte[] content) {
-    return putConditionally("PUT (create-only) " + key,
-        PutObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch("*"), content);
+    return putConditionally("PUT (create-only) " + key, key, Optional.empty(), content);
   }
 
   /**
    * Replaces {@code key} with {@code content} only if its ETag is still {@code etag} ({@code If-Match}).
    *
+   * <p>A conditional write is not retried blindly when its answer is lost (a timeout, a reset
+   * connection, a 5xx that may follow the write): a second try could fail on the first one's own
+   * success, or succeed over another writer's. The key is read back instead: if it holds {@code
+   * content}, the write succeeded; if it still holds what the condition expected (no object, or
+   * ETag {@code etag}), the write did not happen and is tried again; anything else means another
+   * writer got there first, and the write failed. When even the read-back fails, the outcome is
+   * unknown and reported as such.
+   *
    * @return the new ETag, or empty if the object changed or is gone
    */
   Optional<String> putIfMatch(String key, byte[] content, String etag) {
-    return putConditionally("PUT (if-match) " + key,
-        PutObjectRequest.builder().bucket(bucket).key(key).ifMatch(etag), content);
+    return putConditionally("PUT (if-match) " + key, key, Optional.of(etag), content);
   }
 
-  private Optional<String> putConditionally(String what, PutObjectRequest.Builder req, byte[] content) {
-    boolean[] tried = {false};
-    return retrying(what, () -> {
-      boolean retry = tried[0];
-      tried[0] = true;
+  /** What reading a key back says about a conditional write whose answer was lost. */
+  private enum Settled { OURS, NOT_WRITTEN, THEIRS }
+
+  private Optional<String> putConditionally(String what, String key, Optional<String> ifMatch, byte[] content) {
+    RuntimeException last = null;
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
-        PutObjectResponse r = s3.putObject(req.contentLength((long) content.length).build(), RequestBody.fromBytes(content));
-        return Optional.of(etagOf(r.eTag(), what));
+        PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(bucket).key(key)
+            .contentLength((long) content.length);
+        if (ifMatch.isPresent()) {
+          req.ifMatch(ifMatch.get());
+        } else {
+          req.ifNoneMatch("*");
+        }
+        PutObjectResponse r = s3.putObject(req.build(), RequestBody.fromBytes(content));
+        if (r.eTag() != null && !r.eTag().isEmpty()) {
+          return Optional.of(r.eTag());
+        }
+        last = SdkClientException.create("no ETag in the answer to " + what);
       } catch (S3Exception e) {
-        if (e.statusCode() == 412 || (e.statusCode() == 404 && what.startsWith("PUT (if-match)"))) {
-          // After a try whose answer was lost, the object may hold this very content: then that try succeeded.
-          if (retry) {
-            Optional<Blob> now = get(req.build().key());
-            if (now.isPresent() && java.util.Arrays.equals(now.get().content(), content)) {
-              return Optional.of(now.get().etag());
-            }
-          }
+        if (e.statusCode() == 412 || (e.statusCode() == 404 && ifMatch.isPresent())) {
           return Optional.empty();
         }
         if (e.statusCode() == 501 || "NotImplemented".equals(errorCode(e))) {
           throw noConditionalWrites(e);
         }
-        throw e;
+        if (!retryable(e)) {
+          throw new StoreException(what + " in " + location + " failed: HTTP " + e.statusCode() + describe(e), e);
+        }
+        last = e;
+      } catch (SdkClientException | UncheckedIOException e) {
+        if (e.getCause() instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+          throw new StoreException(what + " in " + location + " was interrupted; whether it was carried out is"
+              + " unknown", e);
+        }
+        last = e;
+      } catch (SdkException e) {
+        last = e;
       }
-    });
+      // The answer is lost or is an error that may follow the write: what is there now decides.
+      Blob now;
+      Optional<Blob> read;
+      try {
+        read = get(key);
+      } catch (StoreException e) {
+        throw new StoreException(what + " in " + location + " got no answer (" + reason(last) + "), and reading "
+            + key + " back to learn whether it was carried out failed too: " + e.getMessage(), e);
+      }
+      now = read.orElse(null);
+      Settled settled = now != null && java.util.Arrays.equals(now.content(), content) ? Settled.OURS
+          : ifMatch.isEmpty() ? (now == null ? Settled.NOT_WRITTEN : Settled.THEIRS)
+          : (now != null && sameTag(now.etag(), ifMatch.get()) ? Settled.NOT_WRITTEN : Settled.THEIRS);
+      LOG.log(System.Logger.Level.DEBUG, what + " got no answer (attempt " + attempt + " of " + maxAttempts
+          + ": " + reason(last) + "); read back: " + settled);
+      switch (settled) {
+        case OURS:
+          return Optional.of(now.etag());
+        case THEIRS:
+          return Optional.empty();
+        default:
+          if (attempt < maxAttempts) {
+            pause(attempt);
+          }
+      }
+    }
+    throw new StoreException(what + " in " + location + " failed after " + maxAttempts + " attempts: "
+        + reason(last), last);
+  }
+
+  private static boolean sameTag(String a, String b) {
+    return unquoted(a).equals(unquoted(b));
+  }
+
+  private static String unquoted(String etag) {
+    String t = etag.startsWith("W/") ? etag.substring(2) : etag;
+    return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+  }
+
+  private static String reason(RuntimeException e) {
+    return e instanceof S3Exception s3e ? "HTTP " + s3e.statusCode() + describe(s3e) : String.valueOf(e.getMessage());
   }
 
   StoreException noConditionalWrites(Exception cause) {
@@ -266,7 +328,8 @@ final class ObjectClient implements AutoCloseable {
     do {
       ListObjectsV2Response page = listPage(prefix, null, token);
       for (S3Object o : page.contents()) {
-        out.add(new Listed(o.key(), o.size() == null ? 0 : o.size()));
+        out.add(new Listed(o.key(), o.size() == null ? 0 : o.size(),
+            o.lastModified() == null ? java.time.Instant.MAX : o.lastModified()));
       }
       token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
     } while (token != null);
@@ -347,9 +410,8 @@ final class ObjectClient implements AutoCloseable {
         pause(attempt);
       }
     }
-    String reason = last instanceof S3Exception s3e ? "HTTP " + s3e.statusCode() + describe(s3e) : String.valueOf(
-        last.getMessage());
-    throw new StoreException(what + " in " + location + " failed after " + maxAttempts + " attempts: " + reason, last);
+    throw new StoreException(what + " in " + location + " failed after " + maxAttempts + " attempts: " + reason(last),
+        last);
   }
 
   private void pause(int attempt) {

@@ -34,11 +34,19 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * models/&lt;model&gt;/uploads/&lt;upload-id&gt;/&lt;file&gt;  artifact files, written first, never changed
+ * models/&lt;model&gt;/uploads/&lt;upload-id&gt;/maas-record/&lt;file&gt;  files kept beside the record: the encryption
+ *                                             record (before the manifest), the signature (replaced on re-signing)
  * models/&lt;model&gt;/versions/&lt;0000000007&gt;.json   manifest: upload id + record; created with If-None-Match: *
  *                                             (empty once the version is deleted, so its number stays taken)
  * models/&lt;model&gt;/aliases.json                 alias table, replaced with If-Match on its ETag
+ * pending/&lt;model&gt;/&lt;upload-id&gt;                 written when a publish starts, removed when it ends; "abandoned"
+ *                                             once a later publish found it too old and cleans its files
  * changes                                     rewritten after every change; pollers read it with If-None-Match
  * </pre>
+ *
+ * <p>A publisher that dies half-way leaves its upload's files and its pending marker; every new
+ * publish lists the pending markers and removes the files of uploads whose marker is older than
+ * {@link S3StoreOptions#abandonedUploadsAfter()} and whose upload no manifest names.
  *
  * Reads of manifests, alias tables and the change marker are conditional on the ETag last seen,
  * so an unchanged object costs an answer without a body. Thread-safe.
@@ -52,7 +60,11 @@ final class S3Backend implements StoreBackend {
   private final Path staging;
   private final String root;
   private final String location;
+  private final java.time.Duration abandonedAfter;
+  private final java.time.Clock clock;
   private final Map<String, ObjectClient.Blob> seen = new ConcurrentHashMap<>();
+  /** The uploads this backend has under way, which its own sweeps leave alone whatever the clocks say. */
+  private final Set<String> active = ConcurrentHashMap.newKeySet();
   private volatile boolean conditionalWritesChecked;
 
   S3Backend(S3StoreOptions options) {
@@ -63,6 +75,8 @@ final class S3Backend implements StoreBackend {
     this.cache = new ContentCache(cacheRoot, options.cacheMaxBytes());
     this.staging = cacheRoot.resolve("tmp");
     this.client = new ObjectClient(options);
+    this.abandonedAfter = options.abandonedUploadsAfter();
+    this.clock = options.clock();
   }
 
   // ---- keys ----
@@ -81,6 +95,14 @@ final class S3Backend implements StoreBackend {
 
   private String aliasesKey(String model) {
     return modelKey(model) + "aliases.json";
+  }
+
+  private String pendingPrefix() {
+    return root + "pending/";
+  }
+
+  private String pendingKey(String model, String upload) {
+    return pendingPrefix() + model + "/" + upload;
   }
 
   private String changesKey() {
@@ -180,15 +202,23 @@ final class S3Backend implements StoreBackend {
       throw new IllegalArgumentException("upload of " + u.model + " committed to " + model);
     }
     requireConditionalWrites();
+    Optional<ObjectClient.Blob> marker = client.get(pendingKey(model, u.id));
+    if (marker.isEmpty() || marker.get().content().length > 0) {
+      throw new StoreException("the publish of a new version of model '" + model + "' to " + location
+          + " took longer than " + abandonedAfter + " and was taken for abandoned (its pending marker "
+          + where(pendingKey(model, u.id)) + " is " + (marker.isEmpty() ? "gone" : "marked abandoned")
+          + "), so its files may have been removed; nothing was published; publish again, or raise the store's"
+          + " abandoned-after setting");
+    }
     int number = numbers(model).highest() + 1;
     while (true) {
       if (number < 1) {
         throw new StoreException("model '" + model + "' in " + location + " has run out of version numbers");
       }
       String key = versionKey(model, number);
-      byte[] manifest = new Manifest(u.id, record.apply(number)).toBytes();
+      byte[] manifest = new Manifest(u.id, record.apply(number), u.storedDigests()).toBytes();
       if (client.putIfAbsent(key, manifest).isPresent()) {
-        u.committed = true;
+        u.committed();
         changed();
         return number;
       }
@@ -196,7 +226,7 @@ final class S3Backend implements StoreBackend {
       Optional<ObjectClient.Blob> existing = client.get(key);
       if (existing.isPresent() && existing.get().content().length > 0
           && Manifest.parse(existing.get().content(), where(key)).upload().equals(u.id)) {
-        u.committed = true;
+        u.committed();
         changed();
         return number;
       }
@@ -303,6 +333,95 @@ final class S3Backend implements StoreBackend {
     }
   }
 
+  // ---- files beside the record ----
+
+  private static final String RECORD_FILES = "maas-record/";
+
+  private static void requireRecordFileName(String fileName) {
+    if (!ArtifactWriter.isValidFileName(fileName)) {
+      throw new IllegalArgumentException("not a valid file name: '" + fileName + "'");
+    }
+  }
+
+  @Override
+  public Optional<byte[]> readVersionFile(String model, int version, String fileName) {
+    requireRecordFileName(fileName);
+    Optional<Manifest> manifest = manifest(model, version);
+    if (manifest.isEmpty()) {
+      return Optional.empty();
+    }
+    return client.get(uploadPrefix(model, manifest.get().upload()) + RECORD_FILES + fileName)
+        .map(ObjectClient.Blob::content);
+  }
+
+  @Override
+  public void writeVersionFile(String model, int version, String fileName, byte[] content) {
+    requireRecordFileName(fileName);
+    Manifest manifest = manifest(model, version).orElseThrow(() ->
+        new dev.maas.ModelNotFoundException("no version " + version + " of model '" + model + "'"));
+    client.put(uploadPrefix(model, manifest.upload()) + RECORD_FILES + fileName, content);
+    changed();
+  }
+
+  // ---- abandoned uploads ----
+
+  /**
+   * Removes the files of publishes whose pending marker is older than {@link #abandonedAfter}
+   * (by the object store's clock) and whose upload no manifest names: first the marker is marked
+   * abandoned (so such a publish, should it still be running, refuses to commit), then the
+   * manifests are checked, then the files and the marker go. A sweep that dies half-way is
+   * finished by a later one.
+   *
+   * @return how many abandoned publishes were cleaned up
+   */
+  int sweepAbandoned() {
+    java.time.Instant cutoff = clock.instant().minus(abandonedAfter);
+    String prefix = pendingPrefix();
+    Map<String, Set<String>> committedByModel = new HashMap<>();
+    int cleaned = 0;
+    for (ObjectClient.Listed marker : client.list(prefix)) {
+      if (!marker.lastModified().isBefore(cutoff)) {
+        continue;
+      }
+      String rest = marker.key().substring(prefix.length());
+      int slash = rest.lastIndexOf('/');
+      if (slash <= 0) {
+        continue;
+      }
+      String model = rest.substring(0, slash);
+      String upload = rest.substring(slash + 1);
+      if (!Manifest.isUploadId(upload) || model.contains("/") || active.contains(upload)) {
+        continue;
+      }
+      if (marker.size() == 0) {
+        client.put(marker.key(), ABANDONED);
+      }
+      Set<String> committed = committedByModel.computeIfAbsent(model, this::committedUploads);
+      int files = 0;
+      if (!committed.contains(upload)) {
+        for (ObjectClient.Listed o : client.list(uploadPrefix(model, upload))) {
+          client.delete(o.key());
+          files++;
+        }
+        cleaned++;
+        LOG.log(System.Logger.Level.INFO, "removed " + files + " file(s) of an abandoned publish of model '" + model
+            + "' (upload " + upload + ", started " + marker.lastModified() + ") from " + location);
+      }
+      client.delete(marker.key());
+    }
+    return cleaned;
+  }
+
+  private static final byte[] ABANDONED = "abandoned".getBytes(StandardCharsets.US_ASCII);
+
+  private Set<String> committedUploads(String model) {
+    Set<String> ids = new java.util.HashSet<>();
+    for (int n : numbers(model).live()) {
+      manifest(model, n).ifPresent(m -> ids.add(m.upload()));
+    }
+    return ids;
+  }
+
   // ---- artifacts ----
 
   @Override
@@ -311,6 +430,9 @@ final class S3Backend implements StoreBackend {
         new dev.maas.ModelNotFoundException("no version " + version + " of model '" + model + "'"));
     String prefix = uploadPrefix(model, manifest.upload());
     String label = model + ":" + version;
+    // the bytes as uploaded (ciphertext, for an encrypted version) are what the cache keeps and checks
+    Map<String, String> sums = new HashMap<>(files);
+    manifest.stored().forEach((name, sha) -> sums.computeIfPresent(name, (n, recorded) -> sha));
     return new ArtifactReader() {
       @Override
       public String location() {
@@ -328,7 +450,7 @@ final class S3Backend implements StoreBackend {
       }
 
       private Path fetch(String fileName) throws IOException {
-        String sha = files.get(fileName);
+        String sha = sums.get(fileName);
         if (sha == null || !ArtifactWriter.isValidFileName(fileName)) {
           throw new NoSuchFileException(fileName, null, "not a file of " + label);
         }
@@ -362,10 +484,43 @@ final class S3Backend implements StoreBackend {
     private final List<String> uploaded = new ArrayList<>();
     volatile boolean committed;
     private boolean discarded;
+    private boolean markerGone;
 
     S3Upload(String model) throws IOException {
       this.model = model;
       Files.createDirectories(staging);
+      active.add(id);
+      try {
+        client.put(pendingKey(model, id), new byte[0]);
+      } catch (StoreException e) {
+        active.remove(id);
+        throw e;
+      }
+      try {
+        sweepAbandoned();
+      } catch (StoreException e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot clean up abandoned publishes in " + location
+            + "; a later publish tries again: " + e.getMessage());
+      }
+    }
+
+    void committed() {
+      committed = true;
+      active.remove(id);
+      removeMarker();
+    }
+
+    private void removeMarker() {
+      if (markerGone) {
+        return;
+      }
+      try {
+        client.delete(pendingKey(model, id));
+        markerGone = true;
+      } catch (StoreException e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot remove the pending marker " + where(pendingKey(model, id))
+            + "; a publish after " + abandonedAfter + " removes it: " + e.getMessage());
+      }
     }
 
     @Override
@@ -410,6 +565,19 @@ final class S3Backend implements StoreBackend {
     }
 
     @Override
+    public void writeVersionFile(String fileName, byte[] content) {
+      requireRecordFileName(fileName);
+      String key = uploadPrefix(model, id) + RECORD_FILES + fileName;
+      uploaded.add(key);
+      client.put(key, content);
+    }
+
+    /** The SHA-256 of each file as uploaded; what the manifest records for the cache. */
+    Map<String, String> storedDigests() {
+      return digests();
+    }
+
+    @Override
     public Map<String, String> digests() {
       for (Map.Entry<String, String> e : digests.entrySet()) {
         if (e.getValue().isEmpty()) {
@@ -425,6 +593,7 @@ final class S3Backend implements StoreBackend {
         return;
       }
       discarded = true;
+      active.remove(id);
       for (Path p : local) {
         try {
           Files.deleteIfExists(p);
@@ -433,13 +602,19 @@ final class S3Backend implements StoreBackend {
         }
       }
       if (!committed) {
+        boolean all = true;
         for (String key : uploaded) {
           try {
             client.delete(key);
           } catch (StoreException e) {
+            all = false;
             LOG.log(System.Logger.Level.WARNING, "cannot remove " + where(key) + " of a publish that failed; it is"
-                + " invisible, and safe to delete: " + e.getMessage());
+                + " invisible, and a publish after " + abandonedAfter + " removes it: " + e.getMessage());
           }
+        }
+        if (all) {
+          // the marker stays while files do, so that a later sweep finds them
+          removeMarker();
         }
       }
     }

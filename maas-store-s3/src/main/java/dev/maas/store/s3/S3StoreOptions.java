@@ -3,7 +3,10 @@ package dev.maas.store.s3;
 import dev.maas.InvalidInputException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +31,7 @@ public final class S3StoreOptions {
   static final String ENDPOINT = "endpoint";
   static final String REGION = "region";
   static final String CACHE_DIR = "cache-dir";
+  static final String ABANDONED_AFTER = "abandoned-after";
 
   private final String bucket;
   private final String prefix;
@@ -42,6 +46,8 @@ public final class S3StoreOptions {
   private final Duration requestTimeout;
   private final int maxAttempts;
   private final Duration retryBackoff;
+  private final Duration abandonedUploadsAfter;
+  private final Clock clock;
 
   private S3StoreOptions(Builder b) {
     this.bucket = b.bucket;
@@ -57,6 +63,8 @@ public final class S3StoreOptions {
     this.requestTimeout = b.requestTimeout;
     this.maxAttempts = b.maxAttempts;
     this.retryBackoff = b.retryBackoff;
+    this.abandonedUploadsAfter = b.abandonedUploadsAfter;
+    this.clock = b.clock;
   }
 
   /** A builder for the store in {@code bucket}, with every other option at its default. */
@@ -66,7 +74,8 @@ public final class S3StoreOptions {
 
   /**
    * The options for location {@code s3://bucket/prefix}, with {@code settings} ({@code endpoint},
-   * {@code region}, {@code cache-dir}) and, where a setting is absent, the standard environment
+   * {@code region}, {@code cache-dir}, {@code abandoned-after}: a duration such as {@code 36h},
+   * {@code 90m} or {@code PT24H}) and, where a setting is absent, the standard environment
    * variables in {@code environment}: {@code AWS_ENDPOINT_URL_S3} or {@code AWS_ENDPOINT_URL} for
    * the endpoint, {@code AWS_REGION} or {@code AWS_DEFAULT_REGION} for the region.
    *
@@ -90,8 +99,9 @@ public final class S3StoreOptions {
       throw new InvalidInputException("store location '" + location + "' names no bucket (s3://bucket/prefix)");
     }
     for (String key : settings.keySet()) {
-      if (!key.equals(ENDPOINT) && !key.equals(REGION) && !key.equals(CACHE_DIR)) {
-        throw new InvalidInputException("unknown S3 store setting '" + key + "'; known: endpoint, region, cache-dir");
+      if (!key.equals(ENDPOINT) && !key.equals(REGION) && !key.equals(CACHE_DIR) && !key.equals(ABANDONED_AFTER)) {
+        throw new InvalidInputException("unknown S3 store setting '" + key
+            + "'; known: endpoint, region, cache-dir, abandoned-after");
       }
     }
     Builder b = builder(host).prefix(location.getPath() == null ? "" : location.getPath());
@@ -108,7 +118,25 @@ public final class S3StoreOptions {
     if (cache != null) {
       b.cacheDirectory(Path.of(cache));
     }
+    String abandoned = settings.get(ABANDONED_AFTER);
+    if (abandoned != null) {
+      b.abandonedUploadsAfter(parseDuration(abandoned, ABANDONED_AFTER));
+    }
     return b.build();
+  }
+
+  /** {@code 36h}, {@code 90m}, {@code 45s}, {@code 2d} or an ISO-8601 duration ({@code PT24H}). */
+  private static Duration parseDuration(String text, String setting) {
+    String t = text.strip().toUpperCase(Locale.ROOT);
+    try {
+      if (t.matches("[0-9]+D")) {
+        return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
+      }
+      return Duration.parse(t.matches("[0-9]+[HMS]") ? "PT" + t : t);
+    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+      throw new InvalidInputException("S3 store setting " + setting + "='" + text
+          + "' is not a duration (for example 36h, 90m, 2d or PT24H)");
+    }
   }
 
   private static String firstOf(String... values) {
@@ -190,6 +218,18 @@ public final class S3StoreOptions {
     return retryBackoff;
   }
 
+  /**
+   * How old the pending marker of a publish must be before a later publish treats it as abandoned
+   * and deletes the files it left; 24 hours by default.
+   */
+  public Duration abandonedUploadsAfter() {
+    return abandonedUploadsAfter;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
   Optional<String> secretAccessKey() {
     return secretAccessKey;
   }
@@ -222,6 +262,8 @@ public final class S3StoreOptions {
     private Duration requestTimeout = Duration.ofSeconds(60);
     private int maxAttempts = 5;
     private Duration retryBackoff = Duration.ofMillis(100);
+    private Duration abandonedUploadsAfter = Duration.ofHours(24);
+    private Clock clock = Clock.systemUTC();
 
     private Builder(String bucket) {
       Objects.requireNonNull(bucket, "bucket");
@@ -333,6 +375,23 @@ public final class S3StoreOptions {
     /** The wait before the first retry; 100 ms by default. */
     public Builder retryBackoff(Duration backoff) {
       this.retryBackoff = positive(backoff, "retryBackoff");
+      return this;
+    }
+
+    /**
+     * How old the pending marker of a publish must be before a later publish deletes the files it
+     * left (a publisher that died half-way); 24 hours by default. Longer than any publish takes: a
+     * publish still running when its marker is that old fails at commit rather than publish a
+     * version whose files were deleted.
+     */
+    public Builder abandonedUploadsAfter(Duration age) {
+      this.abandonedUploadsAfter = positive(age, "abandonedUploadsAfter");
+      return this;
+    }
+
+    /** The clock the age of pending markers is measured by; for tests. */
+    Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -32,7 +32,13 @@ final class FaultProxy implements AutoCloseable {
   private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "expect",
       "transfer-encoding", "upgrade", "keep-alive");
 
-  enum Kind { FAIL_500, FORWARD_THEN_500, STALL, TRUNCATE, WRONG_ETAG, IGNORE_CONDITIONS, NOT_IMPLEMENTED }
+  enum Kind {
+    FAIL_500, FORWARD_THEN_500, STALL, TRUNCATE, WRONG_ETAG, IGNORE_CONDITIONS, NOT_IMPLEMENTED,
+    /** Forwards, then answers nothing until the client times out: the write happened, the answer is lost. */
+    FORWARD_THEN_STALL,
+    /** Forwards, then closes the connection without an answer (a reset, to the client). */
+    FORWARD_THEN_DROP
+  }
 
   /** A rule: inject {@code kind} into the next {@code times} requests {@code matches} accepts. */
   private record Rule(Kind kind, Predicate<Request> matches, AtomicInteger left) {}
@@ -58,6 +64,7 @@ final class FaultProxy implements AutoCloseable {
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger injected = new AtomicInteger();
+  private final List<Request> received = new CopyOnWriteArrayList<>();
 
   FaultProxy(URI target) throws IOException {
     this.target = target;
@@ -86,6 +93,11 @@ final class FaultProxy implements AutoCloseable {
     return injected.get();
   }
 
+  /** Every request received so far, in order. */
+  List<Request> received() {
+    return List.copyOf(received);
+  }
+
   void clear() {
     rules.clear();
   }
@@ -109,7 +121,9 @@ final class FaultProxy implements AutoCloseable {
       URI uri = exchange.getRequestURI();
       boolean conditional = exchange.getRequestHeaders().containsKey("If-Match")
           || exchange.getRequestHeaders().containsKey("If-None-Match");
-      Kind fault = take(new Request(method, uri.getRawPath(), uri.getRawQuery(), conditional));
+      Request request = new Request(method, uri.getRawPath(), uri.getRawQuery(), conditional);
+      received.add(request);
+      Kind fault = take(request);
       if (fault == Kind.FAIL_500) {
         error(exchange, 500, "InternalError", "injected");
         return;
@@ -137,6 +151,14 @@ final class FaultProxy implements AutoCloseable {
       forward.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
           : HttpRequest.BodyPublishers.ofByteArray(body));
       HttpResponse<byte[]> response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (fault == Kind.FORWARD_THEN_STALL) {
+        closed.await(30, TimeUnit.SECONDS);
+        return;
+      }
+      if (fault == Kind.FORWARD_THEN_DROP) {
+        // Closing the exchange before any answer makes the server drop the connection.
+        return;
+      }
       if (fault == Kind.FORWARD_THEN_500) {
         error(exchange, 500, "InternalError", "injected after the request was carried out");
         return;

@@ -204,4 +204,87 @@ class S3BackendTest {
       assertThat(proxy.injected()).isGreaterThanOrEqualTo(3 * 14);
     }
   }
+
+  private static List<String> keys(String prefix, String under) {
+    try (ObjectClient raw = new ObjectClient(server.options(prefix, "raw").build())) {
+      return raw.list(prefix + "/" + under).stream().map(ObjectClient.Listed::key).toList();
+    }
+  }
+
+  private static java.time.Clock hoursAhead(int hours) {
+    return java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(hours));
+  }
+
+  @Test
+  void upload_abandonedHalfWay_isCleanedByAPublishOnceOlderThanConfigured() throws Exception {
+    String prefix = freshPrefix();
+    try (StoreBackend dying = new S3Backend(server.options(prefix, "dying").build())) {
+      publish(dying, "m", "one");
+      assertThat(keys(prefix, "pending/")).as("a finished publish leaves no marker").isEmpty();
+      StoreBackend.Upload upload = dying.upload("m");
+      try (OutputStream out = upload.writer().create("model.txt")) {
+        out.write("half".getBytes(StandardCharsets.UTF_8));
+      }
+      // the publisher dies here: neither commit nor discard
+    }
+    assertThat(keys(prefix, "pending/m/")).hasSize(1);
+    assertThat(keys(prefix, "models/m/uploads/")).hasSize(2);
+
+    // 2 h later, with the default of 24 h: still taken for a publish under way
+    try (StoreBackend b = new S3Backend(server.options(prefix, "default").clock(hoursAhead(2)).build())) {
+      assertThat(publish(b, "m", "two")).isEqualTo(2);
+    }
+    assertThat(keys(prefix, "pending/m/")).hasSize(1);
+    assertThat(keys(prefix, "models/m/uploads/")).hasSize(3);
+
+    // 2 h later, with 1 h configured: the abandoned files go, the versions' files stay
+    try (StoreBackend b = new S3Backend(server.options(prefix, "short").clock(hoursAhead(2))
+        .abandonedUploadsAfter(Duration.ofHours(1)).build())) {
+      assertThat(publish(b, "m", "three")).isEqualTo(3);
+      assertThat(keys(prefix, "pending/")).isEmpty();
+      assertThat(keys(prefix, "models/m/uploads/")).hasSize(3);
+      for (int n = 1; n <= 3; n++) {
+        String content = List.of("one", "two", "three").get(n - 1);
+        String sha = ObjectClient.sha256(new java.io.ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+        assertThat(b.reader("m", n, java.util.Map.of("model.txt", sha)).readAllBytes("model.txt"))
+            .isEqualTo(content.getBytes(StandardCharsets.UTF_8));
+      }
+      assertThat(b.versionNumbers("m")).containsExactly(1, 2, 3);
+    }
+  }
+
+  @Test
+  void upload_failed_removesItsFilesAndItsMarker() throws Exception {
+    String prefix = freshPrefix();
+    try (StoreBackend b = new S3Backend(server.options(prefix, "failed").build())) {
+      StoreBackend.Upload upload = b.upload("m");
+      try (OutputStream out = upload.writer().create("model.txt")) {
+        out.write("x".getBytes(StandardCharsets.UTF_8));
+      }
+      assertThat(keys(prefix, "pending/m/")).hasSize(1);
+      upload.discard();
+      assertThat(keys(prefix, "pending/")).isEmpty();
+      assertThat(keys(prefix, "models/")).isEmpty();
+    }
+  }
+
+  @Test
+  void commit_ofAPublishTakenForAbandoned_isRefusedAndPublishesNothing() throws Exception {
+    String prefix = freshPrefix();
+    try (StoreBackend slow = new S3Backend(server.options(prefix, "slow").build());
+        StoreBackend later = new S3Backend(server.options(prefix, "later").clock(hoursAhead(25)).build())) {
+      StoreBackend.Upload upload = slow.upload("m");
+      try (OutputStream out = upload.writer().create("model.txt")) {
+        out.write("slow".getBytes(StandardCharsets.UTF_8));
+      }
+      assertThat(publish(later, "m", "fast")).isEqualTo(1);
+      assertThatThrownBy(() -> slow.commit("m", upload, n -> new byte[] {'r'}))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("taken for abandoned")
+          .hasMessageContaining("nothing was published");
+      upload.discard();
+      assertThat(later.versionNumbers("m")).containsExactly(1);
+      assertThat(keys(prefix, "models/m/uploads/")).hasSize(1);
+    }
+  }
 }

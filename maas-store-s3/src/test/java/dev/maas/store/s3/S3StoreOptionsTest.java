@@ -64,4 +64,19 @@ class S3StoreOptionsTest {
     assertThatThrownBy(() -> b.credentials("", "x")).isInstanceOf(InvalidInputException.class);
     assertThat(b.credentials("id", "secret").build().toString()).doesNotContain("secret");
   }
+
+  @Test
+  void fromUri_abandonedAfter_isADuration() {
+    assertThat(S3StoreOptions.fromUri(URI.create("s3://models"), Map.of(), Map.of()).abandonedUploadsAfter())
+        .isEqualTo(java.time.Duration.ofHours(24));
+    for (var e : Map.of("36h", java.time.Duration.ofHours(36), "90m", java.time.Duration.ofMinutes(90),
+        "2d", java.time.Duration.ofDays(2), "PT12H", java.time.Duration.ofHours(12)).entrySet()) {
+      assertThat(S3StoreOptions.fromUri(URI.create("s3://models"), Map.of("abandoned-after", e.getKey()), Map.of())
+          .abandonedUploadsAfter()).as(e.getKey()).isEqualTo(e.getValue());
+    }
+    assertThatThrownBy(() -> S3StoreOptions.fromUri(URI.create("s3://models"), Map.of("abandoned-after", "soon"),
+        Map.of())).isInstanceOf(InvalidInputException.class).hasMessageContaining("abandoned-after='soon' is not a duration");
+    assertThatThrownBy(() -> S3StoreOptions.fromUri(URI.create("s3://models"), Map.of("abandoned-after", "0h"),
+        Map.of())).isInstanceOf(InvalidInputException.class).hasMessageContaining("more than zero");
+  }
 }
