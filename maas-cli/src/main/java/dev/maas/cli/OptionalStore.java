@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
  */
 final class OptionalStore {
   @Option(names = "--store", paramLabel = "STORE",
-      description = "The model store (a directory, or s3://bucket/prefix); without it REF is a directory.")
+      description = "A directory, or s3://bucket/prefix: the model store REF is in; without it REF"
+          + " is a directory.")
   String directory;
 
   @Option(names = "--s3-endpoint", paramLabel = "URL",
