@@ -126,6 +126,13 @@ final class BenchCommand implements Callable<Integer> {
         ? BenchOptions.builder(java.net.URI.create(store.location), store.settings(), reference)
         : BenchOptions.builder(store.existing(), reference))
         .timePerSetting(duration(time)).forks(forks).seed(seed);
+    if (store.encryptionKey != null) {
+      InputFiles.requireReadable(store.encryptionKey, "--encryption-key", "a key file of 32 bytes");
+      b.encryptionKey(store.encryptionKey);
+    }
+    if (!store.requireSignature.isEmpty()) {
+      b.requireSignatures(store.requireSignature);
+    }
     if (batches != null) {
       b.batches(batches);
     }

@@ -99,6 +99,13 @@ class SecurityCommandsTest {
         "request.json", "--encryption-key", "model.key");
     assertThat(optimizedServed.exitCode()).as(optimizedServed.stderr()).isZero();
     assertThat(optimizedServed.stdout()).contains("\"product\"");
+    // maas bench hands the key files to its benchmark forks, which open the store as infer does
+    CliProcess.Result benched = CliProcess.run(dir, "bench", "addmul:1", "--store", "store", "--encryption-key",
+        "model.key", "--require-signature", "pub.pem", "--time", "200ms", "--quiet");
+    assertThat(benched.exitCode()).as(benched.stderr()).isZero();
+    assertThat(benched.stdout()).contains("stored | batch 1");
+    ErrorMessagesTest.assertOneLine(CliProcess.run(dir, "bench", "addmul:1", "--store", "store", "--time", "200ms",
+        "--quiet"), 1, "addmul:1 is encrypted");
     Files.writeString(dir.resolve("out/maas-version.json"), "{}");
     ErrorMessagesTest.assertOneLine(CliProcess.run(dir, "import", "out", "--store", "store2", "--name", "copy",
         "--require-signature", "pub.pem"), 1, "maas-version.json has changed since it was signed");

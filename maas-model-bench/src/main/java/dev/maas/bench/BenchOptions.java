@@ -74,6 +74,8 @@ public final class BenchOptions {
   private final Map<String, Long> dims;
   private final Optional<Path> inputFile;
   private final long seed;
+  private final Optional<Path> encryptionKey;
+  private final List<Path> signatureKeys;
 
   private BenchOptions(Builder b) {
     store = b.store;
@@ -93,6 +95,8 @@ public final class BenchOptions {
     dims = Map.copyOf(b.dims);
     inputFile = b.inputFile;
     seed = b.seed;
+    encryptionKey = b.encryptionKey;
+    signatureKeys = b.signatureKeys;
   }
 
   /** A builder for benchmarking model version {@code reference} of the store in directory {@code store}. */
@@ -207,6 +211,30 @@ public final class BenchOptions {
     return seed;
   }
 
+  /** The key file encrypted versions are decrypted with (in every fork); empty for none. */
+  public Optional<Path> encryptionKey() {
+    return encryptionKey;
+  }
+
+  /** The public keys (PEM) the measured versions must be signed with; empty for no signature policy. */
+  public List<Path> signatureKeys() {
+    return signatureKeys;
+  }
+
+  /**
+   * What a benchmark fork opens the store with: the store's settings plus the key files, under
+   * names {@link ModelBenchmark#openStore} takes back out.
+   */
+  Map<String, String> forkSettings() {
+    Map<String, String> all = new LinkedHashMap<>(storeSettings);
+    encryptionKey.ifPresent(k -> all.put(ModelBenchmark.ENCRYPTION_KEY_SETTING, k.toString()));
+    if (!signatureKeys.isEmpty()) {
+      all.put(ModelBenchmark.SIGNATURE_KEYS_SETTING, String.join(java.io.File.pathSeparator,
+          signatureKeys.stream().map(Path::toString).toList()));
+    }
+    return all;
+  }
+
   /** Builds {@link BenchOptions}; each setter checks its value at once. Not thread-safe. */
   public static final class Builder {
     private final String store;
@@ -228,11 +256,42 @@ public final class BenchOptions {
     private final Map<String, Long> dims = new LinkedHashMap<>();
     private Optional<Path> inputFile = Optional.empty();
     private long seed = 7;
+    private Optional<Path> encryptionKey = Optional.empty();
+    private List<Path> signatureKeys = List.of();
 
     private Builder(String store, Map<String, String> storeSettings, String reference) {
       this.store = store;
       this.storeSettings = storeSettings;
       this.reference = Objects.requireNonNull(reference, "reference");
+    }
+
+    /**
+     * Decrypts encrypted versions with the key file {@code keyFile} (32 bytes; see docs/security.md),
+     * in this process and in every benchmark fork, which read the file themselves.
+     */
+    public Builder encryptionKey(Path keyFile) {
+      Path file = Objects.requireNonNull(keyFile, "keyFile").toAbsolutePath();
+      forkable(file, "key file");
+      encryptionKey = Optional.of(file);
+      return this;
+    }
+
+    /** Opens only versions signed with one of {@code publicKeys} (PEM files), as {@code maas serve} does. */
+    public Builder requireSignatures(List<Path> publicKeys) {
+      List<Path> files = publicKeys.stream().map(Path::toAbsolutePath).toList();
+      for (Path file : files) {
+        forkable(file, "public key");
+      }
+      signatureKeys = files;
+      return this;
+    }
+
+    private static void forkable(Path file, String what) {
+      String text = file.toString();
+      if (text.indexOf(java.io.File.pathSeparatorChar) >= 0 || text.indexOf(';') >= 0 || text.indexOf('=') >= 0) {
+        throw new IllegalArgumentException(what + " '" + file + "': a path holding '" + java.io.File.pathSeparator
+            + "', ';' or '=' cannot be handed to a benchmark fork");
+      }
     }
 
     /** Batch sizes, each 1 or more. */

@@ -91,7 +91,7 @@ public final class ModelBench {
   static Plan plan(BenchOptions options) {
     ModelVersion version;
     List<ModelVersion> versions;
-    try (ModelStore store = ModelBenchmark.openStore(options.store(), options.storeSettings(), Optional.empty())) {
+    try (ModelStore store = ModelBenchmark.openStore(options.store(), options.forkSettings(), Optional.empty())) {
       version = store.get(options.reference());
       versions = store.versions(version.name());
     }
@@ -190,7 +190,7 @@ public final class ModelBench {
     for (Variant v : variants) {
       for (BenchOptions.BatchingMode mode : options.batchingModes()) {
         for (BenchOptions.Transport transport : options.transports()) {
-          try (Target target = ModelBenchmark.target(options.store(), options.storeSettings(),
+          try (Target target = ModelBenchmark.target(options.store(), options.forkSettings(),
               version.reference().toString(), v.param(),
               ModelBenchmark.DEFAULT, ModelBenchmark.DEFAULT, firstBatch, dims,
               inputFile.map(Path::toString).orElse(""), options.seed(), batchingParam(mode),
@@ -222,7 +222,7 @@ public final class ModelBench {
         .warmupIterations(2).warmupTime(iteration).measurementIterations(4).measurementTime(iteration)
         .addProfiler(GCProfiler.class).shouldFailOnError(true)
         .param("store", o.store())
-        .param("storeSettings", ModelBenchmark.formatSettings(o.storeSettings()))
+        .param("storeSettings", ModelBenchmark.formatSettings(o.forkSettings()))
         .param("reference", plan.version().reference().toString())
         .param("variant", v.param())
         .param("batch", plan.rows().keySet().stream().map(String::valueOf).toArray(String[]::new))

@@ -69,6 +69,11 @@ public class ModelBenchmark {
   /** Batching parameter value for calls without a batcher. */
   static final String BATCHING_OFF = "off";
 
+  /** The setting of {@link #storeSettings} naming the key file encrypted versions are decrypted with. */
+  static final String ENCRYPTION_KEY_SETTING = "maas-bench.encryption-key";
+  /** The setting of {@link #storeSettings} naming the public keys required, joined by the path separator. */
+  static final String SIGNATURE_KEYS_SETTING = "maas-bench.require-signature";
+
   /** The store: a directory, or a location such as {@code s3://bucket/prefix}. */
   @Param("")
   public String store;
@@ -259,15 +264,28 @@ public class ModelBenchmark {
 
   /** Opens the store at {@code location} (a directory, or a URI with {@code settings}) with {@code formats}, if given. */
   static ModelStore openStore(String location, Map<String, String> settings, Optional<List<ModelFormat>> formats) {
+    Map<String, String> rest = new java.util.LinkedHashMap<>(settings);
+    dev.maas.StoreSecurity security = dev.maas.StoreSecurity.none();
+    String keys = rest.remove(SIGNATURE_KEYS_SETTING);
+    if (keys != null) {
+      security = security.requireSignatures(dev.maas.signing.ModelVerifier.fromPemFiles(
+          java.util.Arrays.stream(keys.split(java.util.regex.Pattern.quote(java.io.File.pathSeparator)))
+              .map(Path::of).toList()));
+    }
+    String key = rest.remove(ENCRYPTION_KEY_SETTING);
+    if (key != null) {
+      security = security.encryptWith(dev.maas.encryption.KeyProvider.fromKeyFile(Path.of(key)));
+    }
     if (isUri(location)) {
       java.net.URI uri = java.net.URI.create(location);
-      return formats.isPresent() ? ModelStore.open(uri, settings, formats.get()) : ModelStore.open(uri, settings);
+      return formats.isPresent() ? ModelStore.open(uri, rest, formats.get(), security)
+          : ModelStore.open(uri, rest, security);
     }
     Path dir = Path.of(location);
     if (!Files.isDirectory(dir)) {
       throw new InvalidInputException("no model store at " + dir);
     }
-    return formats.isPresent() ? ModelStore.open(dir, formats.get()) : ModelStore.open(dir);
+    return formats.isPresent() ? ModelStore.open(dir, formats.get(), security) : ModelStore.open(dir, security);
   }
 
   /** {@code name=value;...}, the inverse of {@link #parseSettings}. */
