@@ -290,8 +290,8 @@ final class ModelsCommand implements Runnable {
   @Command(name = "alias", mixinStandardHelpOptions = true,
       description = {"Point an alias of a model at a version, or split its traffic between versions by weight,"
           + " optionally with a shadow version that gets a copy of the traffic (creating or moving it in one step).",
-          "A server serving the alias sends each request to one version of the split; answers from the shadow are"
-          + " only compared, never returned. See docs/multi-model.md."},
+          "A server sends each request to one version of the split; a shadow's answers",
+          "are only compared with the live ones, never returned (docs/multi-model.md)."},
       footerHeading = "%nExamples:%n", footer = {"  maas models alias demo production 2 --store maas-store",
           "  maas models alias demo production --split 3=90,4=10 --store maas-store",
           "  maas models alias demo production 3 --shadow 5 --store maas-store"})
@@ -310,12 +310,12 @@ final class ModelsCommand implements Runnable {
     Integer version;
 
     @Option(names = "--split", paramLabel = "V=W,...",
-        description = "split the traffic: version=weight pairs, weights positive whole numbers, for example 3=90,4=10")
+        description = "Split the traffic: version=weight pairs, weights positive whole numbers, for example 3=90,4=10.")
     String split;
 
     @Option(names = "--shadow", paramLabel = "VERSION",
-        description = "a version that receives a copy of the alias's traffic off the request path; alone, adds it to "
-            + "the alias as it is")
+        description = "A version that receives a copy of the alias's traffic off the request path; given alone, it is "
+            + "added to the alias as it is.")
     Integer shadow;
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
