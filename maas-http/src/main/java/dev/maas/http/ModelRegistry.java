@@ -119,6 +119,8 @@ final class ModelRegistry implements AutoCloseable {
   }
   private final ScheduledExecutorService reconciler;
   private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+  /** The turns of split requests without an id, shared by every model's split. */
+  private final AtomicLong turns = new AtomicLong();
   private final AtomicInteger opened = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
   private final StoreListener listener = event -> reconcileSoon();
@@ -497,7 +499,7 @@ final class ModelRegistry implements AutoCloseable {
       }
       AliasTarget target = cachedTarget(slot);
       TrafficSplit split = new TrafficSplit(target);
-      int picked = split.pick(split.needsId() ? requestId.get() : Optional.empty());
+      int picked = split.pick(split.needsId() ? requestId.get() : Optional.empty(), turns);
       return new Routed(cached.acquire(name, picked), target.shadow());
     }
     for (;;) {
@@ -514,7 +516,7 @@ final class ModelRegistry implements AutoCloseable {
         }
       } else if (route != null) {
         TrafficSplit split = route.split();
-        served = route.members().get(split.pick(split.needsId() ? requestId.get() : Optional.empty()));
+        served = route.members().get(split.pick(split.needsId() ? requestId.get() : Optional.empty(), turns));
         shadow = route.shadow();
       } else {
         served = slot.serving;

@@ -10,12 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * How an alias's traffic is shared between its live versions: each version owns a range of
  * [0, total weight) as wide as its weight, and a request lands where the hash of its id falls, so
  * a retry with the same id reaches the same version. A request without an id takes the next
- * number of a sequence, mixed through the same hash. Immutable apart from that sequence;
- * thread-safe.
+ * number of the caller's sequence, mixed through the same hash. Immutable and thread-safe.
  */
 final class TrafficSplit {
-  private static final AtomicLong SEQUENCE = new AtomicLong();
-
   private final AliasTarget target;
   private final int[] versions;
   /** Exclusive upper end of each version's range. */
@@ -39,12 +36,12 @@ final class TrafficSplit {
     return target;
   }
 
-  /** The live version for a request with {@code id} (or without one). */
-  int pick(Optional<String> id) {
+  /** The live version for a request with {@code id}, or without one: then the next of {@code turns}. */
+  int pick(Optional<String> id, AtomicLong turns) {
     if (versions.length == 1) {
       return versions[0];
     }
-    long h = id.isPresent() ? hash(id.get()) : mix(SEQUENCE.getAndIncrement());
+    long h = id.isPresent() ? hash(id.get()) : mix(turns.getAndIncrement());
     long point = Long.remainderUnsigned(h, upper[upper.length - 1]);
     for (int i = 0; i < upper.length; i++) {
       if (point < upper[i]) {
