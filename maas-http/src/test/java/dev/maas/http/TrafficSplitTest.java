@@ -127,6 +127,7 @@ class TrafficSplitTest {
         // an explicit version is never split
         assertThat(answeredVersion(client.post("/v2/models/m/versions/2/infer", request("retry-0", 1, 2, 3))))
             .isEqualTo(2);
+        assertThat(server.openModels()).as("the split's own copy of version 2 answered").isEqualTo(2);
       }
     }
   }
@@ -237,6 +238,26 @@ class TrafficSplitTest {
         assertThat(server.awaitShadowIdle(Duration.ofSeconds(60))).isTrue();
       }
       assertThat(AffineModel.OPEN.get()).isEqualTo(openBefore);
+    }
+  }
+
+  @Test
+  void split_toVersionThatFailsToLoad_keepsServingAsBefore() throws Exception {
+    try (ModelStore store = storeWithVersions(1)) {
+      try (AffineModel broken = new AffineModel(Float.NaN, 0)) {
+        store.publish("m", broken); // version 2: AffineFormat refuses to open a NaN factor
+      }
+      store.setAlias("m", "production", 1);
+      try (InferenceServer server = InferenceServer.builder().store(store).port(0).pollInterval(Duration.ofHours(1))
+          .build().start()) {
+        OipClient client = new OipClient(server.uri());
+        store.setAlias("m", "production", AliasTarget.split(Map.of(1, 50, 2, 50)));
+        server.registry().reconcile();
+        for (int i = 0; i < 20; i++) {
+          assertThat(answeredVersion(client.post("/v2/models/m/infer", request("f" + i, 1, 2, 3)))).isEqualTo(1);
+        }
+        assertThat(client.post("/v2/repository/index", "{}").body()).contains("version 2");
+      }
     }
   }
 
