@@ -502,6 +502,8 @@ final class ModelRegistry implements AutoCloseable {
       int picked = split.pick(split.needsId() ? requestId.get() : Optional.empty(), turns);
       return new Routed(cached.acquire(name, picked), target.shadow());
     }
+    Optional<String> id = Optional.empty();
+    boolean idRead = false; // the body is read for its id at most once, and only for a split
     for (;;) {
       Route route = slot.route;
       ServedModel served;
@@ -516,7 +518,11 @@ final class ModelRegistry implements AutoCloseable {
         }
       } else if (route != null) {
         TrafficSplit split = route.split();
-        served = route.members().get(split.pick(split.needsId() ? requestId.get() : Optional.empty(), turns));
+        if (!idRead && split.needsId()) {
+          id = requestId.get();
+          idRead = true;
+        }
+        served = route.members().get(split.pick(id, turns));
         shadow = route.shadow();
       } else {
         served = slot.serving;
