@@ -334,24 +334,31 @@ final class ModelsCommand implements Runnable {
       AliasTarget previous;
       AliasTarget target;
       try (ModelStore s = store.open()) {
-        previous = aliasTarget(s, name, alias);
-        if (live == null) {
-          if (previous == null) {
-            throw new Failures.CommandFailedException("model '" + name + "' has no alias '" + alias
-                + "' to add a shadow to; give VERSION or --split as well");
-          }
-          live = previous.withoutShadow();
+        // what is missing is named first (the closest names, what exists), before anything is read
+        List<Integer> named = new ArrayList<>(live == null ? List.of() : live.versions());
+        if (shadow != null) {
+          named.add(requirePositive(shadow, "--shadow"));
         }
-        try {
-          target = shadow == null ? live : live.withShadow(requirePositive(shadow, "--shadow"));
-        } catch (InvalidInputException e) {
-          throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        for (int v : target.versions()) {
+        for (int v : named) {
           ModelReference ref = ModelReference.parse(name + ":" + v);
           if (s.find(ref).isEmpty()) {
             throw new ModelNotFoundException(References.explain(s, ref));
           }
+        }
+        if (live == null) {
+          ModelReference aliased = ModelReference.parse(name + "@" + alias);
+          if (s.find(aliased).isEmpty()) {
+            throw new ModelNotFoundException(References.explain(s, aliased)); // --shadow alone needs the alias
+          }
+        }
+        previous = aliasTarget(s, name, alias);
+        if (live == null) {
+          live = previous.withoutShadow();
+        }
+        try {
+          target = shadow == null ? live : live.withShadow(shadow);
+        } catch (InvalidInputException e) {
+          throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         s.setAlias(name, alias, target);
       }

@@ -80,6 +80,10 @@ class ModelsCommandTest {
     assertThat(r.stdout()).contains("\"version\":1").contains("\"shadow\":2");
     assertThat(CliProcess.run(dir, "models", "show", "sales:2", "--store", store).stdout())
         .contains("aliases      production (shadow)");
+    CliProcess.Result noAlias = CliProcess.run(dir, "models", "alias", "sales", "staging", "--shadow", "2",
+        "--store", store);
+    assertThat(noAlias.exitCode()).isEqualTo(1);
+    assertThat(noAlias.stderr()).contains("model 'sales' has no alias 'staging'").hasLineCount(1);
   }
 
   @Test
