@@ -243,11 +243,44 @@ public interface ModelStore extends AutoCloseable {
   }
 
   /**
-   * The aliases of model {@code name}, alias to version, sorted by alias; empty if none.
+   * The aliases of model {@code name}, alias to version, sorted by alias; empty if none. A split
+   * alias reports its {@linkplain AliasTarget#primary() primary} version; {@link #aliasTargets}
+   * tells the whole split.
    *
    * @throws ModelNotFoundException if the store holds no version of that model
    */
   Map<String, Integer> aliases(String name);
+
+  /**
+   * The aliases of model {@code name} with what each points at, splits and shadows included,
+   * sorted by alias; empty if none. By default every alias of {@link #aliases} as {@link
+   * AliasTarget#of(int)}.
+   *
+   * @throws ModelNotFoundException if the store holds no version of that model
+   */
+  default Map<String, AliasTarget> aliasTargets(String name) {
+    Map<String, AliasTarget> targets = new java.util.TreeMap<>();
+    aliases(name).forEach((alias, version) -> targets.put(alias, AliasTarget.of(version)));
+    return java.util.Collections.unmodifiableMap(targets);
+  }
+
+  /**
+   * Points {@code alias} of model {@code name} at {@code target}: one version, a traffic split,
+   * and optionally a shadow version (see {@link AliasTarget}), creating or moving it in one step.
+   * By default only a {@linkplain AliasTarget#isPlain() plain} target, through {@link
+   * #setAlias(String, String, int)}.
+   *
+   * @throws InvalidInputException if the alias is not a valid name
+   * @throws ModelNotFoundException if a version the target names does not exist
+   * @throws StoreException if this store keeps only plain aliases
+   */
+  default void setAlias(String name, String alias, AliasTarget target) {
+    Objects.requireNonNull(target, "target");
+    if (!target.isPlain()) {
+      throw new StoreException(this + " keeps only plain aliases, not the split or shadow " + target);
+    }
+    setAlias(name, alias, target.primary());
+  }
 
   /**
    * Points {@code alias} of model {@code name} at {@code version}, creating or moving it.
@@ -267,13 +300,15 @@ public interface ModelStore extends AutoCloseable {
   /**
    * Deletes version {@code version} of model {@code name}. Its number is never given out again.
    *
-   * @throws StoreException if an alias points at the version (see {@link #forceDelete})
+   * @throws StoreException if an alias points at the version, in a split or as its shadow too (see
+   *     {@link #forceDelete})
    * @throws ModelNotFoundException if the version does not exist
    */
   void delete(String name, int version);
 
   /**
-   * Deletes version {@code version} of model {@code name} and removes the aliases that point at it.
+   * Deletes version {@code version} of model {@code name} and removes the aliases that point at it,
+   * in a split or as its shadow too.
    *
    * @throws ModelNotFoundException if the version does not exist
    */

@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param type what happened
  * @param model the model name
  * @param version the version published or deleted, or the version the alias now points at (for
- *     {@link Type#ALIAS_REMOVED}, the one it pointed at)
+ *     {@link Type#ALIAS_REMOVED}, the one it pointed at; for a split alias, its {@linkplain
+ *     AliasTarget#primary() primary} version)
  * @param alias the alias, for alias events
  */
 public record StoreEvent(Type type, String model, int version, Optional<String> alias) {

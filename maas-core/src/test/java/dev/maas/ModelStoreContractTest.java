@@ -241,6 +241,51 @@ public abstract class ModelStoreContractTest {
   }
 
   @Test
+  void setAlias_splitWithShadow_readsBackWholeAndResolvesToPrimary() {
+    publish("m", 1);
+    publish("m", 2);
+    publish("m", 3);
+    AliasTarget split = AliasTarget.split(Map.of(1, 90, 2, 10)).withShadow(3);
+    store.setAlias("m", "production", split);
+    store.setAlias("m", "staging", 3);
+    assertThat(store.aliasTargets("m")).containsExactlyEntriesOf(
+        new java.util.TreeMap<>(Map.of("production", split, "staging", AliasTarget.of(3))));
+    assertThat(store.aliases("m")).containsExactlyInAnyOrderEntriesOf(Map.of("production", 1, "staging", 3));
+    assertThat(store.get("m@production").version()).isEqualTo(1);
+    store.setAlias("m", "production", AliasTarget.split(Map.of(1, 10, 2, 90)));
+    assertThat(store.aliasTargets("m").get("production").weights()).containsExactlyEntriesOf(
+        new java.util.TreeMap<>(Map.of(1, 10, 2, 90)));
+    assertThat(store.aliasTargets("m").get("production").shadow()).isEmpty();
+    assertThat(store.aliases("m")).containsEntry("production", 2);
+  }
+
+  @Test
+  void setAlias_splitToMissingVersion_throwsNotFoundAndChangesNothing() {
+    publish("m", 1);
+    store.setAlias("m", "production", 1);
+    assertThatThrownBy(() -> store.setAlias("m", "production", AliasTarget.split(Map.of(1, 50, 7, 50))))
+        .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("7");
+    assertThatThrownBy(() -> store.setAlias("m", "production", AliasTarget.of(1).withShadow(8)))
+        .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("8");
+    assertThat(store.aliasTargets("m")).containsExactlyEntriesOf(Map.of("production", AliasTarget.of(1)));
+  }
+
+  @Test
+  void delete_versionInSplitOrShadow_refusesUnlessForced() {
+    publish("m", 1);
+    publish("m", 2);
+    publish("m", 3);
+    store.setAlias("m", "production", AliasTarget.split(Map.of(1, 50, 2, 50)).withShadow(3));
+    assertThatThrownBy(() -> store.delete("m", 2)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("production");
+    assertThatThrownBy(() -> store.delete("m", 3)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("production");
+    store.forceDelete("m", 3);
+    assertThat(store.aliasTargets("m")).isEmpty();
+    assertThat(store.versions("m")).extracting(ModelVersion::version).containsExactly(1, 2);
+  }
+
+  @Test
   void delete_latestVersion_numberIsNeverReused() {
     publish("m", 1);
     publish("m", 2);

@@ -1,6 +1,8 @@
 package dev.maas.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.maas.AliasTarget;
+import dev.maas.InvalidInputException;
 import dev.maas.Lineage;
 import dev.maas.ModelNotFoundException;
 import dev.maas.ModelReference;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -56,7 +59,7 @@ final class ModelsCommand implements Runnable {
     boolean json;
 
     /** What the listing found for one model. */
-    private record Row(String name, List<Integer> versions, Map<String, Integer> aliases, String aliasDamage) {}
+    private record Row(String name, List<Integer> versions, Map<String, AliasTarget> aliases, String aliasDamage) {}
 
     @Override
     public Integer call() {
@@ -66,10 +69,10 @@ final class ModelsCommand implements Runnable {
       try (ModelStore s = store.open()) {
         for (String name : s.models()) {
           List<Integer> versions = s.versions(name).stream().map(ModelVersion::version).toList();
-          Map<String, Integer> aliases = Map.of();
+          Map<String, AliasTarget> aliases = Map.of();
           String aliasDamage = null;
           try {
-            aliases = s.aliases(name);
+            aliases = s.aliasTargets(name);
           } catch (StoreException e) {
             aliasDamage = e.getMessage();
           }
@@ -94,10 +97,21 @@ final class ModelsCommand implements Runnable {
               j.writeNumberField("latest", row.versions().get(row.versions().size() - 1));
             }
             j.writeObjectFieldStart("aliases");
-            for (Map.Entry<String, Integer> e : row.aliases().entrySet()) {
-              j.writeNumberField(e.getKey(), e.getValue());
+            for (Map.Entry<String, AliasTarget> e : row.aliases().entrySet()) {
+              j.writeNumberField(e.getKey(), e.getValue().primary());
             }
             j.writeEndObject();
+            if (row.aliases().values().stream().anyMatch(t -> !t.isPlain())) {
+              j.writeObjectFieldStart("splits"); // aliases keeps each alias's primary version, as before splits
+              for (Map.Entry<String, AliasTarget> e : row.aliases().entrySet()) {
+                if (!e.getValue().isPlain()) {
+                  j.writeObjectFieldStart(e.getKey());
+                  writeSplit(j, e.getValue());
+                  j.writeEndObject();
+                }
+              }
+              j.writeEndObject();
+            }
             j.writeEndObject();
           }
           j.writeEndArray();
@@ -155,20 +169,22 @@ final class ModelsCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       ModelVersion v;
-      Map<String, Integer> aliases;
+      Map<String, AliasTarget> aliases;
       String aliasDamage = null;
       try (ModelStore s = store.open()) {
         v = References.resolve(s, reference);
-        Map<String, Integer> found = Map.of();
+        Map<String, AliasTarget> found = Map.of();
         try {
-          found = s.aliases(v.name());
+          found = s.aliasTargets(v.name());
         } catch (StoreException e) {
           aliasDamage = e.getMessage();
         }
         aliases = found;
       }
-      List<String> pointing = aliases.entrySet().stream().filter(e -> e.getValue() == v.version())
+      List<String> pointing = aliases.entrySet().stream().filter(e -> e.getValue().references(v.version()))
           .map(Map.Entry::getKey).toList();
+      List<String> described = aliases.entrySet().stream().filter(e -> e.getValue().references(v.version()))
+          .map(e -> e.getKey() + role(e.getValue(), v.version())).toList();
       if (json) {
         out.println(JsonOutput.write(j -> writeVersion(j, v, pointing)));
         return 0;
@@ -185,7 +201,7 @@ final class ModelsCommand implements Runnable {
       row(out, "parameters", join(v.parameters()));
       row(out, "tags", join(v.tags()));
       row(out, "lineage", lineage(v.lineage()));
-      row(out, "aliases", aliasDamage != null ? "(damaged: " + aliasDamage + ")" : String.join(", ", pointing));
+      row(out, "aliases", aliasDamage != null ? "(damaged: " + aliasDamage + ")" : String.join(", ", described));
       return 0;
     }
 
@@ -272,8 +288,13 @@ final class ModelsCommand implements Runnable {
   }
 
   @Command(name = "alias", mixinStandardHelpOptions = true,
-      description = "Point an alias of a model at a version (creating or moving it).",
-      footerHeading = "%nExample:%n", footer = "  maas models alias demo production 2 --store maas-store")
+      description = {"Point an alias of a model at a version, or split its traffic between versions by weight,"
+          + " optionally with a shadow version that gets a copy of the traffic (creating or moving it in one step).",
+          "A server sends each request to one version of the split; a shadow's answers",
+          "are only compared with the live ones, never returned (docs/multi-model.md)."},
+      footerHeading = "%nExamples:%n", footer = {"  maas models alias demo production 2 --store maas-store",
+          "  maas models alias demo production --split 3=90,4=10 --store maas-store",
+          "  maas models alias demo production 3 --shadow 5 --store maas-store"})
   static final class SetAlias implements java.util.concurrent.Callable<Integer> {
     @Mixin StoreOptions store;
     @Spec CommandSpec spec;
@@ -284,22 +305,62 @@ final class ModelsCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "ALIAS", description = "the alias, for example production")
     String alias;
 
-    @Parameters(index = "2", paramLabel = "VERSION", description = "the version number")
-    int version;
+    @Parameters(index = "2", arity = "0..1", paramLabel = "VERSION",
+        description = "the version number (or give --split)")
+    Integer version;
+
+    @Option(names = "--split", paramLabel = "V=W,...",
+        description = "Split the traffic: version=weight pairs, weights positive whole numbers, for example 3=90,4=10.")
+    String split;
+
+    @Option(names = "--shadow", paramLabel = "VERSION",
+        description = "A version that receives a copy of the alias's traffic off the request path; given alone, it is "
+            + "added to the alias as it is.")
+    Integer shadow;
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
     @Override
     public Integer call() {
-      Integer previous;
+      if (version != null && split != null) {
+        throw new ParameterException(spec.commandLine(), "give VERSION or --split, not both");
+      }
+      if (version == null && split == null && shadow == null) {
+        throw new ParameterException(spec.commandLine(), "give VERSION, --split V=W,... or --shadow VERSION");
+      }
+      AliasTarget live = version != null ? AliasTarget.of(requirePositive(version, "VERSION"))
+          : split != null ? AliasTarget.split(parseSplit(split)) : null;
+      AliasTarget previous;
+      AliasTarget target;
       try (ModelStore s = store.open()) {
-        ModelReference target = ModelReference.parse(name + ":" + version);
-        if (s.find(target).isEmpty()) {
-          throw new ModelNotFoundException(References.explain(s, target));
+        // what is missing is named first (the closest names, what exists), before anything is read
+        List<Integer> named = new ArrayList<>(live == null ? List.of() : live.versions());
+        if (shadow != null) {
+          named.add(requirePositive(shadow, "--shadow"));
+        }
+        for (int v : named) {
+          ModelReference ref = ModelReference.parse(name + ":" + v);
+          if (s.find(ref).isEmpty()) {
+            throw new ModelNotFoundException(References.explain(s, ref));
+          }
+        }
+        if (live == null) {
+          ModelReference aliased = ModelReference.parse(name + "@" + alias);
+          if (s.find(aliased).isEmpty()) {
+            throw new ModelNotFoundException(References.explain(s, aliased)); // --shadow alone needs the alias
+          }
         }
         previous = aliasTarget(s, name, alias);
-        s.setAlias(name, alias, version);
+        if (live == null) {
+          live = previous.withoutShadow();
+        }
+        try {
+          target = shadow == null ? live : live.withShadow(shadow);
+        } catch (InvalidInputException e) {
+          throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        s.setAlias(name, alias, target);
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
@@ -307,25 +368,81 @@ final class ModelsCommand implements Runnable {
           j.writeStartObject();
           j.writeStringField("model", name);
           j.writeStringField("alias", alias);
-          j.writeNumberField("version", version);
+          j.writeNumberField("version", target.primary());
+          if (!target.isPlain()) {
+            writeSplit(j, target);
+          }
           if (previous != null) {
-            j.writeNumberField("previous_version", previous);
+            j.writeNumberField("previous_version", previous.primary());
           }
           j.writeEndObject();
         }));
       } else {
-        out.println(name + "@" + alias + " -> " + name + ":" + version
-            + (previous != null && previous != version ? " (was " + name + ":" + previous + ")" : ""));
+        String now = target.isPlain() ? name + ":" + target.primary() : target.toString();
+        String was = previous == null || previous.equals(target) ? ""
+            : " (was " + (previous.isPlain() ? name + ":" + previous.primary() : previous.toString()) + ")";
+        out.println(name + "@" + alias + " -> " + now + was);
       }
       return 0;
     }
 
-    private static Integer aliasTarget(ModelStore s, String name, String alias) {
+    private int requirePositive(int value, String what) {
+      if (value < 1) {
+        throw new ParameterException(spec.commandLine(), what + " must be a version number (1 or more), got " + value);
+      }
+      return value;
+    }
+
+    /** Parses {@code 3=90,4=10}; every mistake is a usage error naming the pair. */
+    private Map<Integer, Integer> parseSplit(String text) {
+      Map<Integer, Integer> weights = new java.util.TreeMap<>();
+      for (String pair : text.split(",", -1)) {
+        String[] parts = pair.trim().split("=", -1);
+        int v;
+        int w;
+        try {
+          if (parts.length != 2) {
+            throw new NumberFormatException();
+          }
+          v = Integer.parseInt(parts[0].trim());
+          w = Integer.parseInt(parts[1].trim());
+        } catch (NumberFormatException e) {
+          throw new ParameterException(spec.commandLine(), "--split '" + text + "': '" + pair.trim()
+              + "' is not VERSION=WEIGHT; write whole numbers such as 3=90,4=10");
+        }
+        if (v < 1) {
+          throw new ParameterException(spec.commandLine(), "--split '" + text + "': version " + v
+              + " must be 1 or more");
+        }
+        if (w < 1 || w > AliasTarget.MAX_WEIGHT) {
+          throw new ParameterException(spec.commandLine(), "--split '" + text + "': weight of version " + v
+              + " must be a whole number from 1 to " + AliasTarget.MAX_WEIGHT + ", got " + w);
+        }
+        if (weights.put(v, w) != null) {
+          throw new ParameterException(spec.commandLine(), "--split '" + text + "' names version " + v + " twice");
+        }
+      }
+      return weights;
+    }
+
+    private static AliasTarget aliasTarget(ModelStore s, String name, String alias) {
       try {
-        return s.aliases(name).get(alias);
+        return s.aliasTargets(name).get(alias);
       } catch (StoreException e) {
         return null; // a damaged table is replaced by the write, which reports any failure itself
       }
+    }
+  }
+
+  /** Writes {@code "split": {"3": 90, ...}} and {@code "shadow": 5} when there is one. */
+  static void writeSplit(JsonGenerator j, AliasTarget target) throws IOException {
+    j.writeObjectFieldStart("split");
+    for (Map.Entry<Integer, Integer> w : target.weights().entrySet()) {
+      j.writeNumberField(Integer.toString(w.getKey()), w.getValue());
+    }
+    j.writeEndObject();
+    if (target.shadow().isPresent()) {
+      j.writeNumberField("shadow", target.shadow().getAsInt());
     }
   }
 
@@ -441,7 +558,19 @@ final class ModelsCommand implements Runnable {
     }
   }
 
-  static String aliases(Map<String, Integer> aliases) {
-    return aliases.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+  /** {@code production=3 canary={3=90,4=10;shadow=5}}: a plain alias as its version, a split in braces. */
+  static String aliases(Map<String, AliasTarget> aliases) {
+    return aliases.entrySet().stream().map(e -> e.getKey() + "=" + (e.getValue().isPlain()
+        ? Integer.toString(e.getValue().primary())
+        : "{" + e.getValue().toString().replace(" shadow ", ";shadow=") + "}")).collect(Collectors.joining(" "));
+  }
+
+  /** How {@code version} takes part in {@code target}: nothing for a plain alias, its share, or shadow. */
+  private static String role(AliasTarget target, int version) {
+    if (target.isPlain()) {
+      return "";
+    }
+    Integer weight = target.weights().get(version);
+    return weight == null ? " (shadow)" : " (" + weight + " of " + target.totalWeight() + ")";
   }
 }

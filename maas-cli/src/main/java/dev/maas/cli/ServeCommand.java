@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,8 +107,26 @@ final class ServeCommand implements Callable<Integer> {
           + "series each version adds (default: ${DEFAULT-VALUE}).")
   int driftMaxFeatures;
 
+  @Option(names = "--shadow-tolerance", paramLabel = "X", defaultValue = "1e-6",
+      description = "The largest absolute difference between a shadow version's output and the live one that "
+          + "still counts as agreement (default: ${DEFAULT-VALUE}; see maas models alias --shadow).")
+  double shadowTolerance;
+
+  @Option(names = "--shadow-queue", paramLabel = "N", defaultValue = "64",
+      description = "Copies of requests that may wait for a shadow version; more are dropped and counted "
+          + "(default: ${DEFAULT-VALUE}).")
+  int shadowQueue;
+
   @Override
   public Integer call() throws IOException {
+    if (!(shadowTolerance >= 0) || Double.isInfinite(shadowTolerance)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--shadow-tolerance must be a finite number of 0 or more, got " + shadowTolerance);
+    }
+    if (shadowQueue < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--shadow-queue must be 1 or more, got "
+          + shadowQueue);
+    }
     if (!keepLoaded.isEmpty() && memoryBudget == null) {
       throw new IllegalArgumentException("--keep-loaded needs --memory-budget");
     }
@@ -124,6 +143,7 @@ final class ServeCommand implements Callable<Integer> {
         .pollInterval(parseDuration("--poll-interval", pollInterval));
     builder.monitoring(dev.maas.monitor.MonitorOptions.builder().window(parseWindow(driftWindow))
         .maxFeatures(checkFeatures(driftMaxFeatures)).build());
+    builder.shadowTolerance(shadowTolerance).shadowQueue(shadowQueue);
     warnAboutExposure(err);
     if (memoryBudget != null) {
       builder.modelMemoryBudget(parseSize("--memory-budget", memoryBudget)).keepLoaded(keepLoaded);

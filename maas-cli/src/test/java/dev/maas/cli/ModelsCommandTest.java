@@ -60,6 +60,54 @@ class ModelsCommandTest {
   }
 
   @Test
+  void alias_split_storedListedAndShown() {
+    CliProcess.Result r = CliProcess.run(dir, "models", "alias", "sales", "production", "--split", "1=90,2=10",
+        "--store", store);
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).contains("sales@production -> 1=90,2=10");
+    assertThat(CliProcess.run(dir, "models", "list", "--store", store).stdout())
+        .containsPattern("sales\\s+2\\s+2\\s+production=\\{1=90,2=10}");
+    assertThat(CliProcess.run(dir, "models", "show", "sales:2", "--store", store).stdout())
+        .contains("aliases      production (10 of 100)");
+  }
+
+  @Test
+  void alias_shadowAlone_addsShadowToTheAliasAsItIs() {
+    CliProcess.run(dir, "models", "alias", "sales", "production", "1", "--store", store);
+    CliProcess.Result r = CliProcess.run(dir, "models", "alias", "sales", "production", "--shadow", "2", "--json",
+        "--store", store);
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).contains("\"version\":1").contains("\"shadow\":2");
+    assertThat(CliProcess.run(dir, "models", "show", "sales:2", "--store", store).stdout())
+        .contains("aliases      production (shadow)");
+    CliProcess.Result noAlias = CliProcess.run(dir, "models", "alias", "sales", "staging", "--shadow", "2",
+        "--store", store);
+    assertThat(noAlias.exitCode()).isEqualTo(1);
+    assertThat(noAlias.stderr()).contains("model 'sales' has no alias 'staging'").hasLineCount(1);
+  }
+
+  @Test
+  void alias_badSplit_failsInOneLineNamingTheMistake() {
+    CliProcess.Result zero = CliProcess.run(dir, "models", "alias", "sales", "production", "--split", "1=90,2=0",
+        "--store", store);
+    assertThat(zero.exitCode()).isEqualTo(2);
+    assertThat(zero.stderr().lines().findFirst().orElseThrow()).contains("weight of version 2");
+    CliProcess.Result missing = CliProcess.run(dir, "models", "alias", "sales", "production", "--split", "1=90,7=10",
+        "--store", store);
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.stderr()).contains("7").doesNotContain("Exception").hasLineCount(1);
+    CliProcess.Result garbled = CliProcess.run(dir, "models", "alias", "sales", "production", "--split", "1:90",
+        "--store", store);
+    assertThat(garbled.exitCode()).isEqualTo(2);
+    assertThat(garbled.stderr()).contains("'1:90' is not VERSION=WEIGHT");
+    CliProcess.Result shadowLive = CliProcess.run(dir, "models", "alias", "sales", "production", "1", "--shadow", "1",
+        "--store", store);
+    assertThat(shadowLive.exitCode()).isEqualTo(2);
+    assertThat(shadowLive.stderr()).contains("shadow version 1");
+    assertThat(CliProcess.run(dir, "models", "list", "--store", store).stdout()).doesNotContain("production");
+  }
+
+  @Test
   void unalias_missingAlias_failsNamingIt() {
     CliProcess.Result r = CliProcess.run(dir, "models", "unalias", "sales", "staging", "--store", store);
     assertThat(r.exitCode()).isEqualTo(1);

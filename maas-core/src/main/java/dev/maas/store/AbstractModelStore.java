@@ -1,5 +1,6 @@
 package dev.maas.store;
 
+import dev.maas.AliasTarget;
 import dev.maas.IntegrityException;
 import dev.maas.InvalidInputException;
 import dev.maas.Lineage;
@@ -111,19 +112,19 @@ abstract class AbstractModelStore implements ModelStore {
   abstract Optional<ModelVersion> readVersion(String name, int version);
 
   /** The alias table of {@code name}; empty if none. */
-  abstract Map<String, Integer> readAliases(String name);
+  abstract Map<String, AliasTarget> readAliases(String name);
 
   abstract ArtifactReader reader(ModelVersion version);
 
-  /** Sets or moves an alias; throws {@link ModelNotFoundException} if the version is absent. */
-  abstract void writeAlias(String name, String alias, int version);
+  /** Sets or moves an alias; throws {@link ModelNotFoundException} if a version it names is absent. */
+  abstract void writeAlias(String name, String alias, AliasTarget target);
 
-  /** Removes an alias; returns the version it pointed at. */
-  abstract Optional<Integer> deleteAlias(String name, String alias);
+  /** Removes an alias; returns what it pointed at. */
+  abstract Optional<AliasTarget> deleteAlias(String name, String alias);
 
   /**
-   * Deletes a version; with {@code removeAliases} false, refuses while an alias points at it.
-   * Returns the aliases removed.
+   * Deletes a version; with {@code removeAliases} false, refuses while an alias names it (live or
+   * shadow). Returns the aliases removed, each with its primary version.
    */
   abstract Map<String, Integer> deleteVersion(String name, int version, boolean removeAliases);
 
@@ -225,8 +226,8 @@ abstract class AbstractModelStore implements ModelStore {
       return readVersion(name, reference.version().getAsInt());
     }
     if (reference.alias().isPresent()) {
-      Integer target = readAliases(name).get(reference.alias().get());
-      return target == null ? Optional.empty() : readVersion(name, target);
+      AliasTarget target = readAliases(name).get(reference.alias().get());
+      return target == null ? Optional.empty() : readVersion(name, target.primary());
     }
     List<Integer> numbers = versionNumbers(name);
     return numbers.isEmpty() ? Optional.empty() : readVersion(name, numbers.get(numbers.size() - 1));
@@ -409,16 +410,52 @@ abstract class AbstractModelStore implements ModelStore {
     ensureOpen();
     ModelReference.requireValidName(name, "model name");
     existingVersionNumbers(name);
-    return Map.copyOf(readAliases(name));
+    Map<String, Integer> primaries = new java.util.TreeMap<>();
+    readAliases(name).forEach((alias, target) -> primaries.put(alias, target.primary()));
+    return java.util.Collections.unmodifiableMap(primaries);
+  }
+
+  @Override
+  public Map<String, AliasTarget> aliasTargets(String name) {
+    ensureOpen();
+    ModelReference.requireValidName(name, "model name");
+    existingVersionNumbers(name);
+    return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(readAliases(name)));
   }
 
   @Override
   public void setAlias(String name, String alias, int version) {
+    setAlias(name, alias, AliasTarget.of(version));
+  }
+
+  @Override
+  public void setAlias(String name, String alias, AliasTarget target) {
     ensureOpen();
     ModelReference.requireValidName(name, "model name");
     ModelReference.requireValidName(alias, "alias");
-    writeAlias(name, alias, version);
-    changed(new StoreEvent(StoreEvent.Type.ALIAS_SET, name, version, Optional.of(alias)));
+    Objects.requireNonNull(target, "target");
+    writeAlias(name, alias, target);
+    changed(new StoreEvent(StoreEvent.Type.ALIAS_SET, name, target.primary(), Optional.of(alias)));
+  }
+
+  /** Throws {@link #noVersion} for the first version {@code target} names that {@code exists} denies. */
+  static void requireVersions(String name, AliasTarget target, java.util.function.IntPredicate exists) {
+    for (int v : target.versions()) {
+      if (!exists.test(v)) {
+        throw noVersion(name, v);
+      }
+    }
+  }
+
+  /** The aliases of {@code aliases} that name {@code version}, live or shadow, each with its primary version. */
+  static Map<String, Integer> naming(Map<String, AliasTarget> aliases, int version) {
+    Map<String, Integer> pointing = new java.util.TreeMap<>();
+    aliases.forEach((alias, t) -> {
+      if (t.references(version)) {
+        pointing.put(alias, t.primary());
+      }
+    });
+    return pointing;
   }
 
   @Override
@@ -426,8 +463,9 @@ abstract class AbstractModelStore implements ModelStore {
     ensureOpen();
     ModelReference.requireValidName(name, "model name");
     ModelReference.requireValidName(alias, "alias");
-    Optional<Integer> removed = deleteAlias(name, alias);
-    removed.ifPresent(v -> changed(new StoreEvent(StoreEvent.Type.ALIAS_REMOVED, name, v, Optional.of(alias))));
+    Optional<AliasTarget> removed = deleteAlias(name, alias);
+    removed.ifPresent(t -> changed(new StoreEvent(StoreEvent.Type.ALIAS_REMOVED, name, t.primary(),
+        Optional.of(alias))));
     return removed.isPresent();
   }
 
@@ -464,9 +502,8 @@ abstract class AbstractModelStore implements ModelStore {
     return new StoreException("a model format created artifact file '" + fileName + "' twice");
   }
 
-  static StoreException aliasedVersion(String name, int version, Map<String, Integer> aliases) {
-    List<String> pointing = aliases.entrySet().stream().filter(e -> e.getValue() == version).map(Map.Entry::getKey)
-        .sorted().toList();
+  static StoreException aliasedVersion(String name, int version, Map<String, AliasTarget> aliases) {
+    List<String> pointing = List.copyOf(naming(aliases, version).keySet());
     return new StoreException("cannot delete " + name + ":" + version + ": aliases " + pointing
         + " point at it; move them or use forceDelete");
   }

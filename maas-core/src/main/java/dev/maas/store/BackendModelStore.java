@@ -1,5 +1,6 @@
 package dev.maas.store;
 
+import dev.maas.AliasTarget;
 import dev.maas.InvalidInputException;
 import dev.maas.IntegrityException;
 import dev.maas.MaasException;
@@ -47,7 +48,7 @@ final class BackendModelStore extends AbstractModelStore {
   private Map<String, ModelState> snapshot;
   private Optional<String> lastToken = Optional.empty();
 
-  private record ModelState(Set<Integer> versions, Map<String, Integer> aliases) {}
+  private record ModelState(Set<Integer> versions, Map<String, AliasTarget> aliases) {}
 
   BackendModelStore(StoreBackend backend, Formats formats) {
     this(backend, formats, dev.maas.StoreSecurity.none());
@@ -167,11 +168,11 @@ final class BackendModelStore extends AbstractModelStore {
   }
 
   @Override
-  Map<String, Integer> readAliases(String name) {
+  Map<String, AliasTarget> readAliases(String name) {
     return parseAliases(name, call("reading the aliases of '" + name + "'", () -> backend.readAliases(name)));
   }
 
-  private Map<String, Integer> parseAliases(String name, StoreBackend.AliasTable table) {
+  private Map<String, AliasTarget> parseAliases(String name, StoreBackend.AliasTable table) {
     return table.content().isEmpty() ? Map.of()
         : MetadataJson.readAliases(table.content().get(), backend.location() + " aliases of '" + name + "'");
   }
@@ -183,7 +184,7 @@ final class BackendModelStore extends AbstractModelStore {
   }
 
   /** Applies {@code change} to the alias table until the compare-and-swap succeeds; returns what change returned. */
-  private <T> T updateAliases(String name, java.util.function.Function<TreeMap<String, Integer>, T> change) {
+  private <T> T updateAliases(String name, java.util.function.Function<TreeMap<String, AliasTarget>, T> change) {
     for (int attempt = 1; ; attempt++) {
       if (attempt > MAX_ALIAS_ATTEMPTS) {
         throw new StoreException("cannot update the aliases of '" + name + "' in " + backend.location() + ": "
@@ -191,8 +192,8 @@ final class BackendModelStore extends AbstractModelStore {
             + " with ETags that do not match what it holds)");
       }
       StoreBackend.AliasTable table = call("reading the aliases of '" + name + "'", () -> backend.readAliases(name));
-      TreeMap<String, Integer> aliases = new TreeMap<>(parseAliases(name, table));
-      Map<String, Integer> before = Map.copyOf(aliases);
+      TreeMap<String, AliasTarget> aliases = new TreeMap<>(parseAliases(name, table));
+      Map<String, AliasTarget> before = Map.copyOf(aliases);
       T result = change.apply(aliases);
       if (aliases.equals(before)) {
         return result;
@@ -205,15 +206,13 @@ final class BackendModelStore extends AbstractModelStore {
   }
 
   @Override
-  void writeAlias(String name, String alias, int version) {
-    if (readVersion(name, version).isEmpty()) {
-      throw noVersion(name, version);
-    }
-    updateAliases(name, aliases -> aliases.put(alias, version));
+  void writeAlias(String name, String alias, AliasTarget target) {
+    requireVersions(name, target, v -> readVersion(name, v).isPresent());
+    updateAliases(name, aliases -> aliases.put(alias, target));
   }
 
   @Override
-  Optional<Integer> deleteAlias(String name, String alias) {
+  Optional<AliasTarget> deleteAlias(String name, String alias) {
     return updateAliases(name, aliases -> Optional.ofNullable(aliases.remove(alias)));
   }
 
@@ -223,12 +222,7 @@ final class BackendModelStore extends AbstractModelStore {
       throw noVersion(name, version);
     }
     Map<String, Integer> removed = updateAliases(name, aliases -> {
-      Map<String, Integer> pointing = new TreeMap<>();
-      aliases.forEach((alias, v) -> {
-        if (v == version) {
-          pointing.put(alias, v);
-        }
-      });
+      Map<String, Integer> pointing = naming(aliases, version);
       if (!pointing.isEmpty() && !removeAliases) {
         throw aliasedVersion(name, version, aliases);
       }
@@ -347,7 +341,7 @@ final class BackendModelStore extends AbstractModelStore {
   }
 
   private ModelState scanModel(String name) {
-    Map<String, Integer> aliases;
+    Map<String, AliasTarget> aliases;
     try {
       aliases = Map.copyOf(readAliases(name));
     } catch (IntegrityException e) {
@@ -369,14 +363,14 @@ final class BackendModelStore extends AbstractModelStore {
       ModelState is = after.getOrDefault(name, empty);
       is.versions().stream().filter(v -> !was.versions().contains(v)).sorted().forEach(v ->
           listeners.enqueue(new StoreEvent(StoreEvent.Type.VERSION_PUBLISHED, name, v, Optional.empty())));
-      is.aliases().forEach((alias, v) -> {
-        if (!v.equals(was.aliases().get(alias))) {
-          listeners.enqueue(new StoreEvent(StoreEvent.Type.ALIAS_SET, name, v, Optional.of(alias)));
+      is.aliases().forEach((alias, t) -> {
+        if (!t.equals(was.aliases().get(alias))) {
+          listeners.enqueue(new StoreEvent(StoreEvent.Type.ALIAS_SET, name, t.primary(), Optional.of(alias)));
         }
       });
-      was.aliases().forEach((alias, v) -> {
+      was.aliases().forEach((alias, t) -> {
         if (!is.aliases().containsKey(alias)) {
-          listeners.enqueue(new StoreEvent(StoreEvent.Type.ALIAS_REMOVED, name, v, Optional.of(alias)));
+          listeners.enqueue(new StoreEvent(StoreEvent.Type.ALIAS_REMOVED, name, t.primary(), Optional.of(alias)));
         }
       });
       was.versions().stream().filter(v -> !is.versions().contains(v)).sorted().forEach(v ->

@@ -1,5 +1,6 @@
 package dev.maas.store;
 
+import dev.maas.AliasTarget;
 import dev.maas.IntegrityException;
 import dev.maas.ModelVersion;
 import dev.maas.StoreSecurity;
@@ -149,7 +150,7 @@ final class FileSystemModelStore extends AbstractModelStore {
   }
 
   @Override
-  Map<String, Integer> readAliases(String name) {
+  Map<String, AliasTarget> readAliases(String name) {
     return layout.readAliases(name);
   }
 
@@ -216,29 +217,26 @@ final class FileSystemModelStore extends AbstractModelStore {
   // ---- aliases and deletion ----
 
   @Override
-  void writeAlias(String name, String alias, int version) {
-    if (!Files.isDirectory(layout.versionDir(name, version))) {
-      throw noVersion(name, version); // checked first, so that no lock file is left for a model that is not there
-    }
+  void writeAlias(String name, String alias, AliasTarget target) {
+    // checked first, so that no lock file is left for a model that is not there
+    requireVersions(name, target, v -> Files.isDirectory(layout.versionDir(name, v)));
     locked(name, modelDir -> {
-      if (layout.readVersion(name, version).isEmpty()) {
-        throw noVersion(name, version);
-      }
-      Map<String, Integer> aliases = new TreeMap<>(layout.readAliases(name));
-      aliases.put(alias, version);
+      requireVersions(name, target, v -> layout.readVersion(name, v).isPresent());
+      Map<String, AliasTarget> aliases = new TreeMap<>(layout.readAliases(name));
+      aliases.put(alias, target);
       DurableFiles.writeAtomically(modelDir, StoreLayout.ALIASES_FILE, MetadataJson.writeAliases(aliases));
       return null;
     });
   }
 
   @Override
-  Optional<Integer> deleteAlias(String name, String alias) {
+  Optional<AliasTarget> deleteAlias(String name, String alias) {
     if (!Files.isDirectory(layout.modelDir(name))) {
       return Optional.empty();
     }
     return locked(name, modelDir -> {
-      Map<String, Integer> aliases = new TreeMap<>(layout.readAliases(name));
-      Integer removed = aliases.remove(alias);
+      Map<String, AliasTarget> aliases = new TreeMap<>(layout.readAliases(name));
+      AliasTarget removed = aliases.remove(alias);
       if (removed != null) {
         DurableFiles.writeAtomically(modelDir, StoreLayout.ALIASES_FILE, MetadataJson.writeAliases(aliases));
       }
@@ -256,13 +254,8 @@ final class FileSystemModelStore extends AbstractModelStore {
       if (!Files.isDirectory(dir)) {
         throw noVersion(name, version);
       }
-      Map<String, Integer> aliases = new TreeMap<>(layout.readAliases(name));
-      Map<String, Integer> pointing = new TreeMap<>();
-      aliases.forEach((alias, v) -> {
-        if (v == version) {
-          pointing.put(alias, v);
-        }
-      });
+      Map<String, AliasTarget> aliases = new TreeMap<>(layout.readAliases(name));
+      Map<String, Integer> pointing = naming(aliases, version);
       if (!pointing.isEmpty() && !removeAliases) {
         throw aliasedVersion(name, version, aliases);
       }

@@ -1,5 +1,6 @@
 package dev.maas.store;
 
+import dev.maas.AliasTarget;
 import dev.maas.ModelStore;
 import dev.maas.ModelVersion;
 import dev.maas.internal.Sha256;
@@ -28,7 +29,7 @@ final class InMemoryModelStore extends AbstractModelStore {
 
   private static final class Entry {
     final TreeMap<Integer, Stored> versions = new TreeMap<>();
-    final TreeMap<String, Integer> aliases = new TreeMap<>();
+    final TreeMap<String, AliasTarget> aliases = new TreeMap<>();
     int lastNumber;
   }
 
@@ -110,7 +111,7 @@ final class InMemoryModelStore extends AbstractModelStore {
   }
 
   @Override
-  synchronized Map<String, Integer> readAliases(String name) {
+  synchronized Map<String, AliasTarget> readAliases(String name) {
     Entry entry = models.get(name);
     return entry == null ? Map.of() : new TreeMap<>(entry.aliases);
   }
@@ -127,16 +128,14 @@ final class InMemoryModelStore extends AbstractModelStore {
   }
 
   @Override
-  synchronized void writeAlias(String name, String alias, int version) {
+  synchronized void writeAlias(String name, String alias, AliasTarget target) {
     Entry entry = models.get(name);
-    if (entry == null || !entry.versions.containsKey(version)) {
-      throw noVersion(name, version);
-    }
-    entry.aliases.put(alias, version);
+    requireVersions(name, target, v -> entry != null && entry.versions.containsKey(v));
+    entry.aliases.put(alias, target);
   }
 
   @Override
-  synchronized Optional<Integer> deleteAlias(String name, String alias) {
+  synchronized Optional<AliasTarget> deleteAlias(String name, String alias) {
     Entry entry = models.get(name);
     return Optional.ofNullable(entry == null ? null : entry.aliases.remove(alias));
   }
@@ -147,12 +146,7 @@ final class InMemoryModelStore extends AbstractModelStore {
     if (entry == null || !entry.versions.containsKey(version)) {
       throw noVersion(name, version);
     }
-    Map<String, Integer> pointing = new TreeMap<>();
-    entry.aliases.forEach((alias, v) -> {
-      if (v == version) {
-        pointing.put(alias, v);
-      }
-    });
+    Map<String, Integer> pointing = naming(entry.aliases, version);
     if (!pointing.isEmpty() && !removeAliases) {
       throw aliasedVersion(name, version, entry.aliases);
     }

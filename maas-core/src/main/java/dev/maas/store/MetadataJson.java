@@ -3,6 +3,7 @@ package dev.maas.store;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.maas.AliasTarget;
 import dev.maas.DataType;
 import dev.maas.IntegrityException;
 import dev.maas.Lineage;
@@ -86,13 +87,32 @@ final class MetadataJson {
     g.writeEndObject();
   }
 
-  static byte[] writeAliases(Map<String, Integer> aliases) {
+  /**
+   * Writes an alias table: a plain alias as its version number, as it always was ({@code
+   * "production": 3}); a split or shadowed one as an object ({@code "production": {"split": {"3":
+   * 90, "4": 10}, "shadow": 5}}).
+   */
+  static byte[] writeAliases(Map<String, AliasTarget> aliases) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.useDefaultPrettyPrinter();
       g.writeStartObject();
-      for (Map.Entry<String, Integer> e : new TreeMap<>(aliases).entrySet()) {
-        g.writeNumberField(e.getKey(), e.getValue());
+      for (Map.Entry<String, AliasTarget> e : new TreeMap<>(aliases).entrySet()) {
+        AliasTarget t = e.getValue();
+        if (t.isPlain()) {
+          g.writeNumberField(e.getKey(), t.primary());
+          continue;
+        }
+        g.writeObjectFieldStart(e.getKey());
+        g.writeObjectFieldStart("split");
+        for (Map.Entry<Integer, Integer> w : t.weights().entrySet()) {
+          g.writeNumberField(Integer.toString(w.getKey()), w.getValue());
+        }
+        g.writeEndObject();
+        if (t.shadow().isPresent()) {
+          g.writeNumberField("shadow", t.shadow().getAsInt());
+        }
+        g.writeEndObject();
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -142,18 +162,18 @@ final class MetadataJson {
     }
   }
 
-  /** Parses an alias table; see {@link #readVersion} for errors. */
-  static Map<String, Integer> readAliases(byte[] json, String source) {
+  /** Parses an alias table (see {@link #writeAliases}); see {@link #readVersion} for errors. */
+  static Map<String, AliasTarget> readAliases(byte[] json, String source) {
     try {
       Map<String, Object> root = readObject(json, source);
-      Map<String, Integer> aliases = new TreeMap<>();
+      Map<String, AliasTarget> aliases = new TreeMap<>();
       for (String alias : root.keySet()) {
         ModelReference.requireValidName(alias, "alias");
-        long v = number(root, alias, source);
-        if (v < 1 || v > Integer.MAX_VALUE) {
-          throw malformed(source, "alias '" + alias + "' points at invalid version " + v);
+        if (root.get(alias) instanceof Map<?, ?>) {
+          aliases.put(alias, readTarget(object(root, alias, source), alias, source));
+          continue;
         }
-        aliases.put(alias, (int) v);
+        aliases.put(alias, AliasTarget.of(version(number(root, alias, source), alias, source)));
       }
       return aliases;
     } catch (IntegrityException e) {
@@ -161,6 +181,39 @@ final class MetadataJson {
     } catch (IOException | RuntimeException e) {
       throw malformed(source, detail(e));
     }
+  }
+
+  private static AliasTarget readTarget(Map<String, Object> target, String alias, String source) {
+    Map<String, Object> split = object(target, "split", source + " alias '" + alias + "'");
+    TreeMap<Integer, Integer> weights = new TreeMap<>();
+    for (String key : split.keySet()) {
+      int version;
+      try {
+        version = Integer.parseInt(key);
+      } catch (NumberFormatException e) {
+        throw malformed(source, "alias '" + alias + "' splits to '" + key + "', not a version number");
+      }
+      long weight = number(split, key, source + " alias '" + alias + "' split");
+      if (weight < 1 || weight > AliasTarget.MAX_WEIGHT) {
+        throw malformed(source, "alias '" + alias + "' gives version " + key + " invalid weight " + weight);
+      }
+      weights.put(version(version, alias, source), (int) weight);
+    }
+    java.util.OptionalInt shadow = target.containsKey("shadow")
+        ? java.util.OptionalInt.of(version(number(target, "shadow", source + " alias '" + alias + "'"), alias, source))
+        : java.util.OptionalInt.empty();
+    try {
+      return new AliasTarget(weights, shadow);
+    } catch (dev.maas.InvalidInputException e) {
+      throw malformed(source, "alias '" + alias + "': " + e.getMessage());
+    }
+  }
+
+  private static int version(long v, String alias, String source) {
+    if (v < 1 || v > Integer.MAX_VALUE) {
+      throw malformed(source, "alias '" + alias + "' points at invalid version " + v);
+    }
+    return (int) v;
   }
 
   @SuppressWarnings("unchecked")

@@ -139,7 +139,7 @@ final class StoreLayout {
   }
 
   /** The alias table of {@code name}; empty if none. */
-  Map<String, Integer> readAliases(String name) {
+  Map<String, dev.maas.AliasTarget> readAliases(String name) {
     Path file = modelDir(name).resolve(ALIASES_FILE);
     try {
       return MetadataJson.readAliases(Files.readAllBytes(file), file.toString());

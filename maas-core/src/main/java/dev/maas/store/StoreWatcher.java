@@ -38,7 +38,7 @@ final class StoreWatcher {
   private final Object snapshotMonitor = new Object();
   private Map<String, ModelState> snapshot;
 
-  private record ModelState(Set<Integer> versions, Map<String, Integer> aliases) {}
+  private record ModelState(Set<Integer> versions, Map<String, dev.maas.AliasTarget> aliases) {}
 
   /** Takes the first look at the store under {@code layout}. */
   StoreWatcher(StoreLayout layout, Listeners listeners) {
@@ -203,14 +203,14 @@ final class StoreWatcher {
       ModelState is = after.getOrDefault(name, empty);
       is.versions().stream().filter(v -> !was.versions().contains(v)).sorted().forEach(v ->
           listeners.enqueue(new StoreEvent(StoreEvent.Type.VERSION_PUBLISHED, name, v, Optional.empty())));
-      is.aliases().forEach((alias, v) -> {
-        if (!v.equals(was.aliases().get(alias))) {
-          listeners.enqueue(new StoreEvent(StoreEvent.Type.ALIAS_SET, name, v, Optional.of(alias)));
+      is.aliases().forEach((alias, t) -> {
+        if (!t.equals(was.aliases().get(alias))) {
+          listeners.enqueue(new StoreEvent(StoreEvent.Type.ALIAS_SET, name, t.primary(), Optional.of(alias)));
         }
       });
-      was.aliases().forEach((alias, v) -> {
+      was.aliases().forEach((alias, t) -> {
         if (!is.aliases().containsKey(alias)) {
-          listeners.enqueue(new StoreEvent(StoreEvent.Type.ALIAS_REMOVED, name, v, Optional.of(alias)));
+          listeners.enqueue(new StoreEvent(StoreEvent.Type.ALIAS_REMOVED, name, t.primary(), Optional.of(alias)));
         }
       });
       was.versions().stream().filter(v -> !is.versions().contains(v)).sorted().forEach(v ->
@@ -235,7 +235,7 @@ final class StoreWatcher {
    * aliases through the API still reports it.
    */
   private ModelState scanModel(String name) {
-    Map<String, Integer> aliases;
+    Map<String, dev.maas.AliasTarget> aliases;
     try {
       aliases = Map.copyOf(layout.readAliases(name));
     } catch (StoreException e) {

@@ -144,6 +144,30 @@ class FileSystemModelStoreTest {
   }
 
   @Test
+  void aliases_plainAndSplit_fileKeepsPlainAliasesAsNumbers() throws IOException {
+    publish(1);
+    publish(2);
+    publish(3);
+    Files.writeString(root.resolve("m/aliases.json"), "{\"staging\": 2}");
+    assertThat(store.aliases("m")).containsExactlyEntriesOf(java.util.Map.of("staging", 2));
+    store.setAlias("m", "production", dev.maas.AliasTarget.split(java.util.Map.of(1, 90, 2, 10)).withShadow(3));
+    String written = Files.readString(root.resolve("m/aliases.json")).replaceAll("\\s", "");
+    assertThat(written).isEqualTo("{\"production\":{\"split\":{\"1\":90,\"2\":10},\"shadow\":3},\"staging\":2}");
+    try (dev.maas.ModelStore reopened = dev.maas.ModelStore.open(root)) {
+      assertThat(reopened.aliasTargets("m").get("production"))
+          .isEqualTo(dev.maas.AliasTarget.split(java.util.Map.of(1, 90, 2, 10)).withShadow(3));
+    }
+  }
+
+  @Test
+  void read_malformedSplit_throwsIntegrityNamingAlias() throws IOException {
+    publish(2);
+    Files.writeString(root.resolve("m/aliases.json"), "{\"production\": {\"split\": {\"1\": 0}}}");
+    assertThatThrownBy(() -> store.aliases("m")).isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("aliases.json").hasMessageContaining("production");
+  }
+
+  @Test
   void read_malformedAliases_throwsIntegrity() throws IOException {
     publish(2);
     Files.writeString(root.resolve("m/aliases.json"), "{\"production\": \"one\"}");
@@ -330,7 +354,8 @@ class FileSystemModelStoreTest {
     ModelVersion read = MetadataJson.readVersion(MetadataJson.writeVersion(v), "test");
     assertThat(read).isEqualTo(v);
     assertThat(read.metrics().get("r2")).isEqualTo(0.1 + 0.2);
-    assertThat(new String(MetadataJson.writeAliases(Map.of("b", 2, "a", 1)), StandardCharsets.UTF_8))
+    byte[] aliases = MetadataJson.writeAliases(Map.of("b", dev.maas.AliasTarget.of(2), "a", dev.maas.AliasTarget.of(1)));
+    assertThat(new String(aliases, StandardCharsets.UTF_8))
         .contains("\"a\" : 1");
   }
 }

@@ -127,6 +127,33 @@ final class Codec {
     }
   }
 
+  /**
+   * The top-level {@code "id"} of the request whose JSON is {@code body[0, jsonLength)}, found by
+   * skipping over everything else without decoding it; empty if there is none or the JSON is not
+   * a well-formed object up to it (the full read reports that).
+   */
+  Optional<String> requestId(byte[] body, int jsonLength) {
+    if (jsonLength < 0 || jsonLength > body.length) {
+      return Optional.empty();
+    }
+    try (JsonParser p = parser(body, 0, jsonLength)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return Optional.empty();
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("id")) {
+          return value == JsonToken.VALUE_STRING ? Optional.of(p.getText()) : Optional.empty();
+        }
+        p.skipChildren();
+      }
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   /** A response whose JSON is {@code body[0, jsonLength)}, followed by binary tensor data up to {@code length}. */
   InferenceResponse readResponse(byte[] body, int length, int jsonLength) {
     checkLengths(body, length, jsonLength);

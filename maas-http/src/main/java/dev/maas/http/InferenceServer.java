@@ -67,6 +67,7 @@ public final class InferenceServer implements AutoCloseable {
 
   private final Builder options;
   private final ModelRegistry registry;
+  private final ShadowTraffic shadow;
   private final OipHandler handler;
   private final ServerMetrics metrics;
   private final HttpServer server;
@@ -83,10 +84,11 @@ public final class InferenceServer implements AutoCloseable {
     this.registry = new ModelRegistry(Optional.ofNullable(b.store), b.models, b.servingAlias, b.pollInterval,
         b.idleUnload, b.maxVersionsOnDemand, b::decorate, metrics);
     self[0] = registry;
+    this.shadow = new ShadowTraffic(registry::leaseShadow, b.shadowQueue, b.shadowTolerance, metrics.registry());
     this.handler = new OipHandler(registry, Optional.ofNullable(b.store),
         new Codec(new JsonLimits(b.maxNestingDepth, b.maxTensorElements)), new BearerAuth(b.tokens, Optional.ofNullable(b.tokenFile)),
         b.healthRequiresAuth, b.maxBodyBytes, new MemoryBudget(b.memoryBudget > 0 ? b.memoryBudget
-            : MemoryBudget.defaultLimit()), b.maxInFlight, b.maxInFlightPerModel, metrics, version());
+            : MemoryBudget.defaultLimit()), b.maxInFlight, b.maxInFlightPerModel, metrics, version(), shadow);
     applyJdkSettings(b.readTimeout);
     try {
       InetSocketAddress address = new InetSocketAddress(b.host, b.port);
@@ -198,6 +200,11 @@ public final class InferenceServer implements AutoCloseable {
     return registry;
   }
 
+  /** Waits until every shadow copy offered so far has run or been dropped (for tests); false on timeout. */
+  boolean awaitShadowIdle(Duration timeout) throws InterruptedException {
+    return shadow.awaitIdle(timeout.toNanos());
+  }
+
   /**
    * Stops accepting, answers the requests in flight (up to the shutdown timeout) and closes every
    * model the server opened. Idempotent.
@@ -220,10 +227,12 @@ public final class InferenceServer implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
         server.stop(0);
+        shadow.close();
         long left = Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime());
         registry.close(Duration.ofNanos(left));
       } else {
         server.stop(0);
+        shadow.close();
         registry.close(Duration.ofSeconds(1));
       }
       if (ownedExecutor != null) {
@@ -416,8 +425,36 @@ public final class InferenceServer implements AutoCloseable {
     private long modelMemoryBudget;
     private Duration modelLoadWait = Duration.ofSeconds(30);
     private final List<String> keepLoaded = new ArrayList<>();
+    private int shadowQueue = 64;
+    private double shadowTolerance = 1e-6;
 
     private Builder() {}
+
+    /**
+     * How many copies of live requests may wait for an alias's shadow version (see {@link
+     * dev.maas.AliasTarget}); a copy that finds the queue full is dropped and counted
+     * ({@code maas_shadow_dropped_total}). 64 by default.
+     */
+    public Builder shadowQueue(int copies) {
+      if (copies < 1) {
+        throw new InvalidInputException("shadowQueue must be positive, got " + copies);
+      }
+      this.shadowQueue = copies;
+      return this;
+    }
+
+    /**
+     * The largest absolute difference between a shadow's output element and the live one that
+     * still counts as agreement ({@code maas_shadow_disagreements_total} counts the answers beyond
+     * it); 1e-6 by default.
+     */
+    public Builder shadowTolerance(double tolerance) {
+      if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+        throw new InvalidInputException("shadowTolerance must be a finite number of 0 or more, got " + tolerance);
+      }
+      this.shadowTolerance = tolerance;
+      return this;
+    }
 
     /**
      * The most the loaded store models may weigh together (see {@link ModelCache}): with it,

@@ -1,5 +1,6 @@
 package dev.maas.http;
 
+import dev.maas.AliasTarget;
 import dev.maas.DataType;
 import dev.maas.Model;
 import dev.maas.ModelClosedException;
@@ -60,6 +61,11 @@ final class ModelRegistry implements AutoCloseable {
   static final class Slot {
     final String name;
     volatile ServedModel serving;
+    /**
+     * The serving alias's split and shadow, with every version it names loaded; null for a plain
+     * alias. Written before {@link #serving} (its primary) and before anything it replaces retires.
+     */
+    volatile Route route;
     final Map<Integer, CompletableFuture<ServedModel>> pinned = new ConcurrentHashMap<>();
     volatile boolean unloaded;
     volatile String failure;
@@ -73,6 +79,23 @@ final class ModelRegistry implements AutoCloseable {
       this.name = name;
     }
   }
+
+  /** A split alias as served: how traffic divides, and the loaded versions it names (live and shadow). */
+  record Route(TrafficSplit split, Map<Integer, ServedModel> members) {
+    Route {
+      members = Map.copyOf(members);
+    }
+
+    OptionalInt shadow() {
+      return split.target().shadow();
+    }
+  }
+
+  /**
+   * A lease on the version that answers a request, and the shadow version that should get a copy
+   * of it (only for requests routed by the serving alias).
+   */
+  record Routed(ServedModel model, OptionalInt shadow) {}
 
   /** A version that failed to load on demand: not tried again before {@code atNanos} plus the backoff. */
   record Failed(long atNanos, String reason) {}
@@ -96,6 +119,8 @@ final class ModelRegistry implements AutoCloseable {
   }
   private final ScheduledExecutorService reconciler;
   private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+  /** The turns of split requests without an id, shared by every model's split. */
+  private final AtomicLong turns = new AtomicLong();
   private final AtomicInteger opened = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
   private final StoreListener listener = event -> reconcileSoon();
@@ -199,30 +224,57 @@ final class ModelRegistry implements AutoCloseable {
     if (slot.unloaded || closing || cached != null) {
       return;
     }
-    OptionalInt target = target(s, slot.name);
-    if (target.isEmpty()) {
+    Optional<AliasTarget> wanted = targetOf(s, slot.name);
+    if (wanted.isEmpty()) {
       return;
     }
-    int version = target.getAsInt();
+    AliasTarget target = wanted.get();
     ServedModel current = slot.serving;
-    if (current != null && current.version().equals(target)) {
+    Route route = slot.route;
+    boolean same = route != null ? route.split().target().equals(target)
+        : target.isPlain() && current != null && current.version().equals(OptionalInt.of(target.primary()));
+    if (same) {
       return;
     }
-    if (version == slot.failedVersion && System.nanoTime() - slot.failedAtNanos < RETRY_FAILED_NANOS) {
+    if (target.versions().contains(slot.failedVersion) && System.nanoTime() - slot.failedAtNanos < RETRY_FAILED_NANOS) {
       return;
     }
-    ServedModel loaded;
-    try {
-      loaded = load(s, slot.name, version);
-    } catch (RuntimeException e) {
-      recordFailure(slot, version, e);
-      return;
+    // what is loaded already is reused; everything the target names is loaded and warmed before it serves
+    Map<Integer, ServedModel> have = new HashMap<>();
+    if (route != null) {
+      have.putAll(route.members());
     }
-    install(slot, loaded);
+    if (current != null && current.version().isPresent()) {
+      have.put(current.version().getAsInt(), current);
+    }
+    Map<Integer, ServedModel> next = new java.util.TreeMap<>();
+    List<ServedModel> fresh = new ArrayList<>();
+    for (int version : target.versions()) {
+      ServedModel m = have.get(version);
+      if (m == null || m.isRetired()) {
+        try {
+          m = load(s, slot.name, version);
+        } catch (RuntimeException e) {
+          fresh.forEach(ServedModel::retire);
+          recordFailure(slot, version, e);
+          return;
+        }
+        fresh.add(m);
+      }
+      next.put(version, m);
+    }
+    slot.route = target.isPlain() ? null : new Route(new TrafficSplit(target), next);
+    slot.serving = next.get(target.primary());
+    for (ServedModel old : have.values()) {
+      if (!next.containsValue(old)) {
+        old.retire();
+      }
+    }
     slot.failure = null;
     slot.failedVersion = -1;
-    LOG.log(Level.INFO, "serving " + slot.name + " version " + version
-        + (current == null ? "" : " (was version " + current.versionText() + ")"));
+    LOG.log(Level.INFO, "serving " + slot.name + (target.isPlain() ? " version " + target : " split " + target)
+        + (current == null ? "" : " (was " + (route != null ? "split " + route.split().target()
+            : "version " + current.versionText()) + ")"));
   }
 
   /** The version {@code name} should serve (alias, else latest), from the store; empty without a store. */
@@ -235,11 +287,18 @@ final class ModelRegistry implements AutoCloseable {
   }
 
   private OptionalInt target(ModelStore s, String name) {
-    Integer aliased = s.aliases(name).get(servingAlias);
+    Optional<AliasTarget> t = targetOf(s, name);
+    return t.isPresent() ? OptionalInt.of(t.get().primary()) : OptionalInt.empty();
+  }
+
+  /** What {@code name} should serve: its serving alias (a split, perhaps), else its latest version. */
+  private Optional<AliasTarget> targetOf(ModelStore s, String name) {
+    AliasTarget aliased = s.aliasTargets(name).get(servingAlias);
     if (aliased != null) {
-      return OptionalInt.of(aliased);
+      return Optional.of(aliased);
     }
-    return s.versions(name).stream().mapToInt(ModelVersion::version).max();
+    OptionalInt latest = s.versions(name).stream().mapToInt(ModelVersion::version).max();
+    return latest.isPresent() ? Optional.of(AliasTarget.of(latest.getAsInt())) : Optional.empty();
   }
 
   private void recordFailure(Slot slot, int version, RuntimeException e) {
@@ -374,10 +433,15 @@ final class ModelRegistry implements AutoCloseable {
   }
 
   private void retireAll(Slot slot) {
+    Route route = slot.route;
+    slot.route = null;
     ServedModel old = slot.serving;
     slot.serving = null;
     if (old != null) {
       old.retire();
+    }
+    if (route != null) {
+      route.members().values().forEach(ServedModel::retire);
     }
     for (Integer v : List.copyOf(slot.pinned.keySet())) {
       CompletableFuture<ServedModel> f = slot.pinned.remove(v);
@@ -410,6 +474,18 @@ final class ModelRegistry implements AutoCloseable {
    * @throws HttpError 404 for an unknown model or version, 503 for one that is not loaded
    */
   ServedModel acquire(String name, OptionalInt version) {
+    return route(name, version, Optional::empty).model();
+  }
+
+  /**
+   * A lease on the version that answers a request for {@code name} ({@code version} when given,
+   * else the serving alias's version, or for a split the version the request's id, read from
+   * {@code requestId} only then, or its turn falls on), with the shadow version that should see a
+   * copy of it; the caller releases the lease.
+   *
+   * @throws HttpError 404 for an unknown model or version, 503 for one that is not loaded
+   */
+  Routed route(String name, OptionalInt version, java.util.function.Supplier<Optional<String>> requestId) {
     Slot slot = slots.get(name);
     if (slot == null) {
       throw HttpError.notFound("unknown model '" + Json.clip(name) + "'");
@@ -418,30 +494,86 @@ final class ModelRegistry implements AutoCloseable {
       throw notLoaded(slot, "model '" + name + "' is unloaded");
     }
     if (cached != null && !fixed.containsKey(name)) {
-      return cached.acquire(name, version.isPresent() ? version.getAsInt() : cachedTarget(slot));
+      if (version.isPresent()) {
+        return new Routed(cached.acquire(name, version.getAsInt()), OptionalInt.empty());
+      }
+      AliasTarget target = cachedTarget(slot);
+      TrafficSplit split = new TrafficSplit(target);
+      int picked = split.pick(split.needsId() ? requestId.get() : Optional.empty(), turns);
+      return new Routed(cached.acquire(name, picked), target.shadow());
     }
+    Optional<String> id = Optional.empty();
+    boolean idRead = false; // the body is read for its id at most once, and only for a split
     for (;;) {
-      ServedModel served = slot.serving;
-      if (version.isPresent() && (served == null || !served.version().equals(version))) {
-        served = pinned(slot, version.getAsInt());
+      Route route = slot.route;
+      ServedModel served;
+      OptionalInt shadow = OptionalInt.empty();
+      if (version.isPresent()) {
+        served = slot.serving;
+        if (served == null || !served.version().equals(version)) {
+          served = route == null ? null : route.members().get(version.getAsInt());
+        }
+        if (served == null) {
+          served = pinned(slot, version.getAsInt());
+        }
+      } else if (route != null) {
+        TrafficSplit split = route.split();
+        if (!idRead && split.needsId()) {
+          id = requestId.get();
+          idRead = true;
+        }
+        served = route.members().get(split.pick(id, turns));
+        shadow = route.shadow();
+      } else {
+        served = slot.serving;
       }
       if (served == null) {
         throw notLoaded(slot, "model '" + name + "' is not loaded"
             + (slot.failure == null ? "" : "; it failed to load"));
       }
       if (served.acquire()) {
-        return served;
+        return new Routed(served, shadow);
       }
       // retired between the read and the lease: the replacement is installed already
     }
   }
 
-  private int cachedTarget(Slot slot) {
-    OptionalInt target = target(store.get(), slot.name);
+  /**
+   * A lease on {@code version} of {@code name} for a shadow copy, only if it is loaded as the
+   * shadow of the serving alias now (or, with a model cache, loadable); never a load on demand of
+   * a version the alias no longer names.
+   */
+  Optional<ServedModel> leaseShadow(String name, int version) {
+    Slot slot = slots.get(name);
+    if (slot == null || slot.unloaded || closing) {
+      return Optional.empty();
+    }
+    if (cached != null && !fixed.containsKey(name)) {
+      try {
+        return Optional.of(cached.acquire(name, version));
+      } catch (HttpError e) {
+        return Optional.empty();
+      }
+    }
+    for (;;) {
+      Route route = slot.route;
+      ServedModel shadow = route == null || route.shadow().isEmpty() || route.shadow().getAsInt() != version ? null
+          : route.members().get(version);
+      if (shadow == null) {
+        return Optional.empty();
+      }
+      if (shadow.acquire()) {
+        return Optional.of(shadow);
+      }
+    }
+  }
+
+  private AliasTarget cachedTarget(Slot slot) {
+    Optional<AliasTarget> target = targetOf(store.get(), slot.name);
     if (target.isEmpty()) {
       throw notLoaded(slot, "model '" + slot.name + "' has no version to serve");
     }
-    return target.getAsInt();
+    return target.get();
   }
 
   /**
@@ -583,6 +715,10 @@ final class ModelRegistry implements AutoCloseable {
     if (version.isEmpty() || (served != null && served.version().equals(version))) {
       return served != null;
     }
+    Route route = slot.route;
+    if (route != null && route.members().containsKey(version.getAsInt())) {
+      return true;
+    }
     CompletableFuture<ServedModel> f = slot.pinned.get(version.getAsInt());
     if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
       return true;
@@ -662,7 +798,7 @@ final class ModelRegistry implements AutoCloseable {
       return;
     }
     if (cached != null) {
-      cached.preload(name, cachedTarget(slot));
+      cached.preload(name, cachedTarget(slot).primary());
       return;
     }
     synchronized (this) {

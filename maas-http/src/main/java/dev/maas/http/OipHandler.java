@@ -53,11 +53,14 @@ final class OipHandler implements HttpHandler {
     private final int length;
     private final HttpExchange exchange;
     private final MemoryBudget.Reservation memory;
+    private final OptionalInt shadow;
     private final long admittedNanos = System.nanoTime();
     private boolean queued = true;
 
-    Call(ServedModel model, byte[] body, int length, HttpExchange exchange, MemoryBudget.Reservation memory) {
+    Call(ServedModel model, byte[] body, int length, HttpExchange exchange, MemoryBudget.Reservation memory,
+        OptionalInt shadow) {
       this.model = model;
+      this.shadow = shadow;
       this.body = body;
       this.length = length;
       this.exchange = exchange;
@@ -72,6 +75,11 @@ final class OipHandler implements HttpHandler {
 
     ServedModel model() {
       return model;
+    }
+
+    /** The version that should see a copy of this request, when an alias with a shadow routed it. */
+    OptionalInt shadow() {
+      return shadow;
     }
 
     byte[] body() {
@@ -121,6 +129,7 @@ final class OipHandler implements HttpHandler {
   private final int maxInFlightPerModel;
   private final ServerMetrics metrics;
   private final String serverVersion;
+  private final ShadowTraffic shadow;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger active = new AtomicInteger();
   private final Map<String, AtomicInteger> inFlightByModel = new java.util.concurrent.ConcurrentHashMap<>();
@@ -132,7 +141,8 @@ final class OipHandler implements HttpHandler {
 
   OipHandler(ModelRegistry registry, Optional<ModelStore> store, Codec codec, BearerAuth auth,
       boolean healthRequiresAuth, long maxBodyBytes, MemoryBudget memory, int maxInFlight, int maxInFlightPerModel,
-      ServerMetrics metrics, String serverVersion) {
+      ServerMetrics metrics, String serverVersion, ShadowTraffic shadow) {
+    this.shadow = shadow;
     this.registry = registry;
     this.store = store;
     this.codec = codec;
@@ -336,7 +346,8 @@ final class OipHandler implements HttpHandler {
 
   private void runAdmitted(HttpExchange exchange, String name, OptionalInt version, ModelAction action, Body body,
       MemoryBudget.Reservation reservation, long start) throws IOException {
-    ServedModel model = registry.acquire(name, version);
+    ModelRegistry.Routed routed = registry.route(name, version, () -> requestId(exchange, body));
+    ServedModel model = routed.model();
     String versionText = model.versionText();
     int status = 500;
     String outcome = "error";
@@ -358,7 +369,7 @@ final class OipHandler implements HttpHandler {
       }
       admitted = true;
       metrics.inFlight(name, 1);
-      Call call = new Call(model, body.bytes(), body.length(), exchange, reservation);
+      Call call = new Call(model, body.bytes(), body.length(), exchange, reservation, routed.shadow());
       Reply reply;
       try {
         reply = action.run(call);
@@ -396,6 +407,20 @@ final class OipHandler implements HttpHandler {
 
   /** A request body: {@code bytes[0, length)}. */
   private record Body(byte[] bytes, int length) {}
+
+  /** The request's OIP {@code "id"}, read ahead of decoding so that a split alias can route by it. */
+  private Optional<String> requestId(HttpExchange exchange, Body body) {
+    int jsonLength = body.length();
+    String header = exchange.getRequestHeaders().getFirst(HEADER_LENGTH);
+    if (header != null) {
+      try {
+        jsonLength = Math.min(Integer.parseInt(header.trim()), body.length());
+      } catch (NumberFormatException e) {
+        return Optional.empty(); // the full read answers 400
+      }
+    }
+    return codec.requestId(body.bytes(), jsonLength);
+  }
 
   /**
    * Reads the body under the memory budget, refusing one over the limit from its Content-Length
@@ -508,6 +533,10 @@ final class OipHandler implements HttpHandler {
       if (t != null && (wanted.isEmpty() || wanted.contains(spec.name()))) {
         answered.put(spec.name(), t);
       }
+    }
+    if (call.shadow().isPresent()) {
+      shadow.offer(new ShadowTraffic.Copy(name, call.shadow().getAsInt(), version, request.inputTensors(), wanted,
+          answered));
     }
     InferenceResponse response = InferenceResponse.answering(request, name,
         model.version().isPresent() ? Optional.of(version) : Optional.empty(), answered);
