@@ -104,6 +104,16 @@ public final class S3StoreOptions {
             + "'; known: endpoint, region, cache-dir, abandoned-after");
       }
     }
+    try {
+      return fromParts(host, location, settings, environment);
+    } catch (IllegalArgumentException e) {
+      // a location or a setting is data given to the store, not a setting of the calling code
+      throw new InvalidInputException(e.getMessage(), e);
+    }
+  }
+
+  private static S3StoreOptions fromParts(String host, URI location, Map<String, String> settings,
+      Map<String, String> environment) {
     Builder b = builder(host).prefix(location.getPath() == null ? "" : location.getPath());
     String endpoint = firstOf(settings.get(ENDPOINT), environment.get("AWS_ENDPOINT_URL_S3"),
         environment.get("AWS_ENDPOINT_URL"));
@@ -268,7 +278,7 @@ public final class S3StoreOptions {
     private Builder(String bucket) {
       Objects.requireNonNull(bucket, "bucket");
       if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
-        throw new InvalidInputException("S3 bucket name '" + bucket
+        throw new IllegalArgumentException("S3 bucket name '" + bucket
             + "' is not valid: 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit");
       }
       this.bucket = bucket;
@@ -287,7 +297,7 @@ public final class S3StoreOptions {
       if (!p.isEmpty()) {
         for (String segment : p.split("/", -1)) {
           if (!PREFIX_SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
-            throw new InvalidInputException("S3 key prefix '" + prefix
+            throw new IllegalArgumentException("S3 key prefix '" + prefix
                 + "' is not valid: '/'-separated segments of letters, digits, '_', '.' and '-' (not '.' or '..')");
           }
         }
@@ -302,7 +312,7 @@ public final class S3StoreOptions {
       String scheme = endpoint.getScheme();
       if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
           || endpoint.getHost() == null) {
-        throw new InvalidInputException("S3 endpoint '" + endpoint + "' is not an http:// or https:// URL with a host");
+        throw new IllegalArgumentException("S3 endpoint '" + endpoint + "' is not an http:// or https:// URL with a host");
       }
       this.endpoint = Optional.of(endpoint);
       return this;
@@ -312,7 +322,7 @@ public final class S3StoreOptions {
     public Builder region(String region) {
       Objects.requireNonNull(region, "region");
       if (!region.matches("[a-z0-9-]{1,64}")) {
-        throw new InvalidInputException("S3 region '" + region + "' is not valid: lower-case letters, digits and '-'");
+        throw new IllegalArgumentException("S3 region '" + region + "' is not valid: lower-case letters, digits and '-'");
       }
       this.region = region;
       return this;
@@ -323,7 +333,7 @@ public final class S3StoreOptions {
       Objects.requireNonNull(accessKeyId, "accessKeyId");
       Objects.requireNonNull(secretAccessKey, "secretAccessKey");
       if (accessKeyId.isBlank() || secretAccessKey.isBlank()) {
-        throw new InvalidInputException("S3 credentials need a non-blank access key id and secret access key");
+        throw new IllegalArgumentException("S3 credentials need a non-blank access key id and secret access key");
       }
       this.accessKeyId = Optional.of(accessKeyId);
       this.secretAccessKey = Optional.of(secretAccessKey);
@@ -345,7 +355,7 @@ public final class S3StoreOptions {
     /** The most bytes of artifact files the cache keeps (least recently used go first); 2 GiB by default. */
     public Builder cacheMaxBytes(long bytes) {
       if (bytes < 1) {
-        throw new InvalidInputException("cacheMaxBytes must be at least 1, got " + bytes);
+        throw new IllegalArgumentException("cacheMaxBytes must be at least 1, got " + bytes);
       }
       this.cacheMaxBytes = bytes;
       return this;
@@ -366,7 +376,7 @@ public final class S3StoreOptions {
     /** How many times a request is tried; 5 by default. */
     public Builder maxAttempts(int attempts) {
       if (attempts < 1 || attempts > 100) {
-        throw new InvalidInputException("maxAttempts must be 1 to 100, got " + attempts);
+        throw new IllegalArgumentException("maxAttempts must be 1 to 100, got " + attempts);
       }
       this.maxAttempts = attempts;
       return this;
@@ -398,7 +408,7 @@ public final class S3StoreOptions {
     private static Duration positive(Duration d, String what) {
       Objects.requireNonNull(d, what);
       if (d.isNegative() || d.isZero()) {
-        throw new InvalidInputException(what + " must be more than zero, got " + d);
+        throw new IllegalArgumentException(what + " must be more than zero, got " + d);
       }
       return d;
     }

@@ -56,12 +56,12 @@ class S3StoreOptionsTest {
   @Test
   void builder_badValues_areRejectedAtOnce() {
     S3StoreOptions.Builder b = S3StoreOptions.builder("models");
-    assertThatThrownBy(() -> b.maxAttempts(0)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> b.maxAttempts(0)).isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxAttempts must be 1 to 100, got 0");
-    assertThatThrownBy(() -> b.cacheMaxBytes(0)).isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> b.requestTimeout(java.time.Duration.ZERO)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> b.cacheMaxBytes(0)).isExactlyInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.requestTimeout(java.time.Duration.ZERO)).isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("requestTimeout");
-    assertThatThrownBy(() -> b.credentials("", "x")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> b.credentials("", "x")).isExactlyInstanceOf(IllegalArgumentException.class);
     assertThat(b.credentials("id", "secret").build().toString()).doesNotContain("secret");
   }
 
