@@ -215,15 +215,8 @@ public final class DriftMonitor {
               bin = f.bins;
               WindowCounters.LONGS.getAndAdd(totals, totalsBase + f.missingTotal, 1L);
             } else {
-              boolean outside;
-              if (f.kind == NUMERIC) {
-                bin = Bins.numericBin(f.edges, v);
-                outside = v < f.min || v > f.max;
-              } else {
-                bin = Bins.categoryBin(f.values, v);
-                outside = bin == f.bins - 1;
-              }
-              if (outside) {
+              bin = f.bin(v);
+              if (f.outside(v, bin)) {
                 WindowCounters.LONGS.getAndAdd(totals, totalsBase + f.missingTotal + 1, 1L);
               }
             }
@@ -254,15 +247,8 @@ public final class DriftMonitor {
           bin = bins;
           missing++;
         } else {
-          boolean outside;
-          if (f.kind == NUMERIC) {
-            bin = Bins.numericBin(f.edges, v);
-            outside = v < f.min || v > f.max;
-          } else {
-            bin = Bins.categoryBin(f.values, v);
-            outside = bin == bins - 1;
-          }
-          if (outside) {
+          bin = f.bin(v);
+          if (f.outside(v, bin)) {
             outsideCount++;
           }
         }
@@ -303,16 +289,8 @@ public final class DriftMonitor {
           } else {
             double v = t.getDouble(index);
             missing = v != v;
-            if (missing) {
-              bin = f.bins;
-              outside = false;
-            } else if (f.kind == NUMERIC) {
-              bin = Bins.numericBin(f.edges, v);
-              outside = v < f.min || v > f.max;
-            } else {
-              bin = Bins.categoryBin(f.values, v);
-              outside = bin == f.bins - 1;
-            }
+            bin = missing ? f.bins : f.bin(v);
+            outside = !missing && f.outside(v, bin);
           }
           if (missing) {
             WindowCounters.LONGS.getAndAdd(totals, totalsBase + f.missingTotal, 1L);
@@ -430,6 +408,16 @@ public final class DriftMonitor {
       this.slot = slot;
       this.bins = reference.binCount();
       this.missingTotal = missingTotal;
+    }
+
+    /** The bin of the present (not NaN) numeric value {@code v}. */
+    int bin(double v) {
+      return kind == NUMERIC ? Bins.numericBin(edges, v) : Bins.categoryBin(values, v);
+    }
+
+    /** Whether the present value {@code v}, in {@code bin}, lies outside the reference's range or categories. */
+    boolean outside(double v, int bin) {
+      return kind == NUMERIC ? v < min || v > max : bin == bins - 1;
     }
   }
 }
