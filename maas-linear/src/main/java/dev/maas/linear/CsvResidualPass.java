@@ -38,15 +38,9 @@ final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
 
   @Override
   public long accumulate(double[] hi, double[] lo, Dot2 rss, Dot2[] gradient) {
-    int k = design.parameters;
-    Dot2[] workerRss = new Dot2[threads];
-    Dot2[][] workerGradient = new Dot2[threads][k];
-    long[] workerRows = new long[threads];
+    ResidualSums[] workerSums = new ResidualSums[threads];
     for (int t = 0; t < threads; t++) {
-      workerRss[t] = new Dot2();
-      for (int c = 0; c < k; c++) {
-        workerGradient[t][c] = new Dot2();
-      }
+      workerSums[t] = new ResidualSums(design, hi, lo);
     }
     try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
         ParallelFolder<QrAccumulator> folder = new ParallelFolder<>(threads, design.columns, 1, 1, QrAccumulator::new)) {
@@ -59,13 +53,13 @@ final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
         lineNumber++;
         block.add(line);
         if (block.size() == blockRows) {
-          submit(folder, block.toArray(new String[0]), blockFirstLine, hi, lo, workerRss, workerGradient, workerRows);
+          submit(folder, block.toArray(new String[0]), blockFirstLine, workerSums);
           block.clear();
           blockFirstLine = lineNumber + 1;
         }
       }
       if (!block.isEmpty() && !folder.failed()) {
-        submit(folder, block.toArray(new String[0]), blockFirstLine, hi, lo, workerRss, workerGradient, workerRows);
+        submit(folder, block.toArray(new String[0]), blockFirstLine, workerSums);
       }
       folder.finish();
     } catch (java.nio.charset.CharacterCodingException e) {
@@ -75,36 +69,29 @@ final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
           MaasException.Context.ofFile(csv));
     }
     long rows = 0;
-    for (int t = 0; t < threads; t++) {
-      rss.add(workerRss[t]);
-      for (int c = 0; c < k; c++) {
-        gradient[c].add(workerGradient[t][c]);
-      }
-      rows += workerRows[t];
+    for (ResidualSums sums : workerSums) {
+      sums.addTo(design, rss, gradient);
+      rows += sums.rows();
     }
     return rows;
   }
 
-  private void submit(ParallelFolder<QrAccumulator> folder, String[] lines, long firstLine, double[] hi, double[] lo,
-      Dot2[] workerRss, Dot2[][] workerGradient, long[] workerRows) {
+  private void submit(ParallelFolder<QrAccumulator> folder, String[] lines, long firstLine, ResidualSums[] workerSums) {
     folder.submit(worker -> {
-      int t = worker.index;
+      ResidualSums sums = workerSums[worker.index];
       double[] values = new double[design.values()];
-      double[] scratch = new double[2 * design.parameters];
-      Dot2 sum = new Dot2();
-      long rows = 0;
+      int p = design.features;
       for (int i = 0; i < lines.length; i++) {
         if (lines[i].isBlank()) {
           continue;
         }
         Csv.parseRow(lines[i], firstLine + i, slots, header, values);
-        if (design.weighted && values[design.features + 1] == 0) {
-          continue;
+        if (!design.weighted) {
+          sums.add(values, values[p]);
+        } else if (values[p + 1] != 0) {
+          sums.add(values, values[p], values[p + 1]);
         }
-        SemiNormalRefiner.addRow(design, values, hi, lo, scratch, sum, workerRss[t], workerGradient[t]);
-        rows++;
       }
-      workerRows[t] += rows;
     });
   }
 }
