@@ -191,6 +191,33 @@ final class GramAccumulator implements java.io.Serializable, BlockAccumulator<Gr
     statistics.mergeStatistics(rows, total, blockMean, blockM2);
   }
 
+  /**
+   * The Gram matrix accumulated so far, row-major {@code q x q}, upper triangle only (a copy; the
+   * compensated sums rounded to double).
+   */
+  double[] matrix() {
+    double[] g = new double[q * q];
+    for (int i = 0; i < q; i++) {
+      int o = i * q;
+      for (int j = o + i; j < o + q; j++) {
+        g[j] = hi[j] + lo[j];
+      }
+    }
+    return g;
+  }
+
+  /** What {@link #matrix()}'s rounding dropped from each entry, for the matrix {@code rounded} it returned. */
+  double[] matrixRemainder(double[] rounded) {
+    double[] low = new double[q * q];
+    for (int i = 0; i < q; i++) {
+      int o = i * q;
+      for (int j = o + i; j < o + q; j++) {
+        low[j] = lo[j] - (rounded[j] - hi[j]);
+      }
+    }
+    return low;
+  }
+
   /** Adds everything {@code other} accumulated, with compensated additions. */
   @Override
   public void merge(GramAccumulator other) {

@@ -57,11 +57,22 @@ final class SemiNormalRefiner {
     this.rows = rows;
   }
 
+  /** Whether a step has left the coefficients accurate enough to stop. */
+  interface StepCheck {
+    /** After the correction {@code d}, the coefficients are {@code hi + lo}. */
+    boolean accurate(double[] hi, double[] lo, double[] d);
+  }
+
   /**
    * Refines {@code start} and returns {@code [hi_0 ... hi_k-1, lo_0 ... lo_k-1, rss]}: the
    * coefficients and the residual sum of squares of the data rows at them.
    */
   double[] solve(double[] start, ResidualPass pass) {
+    return solve(start, pass, null);
+  }
+
+  /** As {@link #solve(double[], ResidualPass)}, also stopping after the first step that {@code check} accepts. */
+  double[] solve(double[] start, ResidualPass pass, StepCheck check) {
     double[] hi = start.clone();
     double[] lo = new double[k];
     Dot2 rssSum = new Dot2();
@@ -121,6 +132,9 @@ final class SemiNormalRefiner {
       }
       rss = Math.max(0, rss - 2 * dot(d, dataGradient) + dataNormSquared(d));
       double floor = 0x1p-70 * size;
+      if (check != null && check.accurate(hi, lo, d)) {
+        break;
+      }
       if (change <= floor || rate * change <= floor || change > 0.5 * previous || (steps > 1 && change * (change / previous) <= floor)) {
         break;
       }
