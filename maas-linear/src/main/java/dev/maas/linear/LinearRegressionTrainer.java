@@ -30,8 +30,8 @@ import java.util.Optional;
  * (TSQR). When the design is ill-conditioned (condition
  * number above 100) or a coefficient's estimated error exceeds about 14 digits (see {@link
  * Refinement#AUTO}), the solution of an in-memory or CSV fit is refined iteratively with residuals
- * computed in extended precision; a large CSV file is read again for that (see {@code
- * docs/linear.md}). A rank-deficient design (a constant
+ * computed in extended precision; a large CSV file gathers the first step's sums on its one read,
+ * and is read again only when that is not enough (see {@code docs/linear.md}). A rank-deficient design (a constant
  * or duplicated column, say) is rejected with an {@link InvalidInputException} that names the
  * offending columns, never answered with arbitrary numbers.
  *
@@ -320,9 +320,9 @@ public final class LinearRegressionTrainer {
    * Fits the CSV file {@code csv} (comma-separated, a header row of column names, then one row per
    * observation). A small file (up to 65,536 used cells) is read into memory and fitted like
    * {@link #fit(double[][], double[])}; a larger one is streamed on all cores in memory independent
-   * of its size: one pass, and when the {@link Refinement} calls for it up to four more, each
-   * refining the solution with corrected semi-normal equations, so that it is as accurate as an
-   * in-memory fit. The target is column {@code target}; the
+   * of its size: one pass, which also gathers the residual sums of a first refinement step
+   * (corrected semi-normal equations), and when the {@link Refinement} calls for more, up to four
+   * more passes, each a further step, so that it is as accurate as an in-memory fit. The target is column {@code target}; the
    * features are the builder's feature names, or every other column in file order. Blank lines
    * are skipped; every used cell must be a finite decimal number.
    *
