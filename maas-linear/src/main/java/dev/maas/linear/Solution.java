@@ -131,9 +131,11 @@ final class Solution {
       SemiNormalRefiner.StepCheck check = null;
       if (pass instanceof FirstPassResiduals first && acc.cholesky()) {
         start = first.point();
-        double moves = first.translationError();
-        check = (hi, lo, step) -> stepError(r, q, k, norms, hi, lo, step, moves, d)
-            <= LinearRegressionTrainer.REFINE_ABOVE_ERROR;
+        if (refinement == Refinement.AUTO) {
+          double moves = first.translationError();
+          check = (hi, lo, step) -> stepError(r, q, k, norms, hi, lo, step, moves, d)
+              <= LinearRegressionTrainer.REFINE_ABOVE_ERROR;
+        }
       }
       double[] refined = new SemiNormalRefiner(d, r, penalty, n, rate).solve(start, pass, check);
       rss = refined[2 * k];
