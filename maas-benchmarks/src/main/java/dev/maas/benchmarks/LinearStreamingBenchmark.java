@@ -50,7 +50,7 @@ public class LinearStreamingBenchmark {
   /**
    * Features: 4 (the model below, refined or not as the default decides) or 64 ({@code x ~ N(0, 1)},
    * coefficients drawn once from {@code N(0, 1)}, unit noise, written as floats: data on which the
-   * default refines, reading the file again).
+   * default refines, taking its step from sums gathered on the one read of the file).
    */
   @Param({"4", "64"})
   public int features;

@@ -12,99 +12,68 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a CSV file again for {@link SemiNormalRefiner}: blocks of lines are parsed and their
- * residuals accumulated on a {@link ParallelFolder}'s workers, each into its own extended-precision
+ * Reads a CSV file again for {@link SemiNormalRefiner}, through the trainer's one CSV loop
+ * ({@link LinearRegressionTrainer#streamLines}): blocks of lines are parsed and their residuals
+ * accumulated ({@link ResidualSums}) on a {@link ParallelFolder}'s workers, each into its own
  * sums, which are then added in worker order, so the result is deterministic for a given thread
  * count and memory does not depend on the number of rows.
  *
  * <p>Instances are used by one thread at a time.
  */
 final class CsvResidualPass implements SemiNormalRefiner.ResidualPass {
+  /** The second reads made in this JVM, for tests that check a fit needed none. */
+  static final java.util.concurrent.atomic.AtomicLong READS = new java.util.concurrent.atomic.AtomicLong();
+
   private final Path csv;
   private final List<String> header;
   private final int[] slots;
   private final Design design;
   private final int threads;
-  private final int blockRows;
 
-  CsvResidualPass(Path csv, List<String> header, int[] slots, Design design, int threads, int blockRows) {
+  CsvResidualPass(Path csv, List<String> header, int[] slots, Design design, int threads) {
     this.csv = csv;
     this.header = header;
     this.slots = slots;
     this.design = design;
     this.threads = threads;
-    this.blockRows = blockRows;
   }
 
   @Override
   public long accumulate(double[] hi, double[] lo, Dot2 rss, Dot2[] gradient) {
-    int k = design.parameters;
-    Dot2[] workerRss = new Dot2[threads];
-    Dot2[][] workerGradient = new Dot2[threads][k];
-    long[] workerRows = new long[threads];
-    for (int t = 0; t < threads; t++) {
-      workerRss[t] = new Dot2();
-      for (int c = 0; c < k; c++) {
-        workerGradient[t][c] = new Dot2();
-      }
-    }
+    READS.incrementAndGet();
+    StreamedSums total;
     try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-        ParallelFolder<QrAccumulator> folder = new ParallelFolder<>(threads, design.columns, 1, 1, QrAccumulator::new)) {
+        ParallelFolder<StreamedSums> folder = new ParallelFolder<>(threads, design.columns, 1, 1,
+            columns -> new StreamedSums(null, new ResidualSums(design, hi, lo)))) {
       reader.readLine();
-      long lineNumber = 1;
-      long blockFirstLine = 2;
-      List<String> block = new ArrayList<>(blockRows);
-      String line;
-      while (!folder.failed() && (line = reader.readLine()) != null) {
-        lineNumber++;
-        block.add(line);
-        if (block.size() == blockRows) {
-          submit(folder, block.toArray(new String[0]), blockFirstLine, hi, lo, workerRss, workerGradient, workerRows);
-          block.clear();
-          blockFirstLine = lineNumber + 1;
-        }
-      }
-      if (!block.isEmpty() && !folder.failed()) {
-        submit(folder, block.toArray(new String[0]), blockFirstLine, hi, lo, workerRss, workerGradient, workerRows);
-      }
-      folder.finish();
+      LinearRegressionTrainer.streamLines(new LinearRegressionTrainer.CsvCursor(reader, 1), new ArrayList<>(), 2,
+          Long.MAX_VALUE, header, slots, design, folder, CsvResidualPass::fold, CsvTap.NONE);
+      total = folder.finish();
     } catch (java.nio.charset.CharacterCodingException e) {
       throw LinearRegressionTrainer.notUtf8(csv);
     } catch (IOException e) {
       throw new InvalidInputException("cannot read " + csv + ": " + e.getMessage(), e,
           MaasException.Context.ofFile(csv));
     }
-    long rows = 0;
-    for (int t = 0; t < threads; t++) {
-      rss.add(workerRss[t]);
-      for (int c = 0; c < k; c++) {
-        gradient[c].add(workerGradient[t][c]);
-      }
-      rows += workerRows[t];
-    }
-    return rows;
+    total.residuals.addTo(design, rss, gradient);
+    return total.residuals.rows();
   }
 
-  private void submit(ParallelFolder<QrAccumulator> folder, String[] lines, long firstLine, double[] hi, double[] lo,
-      Dot2[] workerRss, Dot2[][] workerGradient, long[] workerRows) {
-    folder.submit(worker -> {
-      int t = worker.index;
-      double[] values = new double[design.values()];
-      double[] scratch = new double[2 * design.parameters];
-      Dot2 sum = new Dot2();
-      long rows = 0;
-      for (int i = 0; i < lines.length; i++) {
-        if (lines[i].isBlank()) {
-          continue;
-        }
-        Csv.parseRow(lines[i], firstLine + i, slots, header, values);
-        if (design.weighted && values[design.features + 1] == 0) {
-          continue;
-        }
-        SemiNormalRefiner.addRow(design, values, hi, lo, scratch, sum, workerRss[t], workerGradient[t]);
-        rows++;
+  private static void fold(ParallelFolder.Worker<StreamedSums> worker, String[] lines, long firstLine,
+      List<String> header, int[] slots, Design design) {
+    ResidualSums sums = worker.accumulator.residuals;
+    double[] values = new double[design.values()];
+    int p = design.features;
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].isBlank()) {
+        continue;
       }
-      workerRows[t] += rows;
-    });
+      Csv.parseRow(lines[i], firstLine + i, slots, header, values);
+      if (!design.weighted) {
+        sums.add(values, values[p]);
+      } else if (values[p + 1] != 0) {
+        sums.add(values, values[p], values[p + 1]);
+      }
+    }
   }
 }

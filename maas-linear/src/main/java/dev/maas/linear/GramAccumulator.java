@@ -18,7 +18,8 @@ package dev.maas.linear;
  *
  * <p>Instances are mutable and used by one thread at a time.
  */
-final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
+final class GramAccumulator implements java.io.Serializable, BlockAccumulator<GramAccumulator> {
+  private static final long serialVersionUID = 1L;
   /** Rows combined per update of the Gram matrix. */
   private static final int GROUP = 4;
   /**
@@ -31,18 +32,16 @@ final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
   private final QrAccumulator statistics;
   private final double[] hi;
   private final double[] lo;
-  private final double[][] partial;
-  private final double[] blockMean;
-  private final double[] blockM2;
+  /** Work arrays of {@link #addRows}, made on first use (and again after deserialisation). */
+  private transient double[][] partial;
+  private transient double[] blockMean;
+  private transient double[] blockM2;
 
   GramAccumulator(int columns) {
     this.q = columns;
     this.statistics = new QrAccumulator(columns);
     this.hi = new double[columns * columns];
     this.lo = new double[columns * columns];
-    this.partial = new double[columns][columns];
-    this.blockMean = new double[columns];
-    this.blockM2 = new double[columns];
   }
 
   /** The number of row arrays that {@link #addRows} needs for {@code rows} rows. */
@@ -63,6 +62,11 @@ final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
   void addRows(double[][] t, double[] weights, int rows) {
     if (rows == 0) {
       return;
+    }
+    if (partial == null) {
+      partial = new double[q][q];
+      blockMean = new double[q];
+      blockM2 = new double[q];
     }
     if (weights == null) {
       updateStatistics(t, rows);
@@ -185,6 +189,33 @@ final class GramAccumulator implements BlockAccumulator<GramAccumulator> {
       }
     }
     statistics.mergeStatistics(rows, total, blockMean, blockM2);
+  }
+
+  /**
+   * The Gram matrix accumulated so far, row-major {@code q x q}, upper triangle only (a copy; the
+   * compensated sums rounded to double).
+   */
+  double[] matrix() {
+    double[] g = new double[q * q];
+    for (int i = 0; i < q; i++) {
+      int o = i * q;
+      for (int j = o + i; j < o + q; j++) {
+        g[j] = hi[j] + lo[j];
+      }
+    }
+    return g;
+  }
+
+  /** What {@link #matrix()}'s rounding dropped from each entry, for the matrix {@code rounded} it returned. */
+  double[] matrixRemainder(double[] rounded) {
+    double[] low = new double[q * q];
+    for (int i = 0; i < q; i++) {
+      int o = i * q;
+      for (int j = o + i; j < o + q; j++) {
+        low[j] = lo[j] - (rounded[j] - hi[j]);
+      }
+    }
+    return low;
   }
 
   /** Adds everything {@code other} accumulated, with compensated additions. */

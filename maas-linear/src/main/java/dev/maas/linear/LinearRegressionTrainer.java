@@ -30,8 +30,8 @@ import java.util.Optional;
  * (TSQR). When the design is ill-conditioned (condition
  * number above 100) or a coefficient's estimated error exceeds about 14 digits (see {@link
  * Refinement#AUTO}), the solution of an in-memory or CSV fit is refined iteratively with residuals
- * computed in extended precision; a large CSV file is read again for that (see {@code
- * docs/linear.md}). A rank-deficient design (a constant
+ * computed in extended precision; a large CSV file gathers the first step's sums on its one read,
+ * and is read again only when that is not enough (see {@code docs/linear.md}). A rank-deficient design (a constant
  * or duplicated column, say) is rejected with an {@link InvalidInputException} that names the
  * offending columns, never answered with arbitrary numbers.
  *
@@ -320,9 +320,9 @@ public final class LinearRegressionTrainer {
    * Fits the CSV file {@code csv} (comma-separated, a header row of column names, then one row per
    * observation). A small file (up to 65,536 used cells) is read into memory and fitted like
    * {@link #fit(double[][], double[])}; a larger one is streamed on all cores in memory independent
-   * of its size: one pass, and when the {@link Refinement} calls for it up to four more, each
-   * refining the solution with corrected semi-normal equations, so that it is as accurate as an
-   * in-memory fit. The target is column {@code target}; the
+   * of its size: one pass, which also gathers the residual sums of a first refinement step
+   * (corrected semi-normal equations), and when the {@link Refinement} calls for more, up to four
+   * more passes, each a further step, so that it is as accurate as an in-memory fit. The target is column {@code target}; the
    * features are the builder's feature names, or every other column in file order. Blank lines
    * are skipped; every used cell must be a finite decimal number.
    *
@@ -486,52 +486,89 @@ public final class LinearRegressionTrainer {
       }
     }
     design.setShifts(firstValues, firstValues[p]);
-    CsvResidualPass pass = new CsvResidualPass(csv, header, slots, design, parallelism, BLOCK_ROWS);
+    CsvResidualPass pass = new CsvResidualPass(csv, header, slots, design, parallelism);
+    CsvCursor cursor = new CsvCursor(reader, lineNumber);
     QrAccumulator acc;
     if (refinement != Refinement.NEVER) {
-      GramAccumulator gram;
-      try (ParallelFolder<GramAccumulator> folder = new ParallelFolder<>(parallelism, design.columns, BLOCK_ROWS,
-          GRAM_FACTORS, GramAccumulator::new)) {
-        streamLines(reader, pending, lineNumber, header, slots, design, folder, LinearRegressionTrainer::foldGram, tap);
-        gram = folder.finish();
+      FirstPassResiduals first = new FirstPassResiduals(design, pass);
+      int firstSegment = (int) Math.min(pending.size(), Math.max(BLOCK_ROWS, 2L * design.columns));
+      List<String> segment = new ArrayList<>(pending.subList(0, firstSegment));
+      List<String> rest = new ArrayList<>(pending.subList(firstSegment, pending.size()));
+      pending.clear();
+      long segmentFirstLine = 2;
+      long more = 0;
+      while (true) {
+        double[] point = first.point();
+        double[] zero = new double[point.length];
+        try (ParallelFolder<StreamedSums> folder = new ParallelFolder<>(parallelism, design.columns, BLOCK_ROWS,
+            GRAM_FACTORS, columns -> new StreamedSums(new GramAccumulator(columns),
+                new ResidualSums(design, point, zero)))) {
+          streamLines(cursor, segment, segmentFirstLine, more, header, slots, design, folder,
+              LinearRegressionTrainer::foldFirstPass, tap);
+          first.add(folder.finish());
+        }
+        if (cursor.done) {
+          break;
+        }
+        first.movePoint();
+        long size = Math.max(BLOCK_ROWS, 3 * first.gram().count());
+        int take = (int) Math.min(rest.size(), size);
+        segmentFirstLine = cursor.lineNumber - rest.size() + 1;
+        segment = new ArrayList<>(rest.subList(0, take));
+        rest = new ArrayList<>(rest.subList(take, rest.size()));
+        more = rest.isEmpty() ? size - take : 0;
       }
-      QrAccumulator factor = gram.factor(design.parameters, design.offset, GRAM_MAX_CONDITION_STREAMED);
+      QrAccumulator factor = first.gram().factor(design.parameters, design.offset, GRAM_MAX_CONDITION_STREAMED);
       if (factor != null) {
-        return solve(factor, design, null, null, null, pass, parallelism);
+        return solve(factor, design, null, null, null, first, parallelism);
       }
       try (BufferedReader again = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
           ParallelFolder<QrAccumulator> folder = new ParallelFolder<>(parallelism, design.columns, BLOCK_ROWS, 1,
               QrAccumulator::new)) {
         again.readLine();
-        streamLines(again, new ArrayList<>(), 1, header, slots, design, folder, LinearRegressionTrainer::foldHouseholder,
-            CsvTap.NONE);
+        streamLines(new CsvCursor(again, 1), new ArrayList<>(), 2, Long.MAX_VALUE, header, slots, design, folder,
+            LinearRegressionTrainer::foldHouseholder, CsvTap.NONE);
         acc = folder.finish();
       }
     } else {
       try (ParallelFolder<QrAccumulator> folder = new ParallelFolder<>(parallelism, design.columns, BLOCK_ROWS, 1,
           QrAccumulator::new)) {
-        streamLines(reader, pending, lineNumber, header, slots, design, folder, LinearRegressionTrainer::foldHouseholder,
-            tap);
+        streamLines(cursor, pending, 2, Long.MAX_VALUE, header, slots, design, folder,
+            LinearRegressionTrainer::foldHouseholder, tap);
         acc = folder.finish();
       }
     }
     return solve(acc, design, null, null, null, pass, parallelism);
   }
 
+  /** Where a read of a CSV file stands: its reader, the number of the last line read, and whether it is at the end. */
+  static final class CsvCursor {
+    final BufferedReader reader;
+    long lineNumber;
+    boolean done;
+
+    CsvCursor(BufferedReader reader, long lineNumber) {
+      this.reader = reader;
+      this.lineNumber = lineNumber;
+    }
+  }
+
   /** Folds the lines of one block into a worker's accumulator. */
-  private interface LineFolder<A extends BlockAccumulator<A>> {
+  interface LineFolder<A extends BlockAccumulator<A>> {
     void fold(ParallelFolder.Worker<A> worker, String[] lines, long firstLine, List<String> header, int[] slots,
         Design design);
   }
 
   /**
-   * Hands {@code pending} (the lines from line 2 on, the last of them line {@code lineNumber}) and
-   * then the rest of {@code reader} to {@code folder} in blocks of {@link #BLOCK_ROWS} lines.
+   * The one loop that reads a CSV file for a fit, on every pass: hands {@code pending} (lines
+   * already read, the first of them line {@code firstLine}) and then up to {@code more} further
+   * lines of the cursor (which follow {@code pending} when {@code more} is not 0) to {@code folder}
+   * in blocks of {@link #BLOCK_ROWS} lines, and {@code tap} the rows; {@code pending} is left empty,
+   * and the cursor marked done at the end of the file.
    */
-  private static <A extends BlockAccumulator<A>> void streamLines(BufferedReader reader, List<String> pending,
-      long lineNumber, List<String> header, int[] slots, Design design, ParallelFolder<A> folder, LineFolder<A> fold,
+  static <A extends BlockAccumulator<A>> void streamLines(CsvCursor cursor, List<String> pending, long firstLine,
+      long more, List<String> header, int[] slots, Design design, ParallelFolder<A> folder, LineFolder<A> fold,
       CsvTap tap) throws IOException {
-    long firstLine = 2;
     tap.rows(pending, firstLine);
     for (int from = 0; from < pending.size() && !folder.failed(); from += BLOCK_ROWS) {
       int to = Math.min(pending.size(), from + BLOCK_ROWS);
@@ -539,17 +576,21 @@ public final class LinearRegressionTrainer {
           fold);
     }
     pending.clear();
-    long blockFirstLine = lineNumber + 1;
+    long blockFirstLine = cursor.lineNumber + 1;
     List<String> block = new ArrayList<>(BLOCK_ROWS);
-    String line;
-    while (!folder.failed() && (line = reader.readLine()) != null) {
-      lineNumber++;
+    for (long read = 0; read < more && !folder.failed(); read++) {
+      String line = cursor.reader.readLine();
+      if (line == null) {
+        cursor.done = true;
+        break;
+      }
+      cursor.lineNumber++;
       block.add(line);
       if (block.size() == BLOCK_ROWS) {
         tap.rows(block, blockFirstLine);
         submitLines(folder, block.toArray(new String[0]), blockFirstLine, header, slots, design, fold);
         block.clear();
-        blockFirstLine = lineNumber + 1;
+        blockFirstLine = cursor.lineNumber + 1;
       }
     }
     if (!block.isEmpty() && !folder.failed()) {
@@ -623,10 +664,12 @@ public final class LinearRegressionTrainer {
     worker.accumulator.addData(worker.block, design.weighted ? worker.weights : null, rows);
   }
 
-  private static void foldGram(ParallelFolder.Worker<GramAccumulator> worker, String[] lines, long firstLine,
+  /** Folds a block into a worker's Gram matrix and its residual sums at the segment's point. */
+  private static void foldFirstPass(ParallelFolder.Worker<StreamedSums> worker, String[] lines, long firstLine,
       List<String> header, int[] slots, Design design) {
     double[] values = new double[design.values()];
     double[][] buffer = worker.rows();
+    ResidualSums residuals = worker.accumulator.residuals;
     int p = design.features;
     int rows = 0;
     for (int k = 0; k < lines.length; k++) {
@@ -637,12 +680,14 @@ public final class LinearRegressionTrainer {
       Csv.parseRow(lines[k], number, slots, header, values);
       if (!design.weighted) {
         design.fillRow(buffer, rows++, values, values[p], "line", number);
+        residuals.add(values, values[p]);
       } else if (design.fillWeightedRow(buffer, worker.weights, rows, values, values[p], values[p + 1], "line",
           number)) {
         rows++;
+        residuals.add(values, values[p], values[p + 1]);
       }
     }
-    worker.accumulator.addRows(buffer, design.weighted ? worker.weights : null, rows);
+    worker.accumulator.gram.addRows(buffer, design.weighted ? worker.weights : null, rows);
   }
 
   /**

@@ -13,11 +13,14 @@ import java.util.Objects;
  * One least-squares fit of a {@link LinearRegressionTrainer} whose rows live in parts that are
  * folded in different places (the partitions of a Spark data set, say) and brought together: the
  * hook that lets a distributed engine run the trainer's own algorithm. Each part folds its rows
- * into a {@link Factor} (a TSQR R factor with column statistics, as the trainer's in-memory fit
- * builds one per worker); factors {@link Factor#merge merge} in any tree; {@link #solve} turns the
- * total into the same {@link LinearRegressionModel} and {@link FitReport} the trainer returns, and
- * when the trainer's {@link Refinement} calls for it, asks for further passes over the data, each
- * summing {@link Residuals} at given {@link Coefficients} in extended precision, part by part.
+ * into a {@link Factor} (the Gram matrix of its working columns with column statistics, formed by
+ * the same kernel as the trainer's in-memory fit forms one per worker; Householder TSQR factors
+ * when the trainer never refines); factors {@link Factor#merge merge} in any tree; {@link #solve}
+ * turns the total into the same {@link LinearRegressionModel} and {@link FitReport} the trainer
+ * returns, and when the trainer's {@link Refinement} calls for it, asks for further passes over the
+ * data, each summing {@link Residuals} at given {@link Coefficients} in extended precision, part by
+ * part (or, for a Gram matrix too ill-conditioned to refine, folding the parts again by Householder
+ * reflections).
  *
  * <p>A row is an array of the feature values in {@link #featureNames()} order followed by the
  * target. The fit is built from the first row of the data ({@link #of}), whose values centre every
@@ -83,7 +86,7 @@ public final class PartitionedFit implements Serializable {
     return List.copyOf(features);
   }
 
-  /** An empty factor for one part of the data. */
+  /** An empty factor for one part of the data (a Gram matrix unless the trainer never refines). */
   public Factor newFactor() {
     return new Factor(this);
   }
@@ -102,30 +105,46 @@ public final class PartitionedFit implements Serializable {
    * Solves the problem {@code total} holds (every part's factor merged), refining the solution
    * with passes of {@code pass} when the trainer's {@link Refinement} calls for it (at most four
    * passes); returns what {@link LinearRegressionTrainer#fit(double[][], double[])} returns for
-   * the same rows.
+   * the same rows. A factor is a Gram matrix unless the trainer never refines; when the Gram
+   * matrix is too ill-conditioned for its Cholesky factor to be refined (condition number above
+   * 10⁴), every part is folded once more, by Householder reflections, with {@code again}.
    *
    * @throws InvalidInputException if the data are too few or rank deficient, or a pass did not
    *     read as many rows as the factor holds
    */
-  public LinearRegressionModel solve(Factor total, ResidualPass pass) {
+  public LinearRegressionModel solve(Factor total, ResidualPass pass, FactorPass again) {
     Objects.requireNonNull(total, "total");
     Objects.requireNonNull(pass, "pass");
+    Objects.requireNonNull(again, "again");
     if (total.fit != this && !total.fit.sameAs(this)) {
       throw new InvalidInputException("the factor belongs to another fit");
     }
     total.flush();
     Design d = design();
+    QrAccumulator acc = total.accumulator;
+    if (total.gram != null) {
+      acc = total.gram.factor(d.parameters, d.offset, LinearRegressionTrainer.GRAM_MAX_CONDITION_STREAMED);
+      if (acc == null) {
+        Factor householder = again.accumulate(new Factor(this, true));
+        Objects.requireNonNull(householder, "the pass returned no factor");
+        if (householder.gram != null || (householder.fit != this && !householder.fit.sameAs(this))) {
+          throw new InvalidInputException("the second pass returned a factor of another fit");
+        }
+        householder.flush();
+        if (householder.accumulator.count() != total.gram.count()) {
+          throw new InvalidInputException("the data changed while being fitted: the first pass read "
+              + total.gram.count() + " rows, a later one " + householder.accumulator.count());
+        }
+        acc = householder.accumulator;
+      }
+    }
     SemiNormalRefiner.ResidualPass adapter = (hi, lo, rss, gradient) -> {
       Residuals r = pass.accumulate(new Coefficients(hi.clone(), lo.clone()));
       Objects.requireNonNull(r, "the pass returned no residuals");
-      r.ensureSums();
-      rss.add(r.rss);
-      for (int c = 0; c < gradient.length; c++) {
-        gradient[c].add(r.gradient[c]);
-      }
-      return r.rows;
+      r.sums().addTo(d, rss, gradient);
+      return r.rows();
     };
-    Solution s = Solution.solve(total.accumulator, d, null, null, null, adapter, refinement, 1);
+    Solution s = Solution.solve(acc, d, null, null, null, adapter, refinement, 1);
     return LinearRegressionModel.fitted(s.intercept(), s.coefficients(), d.names, java.util.Optional.of(s.report()),
         s.intervals(), Interval.PREDICTION, LinearRegressionModel.DEFAULT_LEVEL);
   }
@@ -159,6 +178,18 @@ public final class PartitionedFit implements Serializable {
   }
 
   /**
+   * One more pass over every part of the data, folding the rows as the first pass did: each part
+   * adds its rows to a copy of {@code empty}, and the parts' factors are merged.
+   *
+   * <p>Implementations are called by one thread at a time.
+   */
+  @FunctionalInterface
+  public interface FactorPass {
+    /** The merged factor of every row, each part starting from a copy of {@code empty}. */
+    Factor accumulate(Factor empty);
+  }
+
+  /**
    * Working coefficients of a refinement pass, carried in about twice double precision; opaque to
    * the caller, who only ships them to the parts.
    *
@@ -176,23 +207,35 @@ public final class PartitionedFit implements Serializable {
   }
 
   /**
-   * The R factor of the QR decomposition of the rows folded so far (Householder reflections over
-   * blocks of rows, as the trainer folds them) with the count, means and centred sums of squares of
-   * every column.
+   * What the rows folded so far make of the problem: the Gram matrix of their working columns (see
+   * {@code docs/linear.md}), or, when the trainer never refines or the Gram matrix was too
+   * ill-conditioned, the R factor of their QR decomposition (Householder reflections over blocks
+   * of rows, as the trainer folds them); with the count, means and centred sums of squares of every
+   * column.
    *
    * <p>Instances are mutable, serializable and used by one thread at a time.
    */
   public static final class Factor implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private final PartitionedFit fit;
+    /** The Householder factor, or null for a Gram factor. */
     private final QrAccumulator accumulator;
+    /** The Gram matrix, or null for a Householder factor. */
+    private final GramAccumulator gram;
+    /** Rows waiting to be folded: column-major for Householder, row-wise for the Gram matrix. */
     private transient double[][] block;
     private transient int filled;
     private long added;
 
     private Factor(PartitionedFit fit) {
+      this(fit, fit.refinement == Refinement.NEVER);
+    }
+
+    private Factor(PartitionedFit fit, boolean householder) {
       this.fit = fit;
-      this.accumulator = new QrAccumulator(fit.design().columns);
+      int columns = fit.design().columns;
+      this.accumulator = householder ? new QrAccumulator(columns) : null;
+      this.gram = householder ? null : new GramAccumulator(columns);
     }
 
     /**
@@ -205,11 +248,17 @@ public final class PartitionedFit implements Serializable {
       if (row.length != d.features + 1) {
         throw new InvalidInputException("a row has " + row.length + " values, expected " + (d.features + 1));
       }
+      int blockRows = LinearRegressionTrainer.BLOCK_ROWS;
       if (block == null) {
-        block = new double[d.columns][LinearRegressionTrainer.BLOCK_ROWS];
+        block = gram != null ? new double[GramAccumulator.bufferRows(blockRows)][d.columns]
+            : new double[d.columns][blockRows];
       }
-      d.fill(block, filled++, row, row[d.features], "row", added++);
-      if (filled == LinearRegressionTrainer.BLOCK_ROWS) {
+      if (gram != null) {
+        d.fillRow(block, filled++, row, row[d.features], "row", added++);
+      } else {
+        d.fill(block, filled++, row, row[d.features], "row", added++);
+      }
+      if (filled == blockRows) {
         flush();
       }
     }
@@ -217,7 +266,7 @@ public final class PartitionedFit implements Serializable {
     /** The number of rows folded in, this factor's and those merged into it. */
     public long rows() {
       flush();
-      return accumulator.count();
+      return gram != null ? gram.count() : accumulator.count();
     }
 
     /**
@@ -227,18 +276,26 @@ public final class PartitionedFit implements Serializable {
      */
     public Factor merge(Factor other) {
       Objects.requireNonNull(other, "other");
-      if (other.fit != fit && !other.fit.sameAs(fit)) {
+      if ((other.fit != fit && !other.fit.sameAs(fit)) || (other.gram == null) != (gram == null)) {
         throw new InvalidInputException("cannot merge factors of different fits");
       }
       flush();
       other.flush();
-      accumulator.merge(other.accumulator);
+      if (gram != null) {
+        gram.merge(other.gram);
+      } else {
+        accumulator.merge(other.accumulator);
+      }
       return this;
     }
 
     private void flush() {
       if (filled > 0) {
-        accumulator.addData(block, filled);
+        if (gram != null) {
+          gram.addRows(block, null, filled);
+        } else {
+          accumulator.addData(block, filled);
+        }
         filled = 0;
       }
     }
@@ -251,21 +308,16 @@ public final class PartitionedFit implements Serializable {
 
   /**
    * The residual sum of squares and the gradient {@code Aᵀr} of the rows added so far, at the
-   * coefficients of one refinement pass, in about twice double precision.
+   * coefficients of one refinement pass, in about twice double precision (the kernel every
+   * refinement pass of the trainer uses).
    *
    * <p>Instances are mutable, serializable and used by one thread at a time.
    */
   public static final class Residuals implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private final PartitionedFit fit;
     private final Coefficients at;
-    private long rows;
-    /** Each sum as the two doubles of its unevaluated value: rss first, then the gradient. */
-    private double[] serialSums;
-    private transient Dot2 rss;
-    private transient Dot2[] gradient;
-    private transient double[] scratch;
-    private transient Dot2 work;
+    private ResidualSums sums;
 
     private Residuals(PartitionedFit fit, Coefficients at) {
       this.fit = fit;
@@ -282,73 +334,32 @@ public final class PartitionedFit implements Serializable {
       if (row.length != d.features + 1) {
         throw new InvalidInputException("a row has " + row.length + " values, expected " + (d.features + 1));
       }
-      ensureSums();
-      if (scratch == null) {
-        scratch = new double[2 * d.parameters];
-        work = new Dot2();
-      }
-      SemiNormalRefiner.addRow(d, row, at.hi, at.lo, scratch, work, rss, gradient);
-      rows++;
+      sums().add(row, row[d.features]);
     }
 
     /** The number of rows added, this object's and those merged into it. */
     public long rows() {
-      return rows;
+      return sums == null ? 0 : sums.rows();
     }
 
     /** Adds everything {@code other} holds to these sums and returns them. */
     public Residuals merge(Residuals other) {
       Objects.requireNonNull(other, "other");
-      ensureSums();
-      other.ensureSums();
-      if (other.gradient.length != gradient.length) {
+      if (other.fit != fit && !other.fit.sameAs(fit)) {
         throw new InvalidInputException("cannot merge residuals of different fits");
       }
-      rss.add(other.rss);
-      for (int c = 0; c < gradient.length; c++) {
-        gradient[c].add(other.gradient[c]);
+      if (!java.util.Arrays.equals(other.at.hi, at.hi) || !java.util.Arrays.equals(other.at.lo, at.lo)) {
+        throw new InvalidInputException("cannot merge residuals at different coefficients");
       }
-      rows += other.rows;
+      sums().merge(other.sums());
       return this;
     }
 
-    private void ensureSums() {
-      if (rss != null) {
-        return;
+    private ResidualSums sums() {
+      if (sums == null) {
+        sums = new ResidualSums(fit.design(), at.hi, at.lo);
       }
-      int k = fit.design().parameters;
-      rss = new Dot2();
-      gradient = new Dot2[k];
-      for (int c = 0; c < k; c++) {
-        gradient[c] = new Dot2();
-      }
-      if (serialSums != null) {
-        rss.add(serialSums[0]);
-        rss.add(serialSums[1]);
-        for (int c = 0; c < k; c++) {
-          gradient[c].add(serialSums[2 + 2 * c]);
-          gradient[c].add(serialSums[3 + 2 * c]);
-        }
-        serialSums = null;
-      }
-    }
-
-    private void writeObject(ObjectOutputStream out) throws IOException {
-      ensureSums();
-      double[] sums = new double[2 + 2 * gradient.length];
-      sums[0] = rss.value();
-      sums[1] = rss.remainder(sums[0]);
-      for (int c = 0; c < gradient.length; c++) {
-        double v = gradient[c].value();
-        sums[2 + 2 * c] = v;
-        sums[3 + 2 * c] = gradient[c].remainder(v);
-      }
-      serialSums = sums;
-      try {
-        out.defaultWriteObject();
-      } finally {
-        serialSums = null;
-      }
+      return sums;
     }
   }
 }

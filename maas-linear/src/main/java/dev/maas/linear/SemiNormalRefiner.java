@@ -19,7 +19,7 @@ final class SemiNormalRefiner {
   interface ResidualPass {
     /**
      * Adds, for every data row, the squared residual to {@code rss} and {@code a_i r_i} to {@code
-     * gradient[c]} (working column c), via {@link SemiNormalRefiner#addRow}; returns the number of rows read.
+     * gradient[c]} (working column c), as {@link ResidualSums} forms them; returns the number of rows read.
      */
     long accumulate(double[] hi, double[] lo, Dot2 rss, Dot2[] gradient);
   }
@@ -57,11 +57,22 @@ final class SemiNormalRefiner {
     this.rows = rows;
   }
 
+  /** Whether a step has left the coefficients accurate enough to stop. */
+  interface StepCheck {
+    /** After the correction {@code d}, the coefficients are {@code hi + lo}. */
+    boolean accurate(double[] hi, double[] lo, double[] d);
+  }
+
   /**
    * Refines {@code start} and returns {@code [hi_0 ... hi_k-1, lo_0 ... lo_k-1, rss]}: the
    * coefficients and the residual sum of squares of the data rows at them.
    */
   double[] solve(double[] start, ResidualPass pass) {
+    return solve(start, pass, null);
+  }
+
+  /** As {@link #solve(double[], ResidualPass)}, also stopping after the first step that {@code check} accepts. */
+  double[] solve(double[] start, ResidualPass pass, StepCheck check) {
     double[] hi = start.clone();
     double[] lo = new double[k];
     Dot2 rssSum = new Dot2();
@@ -121,6 +132,9 @@ final class SemiNormalRefiner {
       }
       rss = Math.max(0, rss - 2 * dot(d, dataGradient) + dataNormSquared(d));
       double floor = 0x1p-70 * size;
+      if (check != null && check.accurate(hi, lo, d)) {
+        break;
+      }
       if (change <= floor || rate * change <= floor || change > 0.5 * previous || (steps > 1 && change * (change / previous) <= floor)) {
         break;
       }
@@ -158,60 +172,5 @@ final class SemiNormalRefiner {
       }
     }
     return Math.max(0, s);
-  }
-
-
-  /**
-   * Adds one raw data row ({@code values}: the features, the target, then the weight if the
-   * design is weighted; the weighted residual and gradient {@code Σ w e²}, {@code Σ w a e}) to {@code rss} and
-   * {@code gradient}: the working row {@code a} and residual {@code y - a·(hi + lo)} are formed
-   * exactly as double-double sums, so that the gradient keeps its digits when the residual is
-   * large. {@code scratch} holds {@code 2 * parameters} doubles; {@code sum} is a work accumulator.
-   */
-  static void addRow(Design design, double[] values, double[] hi, double[] lo, double[] scratch, Dot2 sum, Dot2 rss,
-      Dot2[] gradient) {
-    int k = design.parameters;
-    int off = design.offset;
-    double y = values[design.features];
-    sum.reset();
-    double yh = y - design.shiftY;
-    sum.add(yh);
-    sum.add(Dot2.differenceError(y, design.shiftY, yh));
-    if (design.intercept) {
-      scratch[0] = 1;
-      scratch[k] = 0;
-      sum.add(-hi[0]);
-      sum.add(-lo[0]);
-    }
-    for (int j = 0; j < design.features; j++) {
-      double ah = values[j] - design.shift[j];
-      double al = Dot2.differenceError(values[j], design.shift[j], ah);
-      scratch[off + j] = ah;
-      scratch[k + off + j] = al;
-      double b = hi[off + j];
-      sum.addProduct(-ah, b);
-      sum.addProduct(-al, b);
-      sum.addProduct(-ah, lo[off + j]);
-    }
-    double rh = sum.value();
-    double rl = sum.remainder(rh);
-    if (design.weighted) {
-      double w = values[design.features + 1];
-      double wr = w * rh;
-      rss.addProduct(wr, rh);
-      rss.addProduct(2 * wr, rl);
-      rl = Math.fma(w, rh, -wr) + w * rl;
-      rh = wr;
-    } else {
-      rss.addProduct(rh, rh);
-      rss.addProduct(2 * rh, rl);
-    }
-    for (int c = 0; c < k; c++) {
-      double ah = scratch[c];
-      double al = scratch[k + c];
-      gradient[c].addProduct(ah, rh);
-      gradient[c].addProduct(ah, rl);
-      gradient[c].addProduct(al, rh);
-    }
   }
 }

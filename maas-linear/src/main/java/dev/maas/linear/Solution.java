@@ -127,7 +127,17 @@ final class Solution {
       System.arraycopy(both, k, low, 0, k);
     } else if (pass != null && refine) {
       double rate = acc.cholesky() ? gramContraction(r, q, k, norms) : Double.NaN;
-      double[] refined = new SemiNormalRefiner(d, r, penalty, n, rate).solve(coef, pass);
+      double[] start = coef;
+      SemiNormalRefiner.StepCheck check = null;
+      if (pass instanceof FirstPassResiduals first && acc.cholesky()) {
+        start = first.point();
+        if (refinement == Refinement.AUTO) {
+          double moves = first.translationError();
+          check = (hi, lo, step) -> stepError(r, q, k, norms, hi, lo, step, moves, d)
+              <= LinearRegressionTrainer.REFINE_ABOVE_ERROR;
+        }
+      }
+      double[] refined = new SemiNormalRefiner(d, r, penalty, n, rate).solve(start, pass, check);
       rss = refined[2 * k];
       coef = java.util.Arrays.copyOf(refined, k);
       System.arraycopy(refined, k, low, 0, k);
@@ -222,6 +232,58 @@ final class Solution {
       worst = Math.max(worst, error / Math.abs(b0.value()));
     }
     return Double.isNaN(worst) ? Double.POSITIVE_INFINITY : worst;
+  }
+
+  /**
+   * A first-order estimate of the worst relative error of the reported coefficients (the raw
+   * intercept included) after a step {@code step} of corrected semi-normal equations with a Gram
+   * factor, to coefficients {@code hi + lo}: the step solves with {@code RᵀR = AᵀA + E}, so it
+   * leaves {@code (RᵀR)⁻¹E} times the error it corrected, of about the size of the step; E's
+   * entries are about {@code γu ‖a_i‖ ‖a_l‖} ({@link #gramErrorFactor}), so for the row {@code e}
+   * of a coefficient the error is about {@code γu ‖D R⁻¹R⁻ᵀe‖ √(‖D step‖² + moves²)}, with D the
+   * column norms and {@code moves} the same measure of the errors that moving the residual sums
+   * left ({@link FirstPassResiduals#translationError}).
+   */
+  static double stepError(double[] r, int q, int k, double[] norms, double[] hi, double[] lo, double[] step,
+      double moves, Design d) {
+    double size = moves * moves;
+    for (int l = 0; l < k; l++) {
+      size += norms[l] * step[l] * norms[l] * step[l];
+    }
+    double scale = gramErrorFactor(q) * 0x1p-53 * Math.sqrt(size);
+    double worst = 0;
+    double[] v = new double[k];
+    for (int c = d.offset; c < k; c++) {
+      java.util.Arrays.fill(v, 0);
+      v[c] = 1;
+      worst = Math.max(worst, scale * scaledInverseRow(r, q, k, v, norms) / Math.abs(hi[c] + lo[c]));
+    }
+    if (d.intercept) {
+      java.util.Arrays.fill(v, 0);
+      v[0] = 1;
+      Dot2 b0 = new Dot2();
+      b0.add(hi[0]);
+      b0.add(lo[0]);
+      b0.add(d.shiftY);
+      for (int j = 0; j < d.features; j++) {
+        v[1 + j] = -d.shift[j];
+        b0.addProduct(-hi[1 + j], d.shift[j]);
+        b0.addProduct(-lo[1 + j], d.shift[j]);
+      }
+      worst = Math.max(worst, scale * scaledInverseRow(r, q, k, v, norms) / Math.abs(b0.value()));
+    }
+    return Double.isNaN(worst) ? Double.POSITIVE_INFINITY : worst;
+  }
+
+  /** {@code ‖D R⁻¹R⁻ᵀe‖} for the row {@code e} (overwritten) and column norms D. */
+  private static double scaledInverseRow(double[] r, int q, int k, double[] e, double[] norms) {
+    Triangular.solveTransposed(r, q, k, e);
+    Triangular.solve(r, q, k, e);
+    double g = 0;
+    for (int l = 0; l < k; l++) {
+      g += e[l] * norms[l] * e[l] * norms[l];
+    }
+    return Math.sqrt(g);
   }
 
   /**

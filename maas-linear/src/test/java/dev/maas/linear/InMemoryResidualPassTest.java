@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class InMemoryResidualPassTest {
-  /** The pass against {@link SemiNormalRefiner#addRow} row by row, the reference it replaces. */
+  /** The pass (the shared {@link ResidualSums} kernel) against {@link #addRow} row by row, the plain reference. */
   @ParameterizedTest(name = "weighted {0}, intercept {1}, threads {2}")
   @CsvSource({"false, true, 1", "false, true, 3", "true, true, 2", "false, false, 2", "true, false, 1"})
   void accumulate_anyThreads_equalsRowByRowSums(boolean weighted, boolean intercept, int threads) {
@@ -58,13 +58,67 @@ class InMemoryResidualPassTest {
       if (weighted) {
         values[p + 1] = w[i];
       }
-      SemiNormalRefiner.addRow(d, values, hi, lo, scratch, sum, refRss, refGradient);
+      addRow(d, values, hi, lo, scratch, sum, refRss, refGradient);
     }
     assertThat(read).isEqualTo(n);
     assertThat(rss.value()).isCloseTo(refRss.value(), within(1e-14 * refRss.value()));
     for (int c = 0; c < k; c++) {
       double scale = Math.sqrt(refRss.value()) * 1e3 * Math.sqrt(n);
       assertThat(gradient[c].value()).as("gradient %d", c).isCloseTo(refGradient[c].value(), within(1e-28 * scale));
+    }
+  }
+
+  /**
+   * Adds one raw data row ({@code values}: the features, the target, then the weight if the
+   * design is weighted; the weighted residual and gradient {@code Σ w e²}, {@code Σ w a e}) to {@code rss} and
+   * {@code gradient}: the working row {@code a} and residual {@code y - a·(hi + lo)} are formed
+   * exactly as double-double sums, so that the gradient keeps its digits when the residual is
+   * large. {@code scratch} holds {@code 2 * parameters} doubles; {@code sum} is a work accumulator.
+   */
+  private static void addRow(Design design, double[] values, double[] hi, double[] lo, double[] scratch, Dot2 sum, Dot2 rss,
+      Dot2[] gradient) {
+    int k = design.parameters;
+    int off = design.offset;
+    double y = values[design.features];
+    sum.reset();
+    double yh = y - design.shiftY;
+    sum.add(yh);
+    sum.add(Dot2.differenceError(y, design.shiftY, yh));
+    if (design.intercept) {
+      scratch[0] = 1;
+      scratch[k] = 0;
+      sum.add(-hi[0]);
+      sum.add(-lo[0]);
+    }
+    for (int j = 0; j < design.features; j++) {
+      double ah = values[j] - design.shift[j];
+      double al = Dot2.differenceError(values[j], design.shift[j], ah);
+      scratch[off + j] = ah;
+      scratch[k + off + j] = al;
+      double b = hi[off + j];
+      sum.addProduct(-ah, b);
+      sum.addProduct(-al, b);
+      sum.addProduct(-ah, lo[off + j]);
+    }
+    double rh = sum.value();
+    double rl = sum.remainder(rh);
+    if (design.weighted) {
+      double w = values[design.features + 1];
+      double wr = w * rh;
+      rss.addProduct(wr, rh);
+      rss.addProduct(2 * wr, rl);
+      rl = Math.fma(w, rh, -wr) + w * rl;
+      rh = wr;
+    } else {
+      rss.addProduct(rh, rh);
+      rss.addProduct(2 * rh, rl);
+    }
+    for (int c = 0; c < k; c++) {
+      double ah = scratch[c];
+      double al = scratch[k + c];
+      gradient[c].addProduct(ah, rh);
+      gradient[c].addProduct(ah, rl);
+      gradient[c].addProduct(al, rh);
     }
   }
 }

@@ -18,8 +18,10 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The Spark jobs of {@link MaasSpark#fitLinear}: rows as {@code double[]} (features, then the
- * label), one TSQR factor per partition merged by {@code treeAggregate}, the solve on the driver,
- * and one {@code treeAggregate} of extended-precision residual sums per refinement step.
+ * label), one Gram factor per partition (the trainer's kernel) merged by {@code treeAggregate}, the
+ * solve on the driver, one {@code treeAggregate} of extended-precision residual sums per refinement
+ * step, and, only when the Gram matrix is too ill-conditioned, one more {@code treeAggregate} of
+ * Householder (TSQR) factors.
  *
  * <p>This class has no state.
  */
@@ -67,7 +69,10 @@ final class LinearFitJob {
       return fit.solve(total, at -> rows.treeAggregate(fit.newResiduals(at), (sums, row) -> {
         sums.add(row);
         return sums;
-      }, PartitionedFit.Residuals::merge, TREE_DEPTH));
+      }, PartitionedFit.Residuals::merge, TREE_DEPTH), empty -> rows.treeAggregate(empty, (factor, row) -> {
+        factor.add(row);
+        return factor;
+      }, PartitionedFit.Factor::merge, TREE_DEPTH));
     } finally {
       if (cache) {
         rows.unpersist(false);

@@ -85,11 +85,12 @@ public final class MaasSpark {
    * Fits {@code label} on {@code features} (numeric columns of {@code data}) with {@code trainer}'s
    * settings and returns what {@link LinearRegressionTrainer#fit(double[][], double[])} returns for
    * the same rows, in the same order: the same coefficients and {@link
-   * dev.maas.linear.FitReport}. Each partition folds its rows into a TSQR factor, the factors merge
-   * by {@code treeAggregate}, the driver solves; when the trainer refines (an ill-conditioned design
-   * under {@link dev.maas.linear.Refinement#AUTO}, or {@code ALWAYS}), up to four more passes over
-   * the data correct the solution with residuals summed in extended precision. The rows are cached
-   * for those passes (unless {@code data} already is) and released before returning.
+   * dev.maas.linear.FitReport}. Each partition folds its rows into a Gram factor (a TSQR factor when
+   * the trainer never refines), the factors merge by {@code treeAggregate}, the driver solves (a
+   * Gram matrix too ill-conditioned to refine costs one more pass, folding TSQR factors); when the
+   * trainer refines (see {@link dev.maas.linear.Refinement#AUTO}, or {@code ALWAYS}), up to four
+   * more passes over the data correct the solution with residuals summed in extended precision. The
+   * rows are cached for those passes (unless {@code data} already is) and released before returning.
    *
    * @throws InvalidInputException if a column is missing or not numeric, a value is null or not
    *     finite, the rows are too few, or the design is rank deficient
