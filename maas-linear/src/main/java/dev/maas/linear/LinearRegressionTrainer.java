@@ -799,11 +799,11 @@ public final class LinearRegressionTrainer {
      * b_j)²} over the feature coefficients (never the intercept), with {@code w_j = 1}, or the
      * feature's standard deviation when {@link #standardize} is on. Default 0.
      *
-     * @throws InvalidInputException if {@code lambda} is negative or not finite
+     * @throws IllegalArgumentException if {@code lambda} is negative or not finite
      */
     public Builder ridge(double lambda) {
       if (!(lambda >= 0) || !Double.isFinite(lambda)) {
-        throw new InvalidInputException("ridge must be a finite number >= 0, got " + lambda);
+        throw new IllegalArgumentException("ridge must be a finite number >= 0, got " + lambda);
       }
       this.ridge = lambda;
       return this;
@@ -824,16 +824,16 @@ public final class LinearRegressionTrainer {
      * The feature names. For in-memory and iterator fits they name the columns (default {@code
      * x1 ... xp}); for CSV fits they select the columns (default all but the target).
      *
-     * @throws InvalidInputException if a name is empty or repeated
+     * @throws IllegalArgumentException if a name is empty or repeated
      */
     public Builder featureNames(List<String> names) {
       List<String> copy = List.copyOf(names);
       if (new HashSet<>(copy).size() != copy.size()) {
-        throw new InvalidInputException("feature names must be distinct: " + copy);
+        throw new IllegalArgumentException("feature names must be distinct: " + copy);
       }
       for (String name : copy) {
         if (name.isEmpty()) {
-          throw new InvalidInputException("feature names must not be empty");
+          throw new IllegalArgumentException("feature names must not be empty");
         }
       }
       this.featureNames = copy;
@@ -844,11 +844,11 @@ public final class LinearRegressionTrainer {
      * The number of threads a fit uses (default: the number of processors). Results are
      * deterministic for a given value.
      *
-     * @throws InvalidInputException if {@code threads} is less than 1
+     * @throws IllegalArgumentException if {@code threads} is less than 1
      */
     public Builder parallelism(int threads) {
       if (threads < 1) {
-        throw new InvalidInputException("parallelism must be >= 1, got " + threads);
+        throw new IllegalArgumentException("parallelism must be >= 1, got " + threads);
       }
       this.parallelism = threads;
       return this;

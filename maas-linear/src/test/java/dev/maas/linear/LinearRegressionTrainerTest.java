@@ -372,13 +372,13 @@ class LinearRegressionTrainerTest {
 
   @Test
   void builder_invalidSettings_throwImmediately() {
-    assertThatThrownBy(() -> LinearRegressionTrainer.builder().ridge(-1)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> LinearRegressionTrainer.builder().ridge(-1)).isExactlyInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> LinearRegressionTrainer.builder().ridge(Double.NaN))
-        .isInstanceOf(InvalidInputException.class);
+        .isExactlyInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> LinearRegressionTrainer.builder().parallelism(0))
-        .isInstanceOf(InvalidInputException.class);
+        .isExactlyInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> LinearRegressionTrainer.builder().featureNames(List.of("a", "a")))
-        .isInstanceOf(InvalidInputException.class);
+        .isExactlyInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
