@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -82,12 +81,13 @@ public final class OnnxModelFormat implements ModelFormat {
     return OnnxModel.open(file, options);
   }
 
+  /**
+   * Opens the version from the bytes {@code in} answers (those the store checked), never from the
+   * files in its directory: external-data files too are read through {@code in} and inlined, so a
+   * file replaced after the check cannot reach ONNX Runtime.
+   */
   @Override
   public Model open(ArtifactReader in) throws IOException {
-    Optional<Path> directory = in.directory();
-    if (directory.isPresent() && Files.isRegularFile(directory.get().resolve(MODEL_FILE))) {
-      return OnnxModel.open(directory.get().resolve(MODEL_FILE), options);
-    }
-    return OnnxModel.fromBytes(in.readAllBytes(MODEL_FILE), options);
+    return OnnxModel.fromStored(in, options);
   }
 }
