@@ -377,9 +377,19 @@ final class Codec {
     return new Pending(name, type, shape, count, parameters, data, binarySize, label);
   }
 
-  /** The heap a decoded tensor of {@code count} elements takes; BYTES counts each element's array and reference. */
+  /**
+   * The heap a decoded tensor of {@code count} elements takes. BYTES elements are packed into one
+   * array with a 4-byte end offset each: this counts the offsets; the packed bytes are at most the
+   * bytes of the body they were decoded from (for binary data, {@link #decodedBinaryBytes} counts
+   * them exactly).
+   */
   static long decodedBytes(DataType type, int count) {
-    return (long) count * (type.byteSize() > 0 ? type.byteSize() : 24);
+    return (long) count * (type.byteSize() > 0 ? type.byteSize() : 4);
+  }
+
+  /** The heap a tensor decoded from {@code size} bytes of binary data takes. */
+  static long decodedBinaryBytes(DataType type, int count, int size) {
+    return type == DataType.BYTES ? size : decodedBytes(type, count);
   }
 
   private int count(long[] shape, String label) {
@@ -439,7 +449,7 @@ final class Codec {
             + (length - offset) + " bytes of binary data left in the body");
       }
       int size = (int) t.binarySize();
-      reserve.accept(decodedBytes(t.type(), t.count()));
+      reserve.accept(decodedBinaryBytes(t.type(), t.count(), size));
       tensors.add(new InferenceTensor(t.name(), Binary.decode(t.type(), t.shape(), t.count(), body, offset, size,
           t.label()), t.parameters()));
       offset += size;
@@ -683,7 +693,7 @@ final class Codec {
       }
       long n = 0;
       for (int i = 0; i < t.size(); i++) {
-        n += 4 + t.getByteString(i).length;
+        n += 4 + t.byteStringLength(i);
       }
       return n;
     }
@@ -691,11 +701,11 @@ final class Codec {
     static void write(Tensor t, OutputStream out) throws IOException {
       if (t.dataType() == DataType.BYTES) {
         byte[] length = new byte[4];
+        ByteBuffer prefix = ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < t.size(); i++) {
-          byte[] element = t.getByteString(i);
-          ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN).putInt(0, element.length);
+          prefix.putInt(0, t.byteStringLength(i));
           out.write(length);
-          out.write(element);
+          t.writeByteString(i, out);
         }
         return;
       }
@@ -711,24 +721,28 @@ final class Codec {
           throw new InvalidInputException(label + ": " + count + " BYTES elements need at least " + 4L * count
               + " bytes of binary data, \"binary_data_size\" is " + size);
         }
-        byte[][] elements = new byte[count][];
+        // packed: one array of the elements' bytes (the data less its length prefixes) and an end each
+        byte[] packed = new byte[size - 4 * count];
+        int[] ends = new int[count];
+        int at = 0;
         for (int i = 0; i < count; i++) {
           if (in.remaining() < 4) {
             throw new InvalidInputException(label + ": binary data ends inside element " + i);
           }
           long n = in.getInt() & 0xFFFF_FFFFL;
-          if (n > in.remaining()) {
+          if (n > in.remaining() || n > packed.length - at) {
             throw new InvalidInputException(label + ": binary element " + i + " declares " + n + " bytes, "
                 + in.remaining() + " are left");
           }
-          elements[i] = new byte[(int) n];
-          in.get(elements[i]);
+          in.get(packed, at, (int) n);
+          at += (int) n;
+          ends[i] = at;
         }
         if (in.hasRemaining()) {
           throw new InvalidInputException(label + ": binary data has " + in.remaining() + " bytes after its "
               + count + " elements");
         }
-        return Tensor.wrap(type, elements, shape);
+        return Tensor.wrapByteStrings(packed, ends, shape);
       }
       long expected = (long) count * type.byteSize();
       if (size != expected) {
