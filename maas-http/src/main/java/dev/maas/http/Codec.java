@@ -324,6 +324,7 @@ final class Codec {
             int n = count(shape, label(kind, name, position));
             reserve.accept(decodedBytes(type, n));
             data = TensorData.read(p, type, shape, n, label(kind, name, position), response);
+            reserve.accept(packedBytes(data));
           } else if (value != JsonToken.START_ARRAY) {
             throw new InvalidInputException(label(kind, name, position) + ": \"data\" must be an array, got "
                 + Json.describe(value));
@@ -372,6 +373,7 @@ final class Codec {
       try (JsonParser sub = parser(body, from, (int) deferredEnd - from)) {
         sub.nextToken();
         data = TensorData.read(sub, type, shape, count, label, response);
+        reserve.accept(packedBytes(data));
       }
     }
     return new Pending(name, type, shape, count, parameters, data, binarySize, label);
@@ -379,12 +381,24 @@ final class Codec {
 
   /**
    * The heap a decoded tensor of {@code count} elements takes. BYTES elements are packed into one
-   * array with a 4-byte end offset each: this counts the offsets; the packed bytes are at most the
-   * bytes of the body they were decoded from (for binary data, {@link #decodedBinaryBytes} counts
-   * them exactly).
+   * array with a 4-byte end offset each: this counts the offsets, and the packed bytes (at most the
+   * bytes of the body they were decoded from) are charged once decoded ({@link #packedBytes}; for
+   * binary data, {@link #decodedBinaryBytes} counts both exactly).
    */
   static long decodedBytes(DataType type, int count) {
     return (long) count * (type.byteSize() > 0 ? type.byteSize() : 4);
+  }
+
+  /** The bytes a decoded BYTES tensor's elements hold (0 for other types), charged once they are known. */
+  private static long packedBytes(Tensor t) {
+    if (t.dataType() != DataType.BYTES) {
+      return 0;
+    }
+    long n = 0;
+    for (int i = 0, size = t.size(); i < size; i++) {
+      n += t.byteStringLength(i);
+    }
+    return n;
   }
 
   /** The heap a tensor decoded from {@code size} bytes of binary data takes. */
