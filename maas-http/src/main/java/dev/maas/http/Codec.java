@@ -87,15 +87,23 @@ final class Codec {
 
   /** A request whose JSON is {@code body[0, jsonLength)}, followed by binary tensor data up to {@code length}. */
   InferenceRequest readRequest(byte[] body, int length, int jsonLength) {
-    return readRequest(body, length, jsonLength, Integer.MAX_VALUE, bytes -> { });
+    return readRequest(body, length, jsonLength, Integer.MAX_VALUE, Integer.MAX_VALUE, bytes -> { });
+  }
+
+  /** {@link #readRequest(byte[], int, int, int, int, LongConsumer)} with no cap on requested outputs. */
+  InferenceRequest readRequest(byte[] body, int length, int jsonLength, int maxInputs, LongConsumer reserve) {
+    return readRequest(body, length, jsonLength, maxInputs, Integer.MAX_VALUE, reserve);
   }
 
   /**
    * A request as {@link #readRequest(byte[], int, int)}, for a model taking {@code maxInputs}
-   * inputs: a request with more is refused before any tensor data is decoded, and {@code reserve}
-   * is given the bytes of each tensor before it is allocated (it throws to refuse them).
+   * inputs and having {@code maxOutputs} outputs: a request with more inputs, or asking for more
+   * outputs, is refused as soon as the count is passed (before any tensor data is decoded, and
+   * without holding an object per surplus entry), and {@code reserve} is given the bytes of each
+   * tensor before it is allocated (it throws to refuse them).
    */
-  InferenceRequest readRequest(byte[] body, int length, int jsonLength, int maxInputs, LongConsumer reserve) {
+  InferenceRequest readRequest(byte[] body, int length, int jsonLength, int maxInputs, int maxOutputs,
+      LongConsumer reserve) {
     checkLengths(body, length, jsonLength);
     try (JsonParser p = parser(body, 0, jsonLength)) {
       expectRoot(p, "an inference request object");
@@ -110,7 +118,7 @@ final class Codec {
           case "id" -> id = Optional.of(string(p, value, "\"id\""));
           case "parameters" -> parameters = readParameters(p, value, "the request");
           case "inputs" -> inputs = readTensors(p, value, body, jsonLength, "input", false, maxInputs, reserve);
-          case "outputs" -> outputs = readRequestedOutputs(p, value);
+          case "outputs" -> outputs = readRequestedOutputs(p, value, maxOutputs);
           default -> p.skipChildren();
         }
       }
@@ -239,7 +247,8 @@ final class Codec {
     return map;
   }
 
-  private static List<RequestedOutput> readRequestedOutputs(JsonParser p, JsonToken token) throws IOException {
+  private static List<RequestedOutput> readRequestedOutputs(JsonParser p, JsonToken token, int max)
+      throws IOException {
     if (token != JsonToken.START_ARRAY) {
       throw new InvalidInputException("\"outputs\" must be an array, got " + Json.describe(token));
     }
@@ -248,6 +257,10 @@ final class Codec {
       if (t != JsonToken.START_OBJECT) {
         throw new InvalidInputException("requested output " + (outputs.size() + 1) + " must be an object, got "
             + Json.describe(t));
+      }
+      if (outputs.size() == max) {
+        throw new InvalidInputException("the model has " + max + " output" + (max == 1 ? "" : "s")
+            + "; the request asks for more");
       }
       String name = null;
       Map<String, Object> parameters = Map.of();
