@@ -139,6 +139,26 @@ class OnnxCheckedBytesTest {
   }
 
   @Test
+  void encryptedStore_modelWithExternalData_opensFromTheDecryptedBytes() throws Exception {
+    Path source = Files.createDirectories(dir.resolve("src"));
+    Files.write(source.resolve("weights.bin"), floats(1, 2, 3));
+    Files.write(source.resolve("ext.onnx"), OnnxArtifactTest.externalDataModel("weights.bin"));
+    Path keyFile = dir.resolve("model.key");
+    Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
+    dev.maas.StoreSecurity encrypted = dev.maas.StoreSecurity.none()
+        .encryptWith(dev.maas.encryption.KeyProvider.fromKeyFile(keyFile));
+    Path root = dir.resolve("store");
+    try (ModelStore store = ModelStore.open(root, List.of(new OnnxModelFormat()), encrypted);
+        OnnxModel model = OnnxModel.open(source.resolve("ext.onnx"))) {
+      store.publish("ext", model);
+    }
+    try (ModelStore store = ModelStore.open(root, List.of(new OnnxModelFormat()), encrypted);
+        Model opened = store.open("ext")) {
+      assertThat(opened.predictor().predict(ZEROS).get("y").toFloatArray()).containsExactly(1, 2, 3);
+    }
+  }
+
+  @Test
   void inline_rangeOutsideTheFile_isALoadError() {
     byte[] model = OnnxArtifactTest.externalDataModel("weights.bin");
     assertThatThrownBy(() -> ExternalData.inline(model, Map.of("weights.bin", new byte[8]), "m"))
