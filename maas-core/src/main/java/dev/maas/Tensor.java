@@ -26,7 +26,7 @@ public final class Tensor {
   private final DataType dataType;
   private final long[] shape;
   private final int size;
-  /** Primitive array (boolean[] for BOOL, byte[][] for BYTES), or null when buffer-backed. */
+  /** Primitive array (boolean[] for BOOL, {@link Packed} for BYTES), or null when buffer-backed. */
   private final Object array;
   /** Read-only direct native-order buffer positioned at 0, or null when array-backed. */
   private final ByteBuffer buffer;
@@ -37,7 +37,8 @@ public final class Tensor {
     this.size = elementCount(shape);
     this.array = array;
     this.buffer = buffer;
-    int actual = array != null ? java.lang.reflect.Array.getLength(array) : buffer.capacity() / dataType.byteSize();
+    int actual = array instanceof Packed p ? p.ends.length
+        : array != null ? java.lang.reflect.Array.getLength(array) : buffer.capacity() / dataType.byteSize();
     if (actual != size || (buffer != null && buffer.capacity() % dataType.byteSize() != 0)) {
       throw new InvalidInputException(
           dataType + " tensor of shape " + Arrays.toString(shape) + " needs " + size
@@ -92,13 +93,13 @@ public final class Tensor {
     return new Tensor(DataType.FP64, checkShape(shape), data.clone(), null);
   }
 
-  /** A BYTES tensor holding copies of the byte strings in {@code data}. */
+  /**
+   * A BYTES tensor holding copies of the byte strings in {@code data}. BYTES tensors keep their
+   * elements packed in one byte array with an end offset per element, so a tensor of many short
+   * strings costs about its bytes plus 4 per element (see {@link #wrapByteStrings}).
+   */
   public static Tensor ofByteStrings(byte[][] data, long... shape) {
-    byte[][] copy = new byte[data.length][];
-    for (int i = 0; i < data.length; i++) {
-      copy[i] = Objects.requireNonNull(data[i], "data[" + i + "]").clone();
-    }
-    return new Tensor(DataType.BYTES, checkShape(shape), copy, null);
+    return new Tensor(DataType.BYTES, checkShape(shape), Packed.of(data), null);
   }
 
   /** A BYTES tensor holding the UTF-8 encoding of each string in {@code data}. */
@@ -107,7 +108,31 @@ public final class Tensor {
     for (int i = 0; i < data.length; i++) {
       bytes[i] = Objects.requireNonNull(data[i], "data[" + i + "]").getBytes(StandardCharsets.UTF_8);
     }
-    return new Tensor(DataType.BYTES, checkShape(shape), bytes, null);
+    return new Tensor(DataType.BYTES, checkShape(shape), Packed.of(bytes), null);
+  }
+
+  /**
+   * A BYTES tensor that takes ownership of packed elements without copying them: element {@code i}
+   * is {@code data[ends[i - 1], ends[i])} ({@code data[0, ends[0])} for the first), so {@code ends}
+   * has one entry per element, never decreases and stays within {@code data} (bytes after the last
+   * end are ignored, so a decoder may hand over a buffer with room to spare). The caller must not
+   * change either array afterwards.
+   *
+   * @throws InvalidInputException if {@code ends} does not hold exactly the number of elements
+   *     {@code shape} needs, decreases, or points outside {@code data}
+   */
+  public static Tensor wrapByteStrings(byte[] data, int[] ends, long... shape) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(ends, "ends");
+    int previous = 0;
+    for (int i = 0; i < ends.length; i++) {
+      if (ends[i] < previous || ends[i] > data.length) {
+        throw new InvalidInputException("BYTES element " + i + " ends at " + ends[i] + ", which is "
+            + (ends[i] < previous ? "before its start " + previous : "beyond the " + data.length + " bytes given"));
+      }
+      previous = ends[i];
+    }
+    return new Tensor(DataType.BYTES, checkShape(shape), new Packed(data, ends), null);
   }
 
   /**
@@ -140,7 +165,9 @@ public final class Tensor {
    * for INT16/UINT16/FP16, {@code int[]} for INT32/UINT32, {@code long[]} for INT64/UINT64, {@code
    * float[]}, {@code double[]}, {@code byte[][]} for BYTES), or, for fixed-size types, a direct
    * native-order {@link ByteBuffer} whose remaining bytes are the elements. The caller must not
-   * change {@code data} afterwards.
+   * change {@code data} afterwards. BYTES is the exception: its elements are copied (packed into
+   * one array, so later changes to the caller's arrays never show); {@link #wrapByteStrings} takes
+   * packed elements without a copy.
    *
    * @throws InvalidInputException if {@code data} is not a carrier of {@code dataType} or does
    *     not hold exactly the number of elements {@code shape} needs
@@ -160,6 +187,9 @@ public final class Tensor {
     if (data.getClass() != expected) {
       throw new InvalidInputException(
           dataType + " is carried by " + expected.getSimpleName() + ", got " + data.getClass().getSimpleName());
+    }
+    if (dataType == DataType.BYTES) {
+      return new Tensor(dataType, dims, Packed.of((byte[][]) data), null);
     }
     return new Tensor(dataType, dims, data, null);
   }
@@ -301,6 +331,25 @@ public final class Tensor {
     long[] shape = first.shape.clone();
     shape[0] = rows;
     int total = elementCount(shape);
+    if (first.dataType == DataType.BYTES) {
+      long bytes = 0;
+      for (Tensor t : tensors) {
+        Packed p = (Packed) t.array;
+        bytes += p.start(t.size);
+      }
+      if (bytes > Integer.MAX_VALUE - 8) {
+        throw new InvalidInputException("concat: the BYTES elements hold " + bytes + " bytes, more than 2^31-9");
+      }
+      byte[] data = new byte[(int) bytes];
+      int[] ends = new int[total];
+      int element = 0;
+      int at = 0;
+      for (Tensor t : tensors) {
+        at = ((Packed) t.array).copyTo(0, t.size, data, ends, element, at);
+        element += t.size;
+      }
+      return new Tensor(first.dataType, shape, new Packed(data, ends), null);
+    }
     Object out = newCarrier(first.dataType, total);
     int offset = 0;
     for (Tensor t : tensors) {
@@ -337,6 +386,12 @@ public final class Tensor {
       ByteBuffer view = buffer.slice(from * width, count * width).order(ByteOrder.nativeOrder());
       return new Tensor(dataType, dims, null, view);
     }
+    if (array instanceof Packed p) {
+      byte[] data = new byte[p.start(from + count) - p.start(from)];
+      int[] ends = new int[count];
+      p.copyTo(from, count, data, ends, 0, 0);
+      return new Tensor(dataType, dims, new Packed(data, ends), null);
+    }
     Object out = newCarrier(dataType, count);
     copyElements(from, count, out, 0);
     return new Tensor(dataType, dims, out, null);
@@ -351,7 +406,7 @@ public final class Tensor {
       case INT64, UINT64 -> new long[n];
       case FP32 -> new float[n];
       case FP64 -> new double[n];
-      case BYTES -> new byte[n][];
+      case BYTES -> throw new AssertionError(type); // BYTES is copied by copyByteStrings
     };
   }
 
@@ -439,32 +494,53 @@ public final class Tensor {
 
   /** Element {@code index} of a BYTES tensor, as a copy. */
   public byte[] getByteString(int index) {
-    requireBytes();
-    return ((byte[][]) array)[index].clone();
+    Packed p = packed();
+    return Arrays.copyOfRange(p.data, p.start(index), p.ends[index]);
   }
 
   /** Element {@code index} of a BYTES tensor decoded as UTF-8. */
   public String getString(int index) {
-    requireBytes();
-    return new String(((byte[][]) array)[index], StandardCharsets.UTF_8);
+    Packed p = packed();
+    int start = p.start(index);
+    return new String(p.data, start, p.ends[index] - start, StandardCharsets.UTF_8);
   }
 
   /** The length in bytes of element {@code index} of a BYTES tensor, without a copy. */
   public int byteStringLength(int index) {
-    requireBytes();
-    return ((byte[][]) array)[index].length;
+    Packed p = packed();
+    return p.ends[index] - p.start(index);
   }
 
   /** {@link Arrays#hashCode(byte[])} of element {@code index} of a BYTES tensor, without a copy. */
   public int byteStringHashCode(int index) {
-    requireBytes();
-    return Arrays.hashCode(((byte[][]) array)[index]);
+    Packed p = packed();
+    int h = 1;
+    for (int i = p.start(index), end = p.ends[index]; i < end; i++) {
+      h = 31 * h + p.data[i];
+    }
+    return h;
   }
 
   /** Whether element {@code index} of a BYTES tensor holds exactly {@code bytes}, without a copy. */
   public boolean byteStringEquals(int index, byte[] bytes) {
+    Packed p = packed();
+    return Arrays.equals(p.data, p.start(index), p.ends[index], bytes, 0, bytes.length);
+  }
+
+  /**
+   * Writes element {@code index} of a BYTES tensor to {@code out}, without a copy.
+   *
+   * @throws java.io.IOException if {@code out} fails
+   */
+  public void writeByteString(int index, java.io.OutputStream out) throws java.io.IOException {
+    Packed p = packed();
+    int start = p.start(index);
+    out.write(p.data, start, p.ends[index] - start);
+  }
+
+  private Packed packed() {
     requireBytes();
-    return Arrays.equals(((byte[][]) array)[index], bytes);
+    return (Packed) array;
   }
 
   /** The raw bits of element {@code index} of an FP16, INT16 or UINT16 tensor. */
@@ -689,7 +765,11 @@ public final class Tensor {
 
   private boolean elementEquals(Tensor other, int i) {
     return switch (dataType) {
-      case BYTES -> Arrays.equals(((byte[][]) array)[i], ((byte[][]) other.array)[i]);
+      case BYTES -> {
+        Packed a = (Packed) array;
+        Packed b = (Packed) other.array;
+        yield Arrays.equals(a.data, a.start(i), a.ends[i], b.data, b.start(i), b.ends[i]);
+      }
       case FP64 -> Double.doubleToLongBits(getDouble(i)) == Double.doubleToLongBits(other.getDouble(i));
       case FP32 -> Float.floatToIntBits(getFloat(i)) == Float.floatToIntBits(other.getFloat(i));
       case FP16 -> rawShort(i) == other.rawShort(i);
@@ -702,7 +782,7 @@ public final class Tensor {
     int h = 31 * dataType.hashCode() + Arrays.hashCode(shape);
     for (int i = 0; i < Math.min(size, 16); i++) {
       h = 31 * h + switch (dataType) {
-        case BYTES -> Arrays.hashCode(((byte[][]) array)[i]);
+        case BYTES -> byteStringHashCode(i);
         case FP64 -> Double.hashCode(getDouble(i));
         case FP32 -> Float.hashCode(getFloat(i));
         case FP16 -> rawShort(i);
@@ -730,5 +810,57 @@ public final class Tensor {
       sb.append(", ... (").append(size).append(" elements)");
     }
     return sb.append(']').toString();
+  }
+
+  /**
+   * BYTES elements packed into one array: element {@code i} is {@code data[start(i), ends[i])},
+   * where {@code start(0) = 0} and {@code start(i) = ends[i - 1]}. One array and 4 bytes per
+   * element, instead of an array (header, padding, reference) per element.
+   */
+  private static final class Packed {
+    final byte[] data;
+    final int[] ends;
+
+    Packed(byte[] data, int[] ends) {
+      this.data = data;
+      this.ends = ends;
+    }
+
+    static Packed of(byte[][] elements) {
+      long total = 0;
+      for (int i = 0; i < elements.length; i++) {
+        total += Objects.requireNonNull(elements[i], "data[" + i + "]").length;
+      }
+      if (total > Integer.MAX_VALUE - 8) {
+        throw new InvalidInputException("BYTES elements hold " + total + " bytes, more than 2^31-9");
+      }
+      byte[] data = new byte[(int) total];
+      int[] ends = new int[elements.length];
+      int at = 0;
+      for (int i = 0; i < elements.length; i++) {
+        System.arraycopy(elements[i], 0, data, at, elements[i].length);
+        at += elements[i].length;
+        ends[i] = at;
+      }
+      return new Packed(data, ends);
+    }
+
+    int start(int i) {
+      return i == 0 ? 0 : ends[i - 1];
+    }
+
+    /**
+     * Copies elements {@code from} to {@code from + count} into {@code data} from byte {@code at}
+     * and their ends into {@code ends} from {@code element}; answers the byte after the last.
+     */
+    int copyTo(int from, int count, byte[] outData, int[] outEnds, int element, int at) {
+      int start = start(from);
+      int length = start(from + count) - start;
+      System.arraycopy(data, start, outData, at, length);
+      for (int i = 0; i < count; i++) {
+        outEnds[element + i] = ends[from + i] - start + at;
+      }
+      return at + length;
+    }
   }
 }

@@ -290,4 +290,57 @@ class TensorTest {
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("more than 2^31-1 elements");
     assertThat(Tensor.elementCount(0, 4611686018427387904L)).isZero();
   }
+
+  @Test
+  void wrap_bytes_copiesSoCallerChangesNeverShow() {
+    byte[] first = {'a', 'b'};
+    byte[][] data = {first, {}, {'c'}};
+    Tensor t = Tensor.wrap(DataType.BYTES, data, 3);
+    first[0] = 'z';
+    data[2] = new byte[] {'q', 'q'};
+    assertThat(t.toStringArray()).containsExactly("ab", "", "c");
+    assertThat(t).isEqualTo(Tensor.ofStrings(new String[] {"ab", "", "c"}, 3));
+  }
+
+  @Test
+  void wrapByteStrings_packedElements_readBackWithoutCopies() throws Exception {
+    byte[] packed = "hello, wörld!spare".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int[] ends = {5, 7, 7, 14}; // "hello", ", ", "", "wörld!" (ö is two bytes); "spare" is room after the last
+    Tensor t = Tensor.wrapByteStrings(packed, ends, 2, 2);
+    assertThat(t.dataType()).isEqualTo(DataType.BYTES);
+    assertThat(t.toStringArray()).containsExactly("hello", ", ", "", "wörld!");
+    assertThat(t.byteStringLength(3)).isEqualTo(7);
+    assertThat(t.byteStringHashCode(3)).isEqualTo(java.util.Arrays.hashCode(t.getByteString(3)));
+    assertThat(t.byteStringEquals(0, "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII))).isTrue();
+    assertThat(t.byteStringEquals(2, new byte[0])).isTrue();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    t.writeByteString(1, out);
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(", ");
+    Tensor same = Tensor.ofStrings(new String[] {"hello", ", ", "", "wörld!"}, 2, 2);
+    assertThat(t).isEqualTo(same).hasSameHashCodeAs(same);
+    assertThatThrownBy(() -> t.getByteString(4)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void wrapByteStrings_badEnds_refusedWithTheElement() {
+    assertThatThrownBy(() -> Tensor.wrapByteStrings(new byte[4], new int[] {2, 1}, 2))
+        .isInstanceOf(InvalidInputException.class).hasMessage("BYTES element 1 ends at 1, which is before its start 2");
+    assertThatThrownBy(() -> Tensor.wrapByteStrings(new byte[4], new int[] {5}, 1))
+        .isInstanceOf(InvalidInputException.class).hasMessage("BYTES element 0 ends at 5, which is beyond the 4 bytes given");
+    assertThatThrownBy(() -> Tensor.wrapByteStrings(new byte[4], new int[] {1, 2}, 3))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("needs 3 elements, got 2 elements");
+  }
+
+  @Test
+  void bytes_concatAndSlice_keepEveryElement() {
+    Tensor a = Tensor.ofStrings(new String[] {"a", "", "bc", "d"}, 2, 2);
+    Tensor b = Tensor.wrapByteStrings("xyz..".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        new int[] {1, 3}, 1, 2);
+    Tensor both = Tensor.concat(List.of(a, b));
+    assertThat(both.shape()).containsExactly(3, 2);
+    assertThat(both.toStringArray()).containsExactly("a", "", "bc", "d", "x", "yz");
+    assertThat(both.slice(1, 3).toStringArray()).containsExactly("bc", "d", "x", "yz");
+    assertThat(both.slice(2, 3)).isEqualTo(Tensor.ofStrings(new String[] {"x", "yz"}, 1, 2));
+    assertThat(both.slice(0, 0).size()).isZero();
+  }
 }

@@ -38,6 +38,22 @@ final class ConsoleLogging extends Handler {
     root.setLevel(level);
   }
 
+  /**
+   * Lets warnings through as well as errors (a long-running server's operator needs both: a
+   * warm-up that failed, a model failing on requests); {@code --verbose} already shows more.
+   */
+  static void showWarnings() {
+    Logger root = Logger.getLogger("");
+    for (Handler handler : root.getHandlers()) {
+      if (handler instanceof ConsoleLogging && handler.getLevel().intValue() > Level.WARNING.intValue()) {
+        handler.setLevel(Level.WARNING);
+      }
+    }
+    if (root.getLevel() == null || root.getLevel().intValue() > Level.WARNING.intValue()) {
+      root.setLevel(Level.WARNING);
+    }
+  }
+
   @Override
   public void publish(LogRecord record) {
     if (!isLoggable(record)) {

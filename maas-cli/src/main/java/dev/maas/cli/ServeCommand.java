@@ -134,6 +134,7 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--tls-keystore and --tls-password-file go together");
     }
     System.setProperty("java.util.logging.SimpleFormatter.format", "maas: %5$s%6$s%n");
+    ConsoleLogging.showWarnings();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ModelStore models = store.open();

@@ -36,11 +36,25 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code maas import} and served by a real {@code maas serve} process, answer the same as
  * onnxruntime-node on the same inputs, in JSON and with the binary tensor extension. The models
  * have dynamic dimensions, a scalar INT64 sample-rate input that must be 8000 or 16000 (so the
- * synthesised warm-up request, with 0, fails inside the model), {@code If} nodes, and several
- * inputs and outputs.
+ * synthesised warm-up request, with 0, fails inside the model), {@code If} nodes, several
+ * inputs and outputs, a rank-4 image input (a batch of two) whose batch, height and width are all
+ * dynamic, and an output name with dots in it.
  */
 class RealOnnxModelsTest {
-  private static final String[] MODELS = {"silero_vad_legacy", "silero_vad_v5"};
+  /** A model file's base name (in {@code npm-models/}) and fragments its metadata answer must contain. */
+  private record Model(String file, String... metadata) {
+    String name() {
+      return file.replace('_', '-');
+    }
+  }
+
+  private static final String SCALAR_SR = "\"name\":\"sr\",\"datatype\":\"INT64\",\"shape\":[]";
+  private static final List<Model> MODELS = List.of(
+      new Model("silero_vad_legacy", SCALAR_SR),
+      new Model("silero_vad_v5", SCALAR_SR),
+      // one rank-4 image input with three dynamic dimensions, a batch of two; an output whose name has dots
+      new Model("ppocr_mobile_v2_cls", "\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[-1,3,-1,-1]",
+          "\"name\":\"softmax_0.tmp_0\",\"datatype\":\"FP32\",\"shape\":[-1,2]"));
   private static final double TOLERANCE = 1e-5;
 
   @TempDir Path dir;
@@ -54,11 +68,11 @@ class RealOnnxModelsTest {
 
   @Test
   void npmModels_servedByMaasServe_answerAsOnnxRuntimeNode_jsonAndBinary() throws Exception {
-    for (String model : MODELS) {
-      Path file = dir.resolve(model + ".onnx");
-      Files.write(file, resource(model + ".onnx"));
+    for (Model model : MODELS) {
+      Path file = dir.resolve(model.file() + ".onnx");
+      Files.write(file, resource(model.file() + ".onnx"));
       CliProcess.Result imported = CliProcess.run(dir, "import", file.toString(), "--store", "store", "--name",
-          model.replace('_', '-'));
+          model.name());
       assertThat(imported.exitCode()).as(imported.stderr()).isZero();
     }
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -80,12 +94,13 @@ class RealOnnxModelsTest {
         served.add(line);
       }
       assertThat(line).as(String.valueOf(stderr.getNow(""))).isNotNull();
-      assertThat(served).hasSize(MODELS.length).allMatch(s -> s.contains(" version 1 at "));
+      assertThat(served).hasSize(MODELS.size()).allMatch(s -> s.contains(" version 1 at "));
       URI base = URI.create(line.substring("listening on ".length(), line.indexOf(';')));
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-      for (String model : MODELS) {
-        String name = model.replace('_', '-');
+      for (Model entry : MODELS) {
+        String model = entry.file();
+        String name = entry.name();
         URI infer = base.resolve("/v2/models/" + name + "/infer");
         byte[] requestJson = resource(model + ".request.json");
         InferenceResponse expected = InferenceJson.readResponse(withModelName(resource(model + ".expected.json")));
@@ -112,13 +127,30 @@ class RealOnnxModelsTest {
         HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(base.resolve("/v2/models/" + name)).GET()
             .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metadata.statusCode()).isEqualTo(200);
-        assertThat(metadata.body()).contains("\"name\":\"sr\",\"datatype\":\"INT64\",\"shape\":[]");
+        assertThat(metadata.body()).as(name).contains(entry.metadata());
+      }
+
+      // a sample rate the model does not take fails inside ONNX Runtime (an LSTM of the wrong rank):
+      // a 500 with ONNX Runtime's message, and one line in the server's log naming the model
+      String badRate = new String(resource("silero_vad_v5.request.json"), StandardCharsets.UTF_8)
+          .replace("\"name\":\"sr\",\"shape\":[],\"datatype\":\"INT64\",\"data\":[16000]",
+              "\"name\":\"sr\",\"shape\":[],\"datatype\":\"INT64\",\"data\":[5]");
+      assertThat(badRate).contains("\"data\":[5]");
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> failed = http.send(HttpRequest.newBuilder(base.resolve("/v2/models/silero-vad-v5/infer"))
+            .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(badRate)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(500);
+        assertThat(failed.body()).contains("ONNX Runtime failed on the request").doesNotContain("\u001B");
       }
 
       process.toHandle().destroy();
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       String log = stderr.get(30, TimeUnit.SECONDS);
-      assertThat(log).doesNotContain("\u001B[").doesNotContain("Exception");
+      assertThat(log).doesNotContain("\u001B[").doesNotContain("Exception")
+          .contains("model 'silero-vad-v5' version 1: the synthesised warm-up request failed (served anyway");
+      assertThat(log.lines().filter(l -> l.contains("model 'silero-vad-v5' version 1 failed on a request"))).as(log)
+          .singleElement().asString().contains("Input X must have 3 dimensions");
     } finally {
       process.destroyForcibly();
     }

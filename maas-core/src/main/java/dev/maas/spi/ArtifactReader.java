@@ -8,7 +8,9 @@ import java.util.Set;
 
 /**
  * The files of one stored artifact, as a {@link ModelFormat} reads them back. The store has
- * already checked every file against its recorded SHA-256.
+ * already checked every file against its recorded SHA-256, and {@link #open} answers the bytes it
+ * checked (held in memory), so a format that reads only through this reader loads exactly what was
+ * checked, even if a file on disk is replaced meanwhile.
  *
  * <p>Instances are used by one thread at a time.
  */
@@ -34,8 +36,9 @@ public interface ArtifactReader {
   }
 
   /**
-   * The directory that holds the files, when they live in one on the local file system (needed by
-   * formats whose runtimes read files by path); empty for in-memory artifacts.
+   * The directory the files were read from, when they live in one on the local file system; empty
+   * for in-memory artifacts. For naming the model only: what is in the directory now has not been
+   * checked, so formats read content through {@link #open}.
    */
   Optional<Path> directory();
 }

@@ -28,7 +28,6 @@ import dev.maas.spi.ArtifactReader;
 import dev.maas.spi.ArtifactWriter;
 import dev.maas.spi.ModelFormat;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -244,7 +243,7 @@ abstract class AbstractModelStore implements ModelStore {
       security.signaturePolicy().verifier().ifPresent(v -> checked.verifySignature(v));
       reader = checked.reader();
     } else {
-      verify(version, reader);
+      reader = checked(version, reader);
     }
     return openArtifact(formats, version, reader);
   }
@@ -299,14 +298,20 @@ abstract class AbstractModelStore implements ModelStore {
     return reader.directory().map(context::withFile).orElse(context);
   }
 
-  /** Checks every recorded file against its SHA-256. */
-  private static void verify(ModelVersion version, ArtifactReader reader) {
+  /**
+   * Reads every recorded file once, checks it against its SHA-256 and answers a reader over those
+   * checked bytes, so that a format loads exactly what was checked: nothing can replace or change a
+   * file between the check and the load. The reader keeps {@code reader}'s location and directory
+   * (formats name the version by them), but its files come from memory.
+   */
+  private static ArtifactReader checked(ModelVersion version, ArtifactReader reader) {
+    Map<String, byte[]> contents = new java.util.TreeMap<>();
     for (Map.Entry<String, String> file : version.files().entrySet()) {
       MaasException.Context context = MaasException.Context.ofModel(version.reference());
       context = reader.directory().map(d -> d.resolve(file.getKey())).map(context::withFile).orElse(context);
-      String actual;
-      try (InputStream in = reader.open(file.getKey())) {
-        actual = Sha256.of(in);
+      byte[] content;
+      try {
+        content = reader.readAllBytes(file.getKey());
       } catch (NoSuchFileException e) {
         throw new IntegrityException(version.reference() + ": file '" + file.getKey() + "' is missing from "
             + reader.location(), e, context);
@@ -314,11 +319,14 @@ abstract class AbstractModelStore implements ModelStore {
         throw new IntegrityException(version.reference() + ": cannot read file '" + file.getKey() + "': " + e, e,
             context);
       }
+      String actual = Sha256.of(content);
       if (!actual.equals(file.getValue())) {
         throw new IntegrityException(version.reference() + ": file '" + file.getKey() + "' in " + reader.location()
             + " was altered: SHA-256 " + actual + ", recorded " + file.getValue(), null, context);
       }
+      contents.put(file.getKey(), content);
     }
+    return new MemoryReader(reader.location(), contents, reader.directory());
   }
 
   @Override

@@ -87,15 +87,23 @@ final class Codec {
 
   /** A request whose JSON is {@code body[0, jsonLength)}, followed by binary tensor data up to {@code length}. */
   InferenceRequest readRequest(byte[] body, int length, int jsonLength) {
-    return readRequest(body, length, jsonLength, Integer.MAX_VALUE, bytes -> { });
+    return readRequest(body, length, jsonLength, Integer.MAX_VALUE, Integer.MAX_VALUE, bytes -> { });
+  }
+
+  /** {@link #readRequest(byte[], int, int, int, int, LongConsumer)} with no cap on requested outputs. */
+  InferenceRequest readRequest(byte[] body, int length, int jsonLength, int maxInputs, LongConsumer reserve) {
+    return readRequest(body, length, jsonLength, maxInputs, Integer.MAX_VALUE, reserve);
   }
 
   /**
    * A request as {@link #readRequest(byte[], int, int)}, for a model taking {@code maxInputs}
-   * inputs: a request with more is refused before any tensor data is decoded, and {@code reserve}
-   * is given the bytes of each tensor before it is allocated (it throws to refuse them).
+   * inputs and having {@code maxOutputs} outputs: a request with more inputs, or asking for more
+   * outputs, is refused as soon as the count is passed (before any tensor data is decoded, and
+   * without holding an object per surplus entry), and {@code reserve} is given the bytes of each
+   * tensor before it is allocated (it throws to refuse them).
    */
-  InferenceRequest readRequest(byte[] body, int length, int jsonLength, int maxInputs, LongConsumer reserve) {
+  InferenceRequest readRequest(byte[] body, int length, int jsonLength, int maxInputs, int maxOutputs,
+      LongConsumer reserve) {
     checkLengths(body, length, jsonLength);
     try (JsonParser p = parser(body, 0, jsonLength)) {
       expectRoot(p, "an inference request object");
@@ -110,7 +118,7 @@ final class Codec {
           case "id" -> id = Optional.of(string(p, value, "\"id\""));
           case "parameters" -> parameters = readParameters(p, value, "the request");
           case "inputs" -> inputs = readTensors(p, value, body, jsonLength, "input", false, maxInputs, reserve);
-          case "outputs" -> outputs = readRequestedOutputs(p, value);
+          case "outputs" -> outputs = readRequestedOutputs(p, value, maxOutputs);
           default -> p.skipChildren();
         }
       }
@@ -266,7 +274,8 @@ final class Codec {
     return map;
   }
 
-  private static List<RequestedOutput> readRequestedOutputs(JsonParser p, JsonToken token) throws IOException {
+  private static List<RequestedOutput> readRequestedOutputs(JsonParser p, JsonToken token, int max)
+      throws IOException {
     if (token != JsonToken.START_ARRAY) {
       throw new InvalidInputException("\"outputs\" must be an array, got " + Json.describe(token));
     }
@@ -275,6 +284,10 @@ final class Codec {
       if (t != JsonToken.START_OBJECT) {
         throw new InvalidInputException("requested output " + (outputs.size() + 1) + " must be an object, got "
             + Json.describe(t));
+      }
+      if (outputs.size() == max) {
+        throw new InvalidInputException("the model has " + max + " output" + (max == 1 ? "" : "s")
+            + "; the request asks for more");
       }
       String name = null;
       Map<String, Object> parameters = Map.of();
@@ -351,6 +364,7 @@ final class Codec {
             int n = count(shape, label(kind, name, position));
             reserve.accept(decodedBytes(type, n));
             data = TensorData.read(p, type, shape, n, label(kind, name, position), response);
+            reserve.accept(packedBytes(data));
           } else if (value != JsonToken.START_ARRAY) {
             throw new InvalidInputException(label(kind, name, position) + ": \"data\" must be an array, got "
                 + Json.describe(value));
@@ -399,14 +413,37 @@ final class Codec {
       try (JsonParser sub = parser(body, from, (int) deferredEnd - from)) {
         sub.nextToken();
         data = TensorData.read(sub, type, shape, count, label, response);
+        reserve.accept(packedBytes(data));
       }
     }
     return new Pending(name, type, shape, count, parameters, data, binarySize, label);
   }
 
-  /** The heap a decoded tensor of {@code count} elements takes; BYTES counts each element's array and reference. */
+  /**
+   * The heap a decoded tensor of {@code count} elements takes. BYTES elements are packed into one
+   * array with a 4-byte end offset each: this counts the offsets, and the packed bytes (at most the
+   * bytes of the body they were decoded from) are charged once decoded ({@link #packedBytes}; for
+   * binary data, {@link #decodedBinaryBytes} counts both exactly).
+   */
   static long decodedBytes(DataType type, int count) {
-    return (long) count * (type.byteSize() > 0 ? type.byteSize() : 24);
+    return (long) count * (type.byteSize() > 0 ? type.byteSize() : 4);
+  }
+
+  /** The bytes a decoded BYTES tensor's elements hold (0 for other types), charged once they are known. */
+  private static long packedBytes(Tensor t) {
+    if (t.dataType() != DataType.BYTES) {
+      return 0;
+    }
+    long n = 0;
+    for (int i = 0, size = t.size(); i < size; i++) {
+      n += t.byteStringLength(i);
+    }
+    return n;
+  }
+
+  /** The heap a tensor decoded from {@code size} bytes of binary data takes. */
+  static long decodedBinaryBytes(DataType type, int count, int size) {
+    return type == DataType.BYTES ? size : decodedBytes(type, count);
   }
 
   private int count(long[] shape, String label) {
@@ -466,7 +503,7 @@ final class Codec {
             + (length - offset) + " bytes of binary data left in the body");
       }
       int size = (int) t.binarySize();
-      reserve.accept(decodedBytes(t.type(), t.count()));
+      reserve.accept(decodedBinaryBytes(t.type(), t.count(), size));
       tensors.add(new InferenceTensor(t.name(), Binary.decode(t.type(), t.shape(), t.count(), body, offset, size,
           t.label()), t.parameters()));
       offset += size;
@@ -710,7 +747,7 @@ final class Codec {
       }
       long n = 0;
       for (int i = 0; i < t.size(); i++) {
-        n += 4 + t.getByteString(i).length;
+        n += 4 + t.byteStringLength(i);
       }
       return n;
     }
@@ -718,11 +755,11 @@ final class Codec {
     static void write(Tensor t, OutputStream out) throws IOException {
       if (t.dataType() == DataType.BYTES) {
         byte[] length = new byte[4];
+        ByteBuffer prefix = ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < t.size(); i++) {
-          byte[] element = t.getByteString(i);
-          ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN).putInt(0, element.length);
+          prefix.putInt(0, t.byteStringLength(i));
           out.write(length);
-          out.write(element);
+          t.writeByteString(i, out);
         }
         return;
       }
@@ -738,24 +775,28 @@ final class Codec {
           throw new InvalidInputException(label + ": " + count + " BYTES elements need at least " + 4L * count
               + " bytes of binary data, \"binary_data_size\" is " + size);
         }
-        byte[][] elements = new byte[count][];
+        // packed: one array of the elements' bytes (the data less its length prefixes) and an end each
+        byte[] packed = new byte[size - 4 * count];
+        int[] ends = new int[count];
+        int at = 0;
         for (int i = 0; i < count; i++) {
           if (in.remaining() < 4) {
             throw new InvalidInputException(label + ": binary data ends inside element " + i);
           }
           long n = in.getInt() & 0xFFFF_FFFFL;
-          if (n > in.remaining()) {
+          if (n > in.remaining() || n > packed.length - at) {
             throw new InvalidInputException(label + ": binary element " + i + " declares " + n + " bytes, "
                 + in.remaining() + " are left");
           }
-          elements[i] = new byte[(int) n];
-          in.get(elements[i]);
+          in.get(packed, at, (int) n);
+          at += (int) n;
+          ends[i] = at;
         }
         if (in.hasRemaining()) {
           throw new InvalidInputException(label + ": binary data has " + in.remaining() + " bytes after its "
               + count + " elements");
         }
-        return Tensor.wrap(type, elements, shape);
+        return Tensor.wrapByteStrings(packed, ends, shape);
       }
       long expected = (long) count * type.byteSize();
       if (size != expected) {

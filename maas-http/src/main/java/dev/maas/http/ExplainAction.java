@@ -44,7 +44,9 @@ final class ExplainAction implements OipHandler.ModelAction {
     if (call.exchange().getRequestHeaders().getFirst(OipHandler.HEADER_LENGTH) != null) {
       throw HttpError.badRequest("explain takes JSON tensors only, not the binary tensor extension");
     }
-    InferenceRequest request = call.codec().readRequest(call.body(), call.length(), call.length(), 1, call::reserve);
+    // the answer's outputs are fixed (attributions, base value, prediction): requested ones are ignored, and capped
+    InferenceRequest request = call.codec().readRequest(call.body(), call.length(), call.length(), 1,
+        Math.max(1, model.signature().outputs().size()), call::reserve);
     Map<String, Tensor> inputs = request.inputTensors();
     if (inputs.size() != 1) {
       throw HttpError.badRequest("explain takes one input tensor [rows, features], got " + inputs.size());

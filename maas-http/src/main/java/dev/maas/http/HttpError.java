@@ -19,15 +19,31 @@ final class HttpError extends RuntimeException {
 
   private final int status;
   private final OptionalInt retryAfterSeconds;
+  private final boolean logged;
 
   HttpError(int status, String message) {
     this(status, message, OptionalInt.empty());
   }
 
   HttpError(int status, String message, OptionalInt retryAfterSeconds) {
+    this(status, message, retryAfterSeconds, false);
+  }
+
+  private HttpError(int status, String message, OptionalInt retryAfterSeconds, boolean logged) {
     super(message, null, false, false);
     this.status = status;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.logged = logged;
+  }
+
+  /** This answer, marked as already logged (with its model), so that no outer handler logs it again. */
+  HttpError asLogged() {
+    return logged ? this : new HttpError(status, getMessage(), retryAfterSeconds, true);
+  }
+
+  /** Whether the failure behind this answer has been logged already. */
+  boolean isLogged() {
+    return logged;
   }
 
   static HttpError badRequest(String message) {

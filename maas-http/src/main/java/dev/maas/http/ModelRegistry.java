@@ -415,12 +415,11 @@ final class ModelRegistry implements AutoCloseable {
       case INT64, UINT64 -> new long[n];
       case FP32 -> new float[n];
       case FP64 -> new double[n];
-      case BYTES -> {
-        byte[][] empty = new byte[n][];
-        java.util.Arrays.fill(empty, new byte[0]);
-        yield empty;
-      }
+      case BYTES -> null;
     };
+    if (type == DataType.BYTES) {
+      return Tensor.wrapByteStrings(new byte[0], new int[n], dims);
+    }
     return Tensor.wrap(type, data, dims);
   }
 

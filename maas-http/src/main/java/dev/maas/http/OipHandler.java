@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class OipHandler implements HttpHandler {
   private static final System.Logger LOG = System.getLogger("dev.maas.http");
+  private static final long MODEL_FAILURE_LOG_NANOS = 60_000_000_000L;
+  private static final java.util.regex.Pattern TERMINAL_CODES = java.util.regex.Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
   static final String HEADER_LENGTH = "Inference-Header-Content-Length";
   private static final String JSON = "application/json";
   private static final String OCTETS = "application/octet-stream";
@@ -199,7 +201,7 @@ final class OipHandler implements HttpHandler {
       route(exchange);
     } catch (RuntimeException e) {
       HttpError error = HttpError.of(e);
-      if (error.isServerFault()) {
+      if (error.isServerFault() && !error.isLogged()) {
         LOG.log(Level.ERROR, exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath() + " failed", e);
       }
       sendError(exchange, error);
@@ -383,8 +385,14 @@ final class OipHandler implements HttpHandler {
       HttpError error = HttpError.of(e);
       status = error.status();
       outcome = error.retryAfterSeconds().isPresent() ? "overloaded" : status < 500 ? "client_error" : "model_error";
-      if (error.isServerFault()) {
+      if (e instanceof dev.maas.PredictionException failure) {
+        // the model (ONNX Runtime, say) refused or failed on this input: a client can cause it at
+        // will, so one line with the backend's message, at most once a minute per model, no trace
+        logModelFailure(name, versionText, failure);
+        throw error.asLogged();
+      } else if (error.isServerFault()) {
         LOG.log(Level.ERROR, "model '" + name + "' version " + versionText + " failed", e);
+        throw error.asLogged();
       }
       throw error;
     } catch (OutOfMemoryError e) {
@@ -516,7 +524,7 @@ final class OipHandler implements HttpHandler {
     }
     ModelSignature signature = model.signature();
     InferenceRequest request = codec.readRequest(body, length, jsonLength, signature.inputs().size(),
-        call::reserve);
+        signature.outputs().size(), call::reserve);
     Set<String> wanted = request.outputNames();
     signature.validateOutputNames(wanted);
     call.computing();
@@ -767,5 +775,30 @@ final class OipHandler implements HttpHandler {
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.DEBUG, "could not send the error answer: " + e.getMessage());
     }
+  }
+
+  /** When each model's last failure was logged, and how many were not since; one entry per served model that failed. */
+  private final java.util.concurrent.ConcurrentHashMap<String, FailureLog> failureLogs =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final class FailureLog {
+    final java.util.concurrent.atomic.AtomicLong lastNanos =
+        new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - MODEL_FAILURE_LOG_NANOS);
+    final java.util.concurrent.atomic.AtomicLong suppressed = new java.util.concurrent.atomic.AtomicLong();
+  }
+
+  private void logModelFailure(String name, String versionText, dev.maas.PredictionException e) {
+    FailureLog log = failureLogs.computeIfAbsent(name, n -> new FailureLog());
+    long now = System.nanoTime();
+    long then = log.lastNanos.get();
+    if (now - then < MODEL_FAILURE_LOG_NANOS || !log.lastNanos.compareAndSet(then, now)) {
+      log.suppressed.incrementAndGet();
+      return;
+    }
+    long suppressed = log.suppressed.getAndSet(0);
+    String message = TERMINAL_CODES.matcher(String.valueOf(e.getMessage())).replaceAll("");
+    LOG.log(Level.ERROR, "model '" + name + "' version " + versionText + " failed on a request (answered 500): "
+        + message.replace('\n', ' ').replace('\r', ' ') + " (logged at most once a minute per model"
+        + (suppressed > 0 ? "; " + suppressed + " more since the last such line" : "") + ")");
   }
 }

@@ -7,7 +7,6 @@ import dev.maas.InvalidInputException;
 import dev.maas.Tensor;
 import dev.maas.internal.Float16;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -29,7 +28,10 @@ final class TensorData {
   private short[] halves;
   private long[] longs;
   private boolean[] booleans;
-  private byte[][] strings;
+  /** BYTES: the elements' UTF-8 bytes packed one after the other, and where each ends. */
+  private byte[] packed;
+  private int[] ends;
+  private int packedLength;
 
   private TensorData(DataType type, String label, long[] shape, int expected, boolean nonFiniteStrings) {
     this.type = type;
@@ -43,7 +45,10 @@ final class TensorData {
       case FP32 -> floats = new float[initial];
       case FP16 -> halves = new short[initial];
       case BOOL -> booleans = new boolean[initial];
-      case BYTES -> strings = new byte[initial][];
+      case BYTES -> {
+        ends = new int[initial];
+        packed = new byte[Math.min(initial * 8, MAX_PREALLOCATION)];
+      }
       default -> longs = new long[initial];
     }
   }
@@ -163,13 +168,14 @@ final class TensorData {
         booleans[size] = t == JsonToken.VALUE_TRUE;
       }
       case BYTES -> {
-        if (size == strings.length) {
-          strings = Arrays.copyOf(strings, grow(strings.length));
+        if (size == ends.length) {
+          ends = Arrays.copyOf(ends, grow(ends.length));
         }
         if (t != JsonToken.VALUE_STRING) {
           throw bad(p, t, "JSON strings");
         }
-        strings[size] = p.getText().getBytes(StandardCharsets.UTF_8);
+        appendUtf8(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        ends[size] = packedLength;
       }
       default -> {
         if (size == longs.length) {
@@ -179,6 +185,47 @@ final class TensorData {
       }
     }
     size++;
+  }
+
+  /**
+   * Appends the UTF-8 encoding of {@code chars[offset, offset + length)} to {@link #packed}, as
+   * {@link String#getBytes} would (an unpaired surrogate becomes {@code '?'}), without a String
+   * or an array per element. A JSON string never encodes to more bytes than its JSON text holds,
+   * so the packed bytes stay within the body's size.
+   */
+  private void appendUtf8(char[] chars, int offset, int length) {
+    long room = packedLength + 3L * length;
+    if (room > packed.length) {
+      if (room > Integer.MAX_VALUE - 8) {
+        throw new InvalidInputException(label + ": the strings hold more than 2^31-9 bytes");
+      }
+      packed = Arrays.copyOf(packed, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(room, 2L * packed.length)));
+    }
+    byte[] out = packed;
+    int at = packedLength;
+    for (int i = offset, end = offset + length; i < end; i++) {
+      char c = chars[i];
+      if (c < 0x80) {
+        out[at++] = (byte) c;
+      } else if (c < 0x800) {
+        out[at++] = (byte) (0xC0 | (c >> 6));
+        out[at++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+        int cp = Character.toCodePoint(c, chars[++i]);
+        // four bytes from two chars: within the 3 bytes per char reserved above
+        out[at++] = (byte) (0xF0 | (cp >> 18));
+        out[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        out[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        out[at++] = (byte) (0x80 | (cp & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        out[at++] = '?';
+      } else {
+        out[at++] = (byte) (0xE0 | (c >> 12));
+        out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        out[at++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    packedLength = at;
   }
 
   private int grow(int length) {
@@ -324,7 +371,8 @@ final class TensorData {
       case FP32 -> Tensor.wrap(type, trim(floats), shape);
       case FP16 -> Tensor.wrap(type, halves.length == size ? halves : Arrays.copyOf(halves, size), shape);
       case BOOL -> Tensor.wrap(type, booleans.length == size ? booleans : Arrays.copyOf(booleans, size), shape);
-      case BYTES -> Tensor.wrap(type, strings.length == size ? strings : Arrays.copyOf(strings, size), shape);
+      case BYTES -> Tensor.wrapByteStrings(packed.length - packedLength > packedLength ? Arrays.copyOf(packed,
+          packedLength) : packed, ends.length == size ? ends : Arrays.copyOf(ends, size), shape);
       case INT8, UINT8 -> {
         byte[] b = new byte[size];
         for (int i = 0; i < size; i++) {

@@ -104,6 +104,20 @@ class DecoderWorkTest {
   }
 
   @Test
+  void readRequest_moreRequestedOutputsThanTheModelHas_refusedAtTheFirstSurplus() {
+    StringBuilder b = new StringBuilder("{\"outputs\":[");
+    for (int i = 0; i < 100_000; i++) {
+      b.append(i == 0 ? "" : ",").append("{\"name\":\"y\"}");
+    }
+    byte[] body = b.append("],\"inputs\":[]}").toString().getBytes(StandardCharsets.UTF_8);
+    Work work = new Work();
+    assertThatThrownBy(() -> work.codec().readRequest(body, body.length, body.length, 1, 2, bytes -> { }))
+        .isInstanceOf(InvalidInputException.class).hasMessage("the model has 2 outputs; the request asks for more");
+    // three objects of four tokens each, and the tokens before them: not the 400,000 of the whole list
+    assertThat(work.tokens).isLessThan(20);
+  }
+
+  @Test
   void readRequest_dataBeforeShapeNotAnArray_refusedAtOnce() {
     byte[] body = body(1, i -> "{\"data\":5,\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\"}");
     assertThatThrownBy(() -> decode(body)).isInstanceOf(InvalidInputException.class)

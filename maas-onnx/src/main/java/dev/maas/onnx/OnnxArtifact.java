@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * What MaaS checks in a serialized ONNX model before ONNX Runtime sees it: that it parses as a
  * {@code ModelProto} with a graph, and that every external-data location is a relative path that
- * stays inside the model's directory and exists there.
+ * stays inside the model's directory and exists there (or, for a stored version read from memory,
+ * is one of the version's files).
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -46,6 +47,39 @@ final class OnnxArtifact {
    * @throws ModelLoadException if the bytes are not an ONNX model or external data is unsafe
    */
   static OnnxArtifact check(byte[] bytes, Optional<Path> baseDirectory, String location) {
+    ModelProto model = parse(bytes, location);
+    Map<String, Long> opsets = opsets(model);
+    Set<String> external = new LinkedHashSet<>();
+    collectExternal(model.getGraph(), external);
+    if (!external.isEmpty()) {
+      Path base = baseDirectory.orElseThrow(() -> new ModelLoadException(location
+          + " keeps tensor data in external files " + external + ", which needs the model opened from its directory"));
+      checkInside(base, external, location);
+    }
+    return new OnnxArtifact(model.getIrVersion(), opsets, new ArrayList<>(external));
+  }
+
+  /**
+   * Parses and checks {@code bytes}, a model whose external-data files must be among {@code
+   * files} (the other files of its stored version, which are read from memory, not by path).
+   *
+   * @throws ModelLoadException if the bytes are not an ONNX model or name an external file that is
+   *     not one of {@code files}
+   */
+  static OnnxArtifact check(byte[] bytes, Set<String> files, String location) {
+    ModelProto model = parse(bytes, location);
+    Set<String> external = new LinkedHashSet<>();
+    collectExternal(model.getGraph(), external);
+    for (String file : external) {
+      if (!files.contains(file)) {
+        throw new ModelLoadException(location + ": external data file '" + file + "' is not a file of the version "
+            + "(it has " + files + ")");
+      }
+    }
+    return new OnnxArtifact(model.getIrVersion(), opsets(model), new ArrayList<>(external));
+  }
+
+  private static ModelProto parse(byte[] bytes, String location) {
     ModelProto model;
     try {
       model = ModelProto.parseFrom(bytes);
@@ -56,43 +90,44 @@ final class OnnxArtifact {
     if (!model.hasGraph() || model.getIrVersion() <= 0 || model.getOpsetImportCount() == 0) {
       throw new ModelLoadException(location + " is not an ONNX model: no graph, IR version or opset import");
     }
+    return model;
+  }
+
+  private static Map<String, Long> opsets(ModelProto model) {
     Map<String, Long> opsets = new LinkedHashMap<>();
     for (OperatorSetIdProto opset : model.getOpsetImportList()) {
       opsets.put(opset.getDomain().isEmpty() ? "ai.onnx" : opset.getDomain(), opset.getVersion());
     }
-    Set<String> external = new LinkedHashSet<>();
-    collectExternal(model.getGraph(), external);
-    if (!external.isEmpty()) {
-      Path base = baseDirectory.orElseThrow(() -> new ModelLoadException(location
-          + " keeps tensor data in external files " + external + ", which needs the model opened from its directory"));
-      Path root = base.toAbsolutePath().normalize();
-      for (String file : external) {
-        Path relative;
-        try {
-          relative = Path.of(file);
-        } catch (java.nio.file.InvalidPathException e) {
-          throw new ModelLoadException(location + ": external data path '" + file + "' is not a valid path", e);
-        }
-        Path resolved = root.resolve(relative).normalize();
-        if (relative.isAbsolute() || file.startsWith("/") || file.startsWith("\\") || !resolved.startsWith(root)
-            || resolved.equals(root)) {
+    return opsets;
+  }
+
+  private static void checkInside(Path base, Set<String> external, String location) {
+    Path root = base.toAbsolutePath().normalize();
+    for (String file : external) {
+      Path relative;
+      try {
+        relative = Path.of(file);
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new ModelLoadException(location + ": external data path '" + file + "' is not a valid path", e);
+      }
+      Path resolved = root.resolve(relative).normalize();
+      if (relative.isAbsolute() || file.startsWith("/") || file.startsWith("\\") || !resolved.startsWith(root)
+          || resolved.equals(root)) {
+        throw new ModelLoadException(location + ": external data path '" + file
+            + "' points outside the model's directory " + root);
+      }
+      if (!Files.isRegularFile(resolved)) {
+        throw new ModelLoadException(location + ": external data file '" + file + "' is missing in " + root);
+      }
+      try {
+        if (!resolved.toRealPath().startsWith(root.toRealPath())) {
           throw new ModelLoadException(location + ": external data path '" + file
-              + "' points outside the model's directory " + root);
+              + "' links outside the model's directory " + root);
         }
-        if (!Files.isRegularFile(resolved)) {
-          throw new ModelLoadException(location + ": external data file '" + file + "' is missing in " + root);
-        }
-        try {
-          if (!resolved.toRealPath().startsWith(root.toRealPath())) {
-            throw new ModelLoadException(location + ": external data path '" + file
-                + "' links outside the model's directory " + root);
-          }
-        } catch (java.io.IOException e) {
-          throw new ModelLoadException(location + ": cannot resolve external data path '" + file + "'", e);
-        }
+      } catch (java.io.IOException e) {
+        throw new ModelLoadException(location + ": cannot resolve external data path '" + file + "'", e);
       }
     }
-    return new OnnxArtifact(model.getIrVersion(), opsets, new ArrayList<>(external));
   }
 
   private static void collectExternal(GraphProto graph, Set<String> out) {

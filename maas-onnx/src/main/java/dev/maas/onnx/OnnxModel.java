@@ -21,6 +21,7 @@ import dev.maas.PredictionException;
 import dev.maas.Tensor;
 import dev.maas.TensorSpec;
 import dev.maas.spi.AbstractModel;
+import dev.maas.spi.ArtifactReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ public final class OnnxModel extends AbstractModel {
     this.outputs = List.copyOf(l.outputs);
     this.bytes = l.bytes;
     this.file = l.file;
-    this.externalFiles = l.artifact.externalFiles();
+    this.externalFiles = l.externalFiles;
     this.location = l.location;
   }
 
@@ -127,25 +128,63 @@ public final class OnnxModel extends AbstractModel {
     return load(model.clone(), null, options, "ONNX model (" + model.length + " bytes)");
   }
 
+  /**
+   * Opens the {@code model.onnx} of a stored version from the bytes the store read and checked
+   * ({@code in}), never from the files in its directory, which may have changed since: a model with
+   * external data gets that data from {@code in} too, inlined into the bytes the session is built
+   * from. A model read from a directory remembers it (for its name, and for publishing it again).
+   */
+  static OnnxModel fromStored(ArtifactReader in, OnnxOptions options) throws IOException {
+    Objects.requireNonNull(options, "options");
+    byte[] bytes = in.readAllBytes(OnnxModelFormat.MODEL_FILE);
+    Path file = in.directory().map(d -> d.resolve(OnnxModelFormat.MODEL_FILE).toAbsolutePath()).orElse(null);
+    String location = file != null ? file.toString() : "ONNX model (" + bytes.length + " bytes)";
+    OnnxArtifact artifact = OnnxArtifact.check(bytes, in.fileNames(), location);
+    byte[] session = bytes;
+    if (!artifact.externalFiles().isEmpty()) {
+      Map<String, byte[]> data = new HashMap<>();
+      for (String name : artifact.externalFiles()) {
+        data.put(name, in.readAllBytes(name));
+      }
+      session = ExternalData.inline(bytes, data, location);
+    }
+    // from a directory: written again from there (model.onnx and its data files); from memory:
+    // the inlined model is the whole model
+    return create(session, file, file == null ? session : null,
+        file == null ? List.of() : artifact.externalFiles(), artifact, options, location);
+  }
+
   private static OnnxModel load(byte[] bytes, Path file, OnnxOptions options, String location) {
     OnnxArtifact artifact = OnnxArtifact.check(bytes, Optional.ofNullable(file).map(Path::getParent), location);
+    // from the bytes that were read and checked, so the file cannot be swapped before the session
+    // reads it; only a model with external data opened by path needs the path (ONNX Runtime
+    // resolves its data files by it)
+    boolean byPath = file != null && !artifact.externalFiles().isEmpty();
+    return create(byPath ? null : bytes, file, file == null ? bytes : null, artifact.externalFiles(), artifact,
+        options, location);
+  }
+
+  /**
+   * Builds the session from {@code sessionBytes}, or from {@code file}'s path when they are null.
+   * {@code keptBytes} are what {@link #modelBytes()} answers (null: read {@code file} again).
+   */
+  private static OnnxModel create(byte[] sessionBytes, Path file, byte[] keptBytes, List<String> externalFiles,
+      OnnxArtifact artifact, OnnxOptions options, String location) {
     OrtEnvironment env = OrtRuntime.environment();
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     OrtSession session = null;
     try {
       configure(so, options, location);
-      // from the bytes that were read and checked, so the file cannot be swapped before the session
-      // reads it; only a model with external data needs its path (ONNX Runtime resolves data files by it)
-      session = file != null && !artifact.externalFiles().isEmpty() ? env.createSession(file.toString(), so)
-          : env.createSession(bytes, so);
+      session = sessionBytes == null ? env.createSession(file.toString(), so) : env.createSession(sessionBytes, so);
       Loaded l = new Loaded();
       l.env = env;
       l.session = session;
       l.sessionOptions = so;
       l.options = options;
       l.artifact = artifact;
-      l.bytes = file == null ? bytes : null;
+      l.bytes = keptBytes;
       l.file = file;
+      l.externalFiles = externalFiles;
       l.location = location;
       describe(l);
       return new OnnxModel(l);
@@ -481,6 +520,7 @@ public final class OnnxModel extends AbstractModel {
     final List<OutputBinding> outputs = new ArrayList<>();
     byte[] bytes;
     Path file;
+    List<String> externalFiles;
     String location;
   }
 

@@ -2,7 +2,6 @@ package dev.maas.onnx;
 
 import dev.maas.InvalidInputException;
 import dev.maas.Model;
-import dev.maas.ModelLoadException;
 import dev.maas.spi.ArtifactReader;
 import dev.maas.spi.ArtifactWriter;
 import dev.maas.spi.ModelFormat;
@@ -11,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -83,20 +81,13 @@ public final class OnnxModelFormat implements ModelFormat {
     return OnnxModel.open(file, options);
   }
 
+  /**
+   * Opens the version from the bytes {@code in} answers (those the store checked), never from the
+   * files in its directory: external-data files too are read through {@code in} and inlined, so a
+   * file replaced after the check cannot reach ONNX Runtime.
+   */
   @Override
   public Model open(ArtifactReader in) throws IOException {
-    Optional<Path> directory = in.directory();
-    if (directory.isPresent() && Files.isRegularFile(directory.get().resolve(MODEL_FILE))) {
-      return OnnxModel.open(directory.get().resolve(MODEL_FILE), options);
-    }
-    // Files held in memory only (a decrypted version): external data is given inline.
-    byte[] bytes = OnnxArtifact.inlineExternalData(in.readAllBytes(MODEL_FILE), file -> {
-      if (!in.fileNames().contains(file)) {
-        throw new ModelLoadException(in.location() + ": external data file '" + file + "' is not a file of the"
-            + " version");
-      }
-      return in.readAllBytes(file);
-    }, in.location());
-    return OnnxModel.fromBytes(bytes, options);
+    return OnnxModel.fromStored(in, options);
   }
 }

@@ -32,9 +32,10 @@ final class OrtRuntime {
         threading.setGlobalInterOpNumThreads(1);
         threading.setGlobalSpinControl(false);
         // ONNX Runtime's own sink writes to stderr with terminal colour codes and no model name, and
-        // the Java API offers no callback to route it: it is kept to fatal errors, and every failure
-        // reaches MaaS as the OrtException of the call, logged with its model by the caller
-        env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, NAME, threading);
+        // the Java API offers no callback to route it: it is kept to fatal errors (unless the
+        // maas.onnx.log-level property asks for more, for debugging), and every failure reaches
+        // MaaS as the OrtException of the call, logged with its model by the caller
+        env = OrtEnvironment.getEnvironment(logLevel(System.getProperty(LOG_LEVEL_PROPERTY)), NAME, threading);
         shared = true;
       } catch (IllegalStateException e) {
         LOG.log(System.Logger.Level.INFO,
@@ -46,6 +47,32 @@ final class OrtRuntime {
       ENV = env;
       SHARED_POOLS = shared;
       FAILURE = failure;
+    }
+  }
+
+  /** The system property that sets ONNX Runtime's own log level: verbose, info, warning, error or fatal (the default). */
+  static final String LOG_LEVEL_PROPERTY = "maas.onnx.log-level";
+
+  /** The level {@code value} of {@link #LOG_LEVEL_PROPERTY} names; fatal when absent or unknown (with a warning). */
+  static OrtLoggingLevel logLevel(String value) {
+    if (value == null || value.isBlank()) {
+      return OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+    }
+    switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "verbose":
+        return OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
+      case "info":
+        return OrtLoggingLevel.ORT_LOGGING_LEVEL_INFO;
+      case "warning":
+        return OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
+      case "error":
+        return OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+      case "fatal":
+        return OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+      default:
+        LOG.log(System.Logger.Level.WARNING, LOG_LEVEL_PROPERTY + "=" + value + " is not one of verbose, info, "
+            + "warning, error, fatal; ONNX Runtime logs fatal errors only");
+        return OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
     }
   }
 

@@ -9,6 +9,21 @@ const audio = new Float32Array(samples);
 for (let i = 0; i < samples; i++) {
   audio[i] = 0.5 * Math.sin(2 * Math.PI * 440 * i / 16000) + 0.05 * Math.sin(2 * Math.PI * 3100 * i / 16000);
 }
+// Two 3x48x96 images (PaddleOCR's normalised range, [-1, 1], in steps of 1/8 so the JSON stays short):
+// dark strokes on a light ground, and the same image turned by 180 degrees, which is what the
+// text-direction classifier tells apart.
+const [height, width] = [48, 96];
+const image = new Float32Array(2 * 3 * height * width);
+for (let c = 0; c < 3; c++) {
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const stroke = (y > 12 && y < 36 && (x % 12 < 3 || (y > 22 && y < 26 && x % 24 < 12))) || (y > 30 && y < 34 && x < 40);
+      const level = stroke ? (c + (x + y) % 3) : 14 + (x * 7 + y * 3 + c) % 3;
+      image[(c * height + y) * width + x] = level / 8 - 1;
+      image[((3 + c) * height + (height - 1 - y)) * width + (width - 1 - x)] = level / 8 - 1;
+    }
+  }
+}
 const models = {
   silero_vad_legacy: {
     input: [audio, [1, samples], 'float32'],
@@ -20,6 +35,9 @@ const models = {
     input: [audio, [1, samples], 'float32'],
     state: [new Float32Array(2 * 128).fill(0.1), [2, 1, 128], 'float32'],
     sr: [BigInt64Array.from([16000n]), [], 'int64'],
+  },
+  ppocr_mobile_v2_cls: {
+    x: [image, [2, 3, height, width], 'float32'],
   },
 };
 const protocol = { float32: 'FP32', int64: 'INT64' };
