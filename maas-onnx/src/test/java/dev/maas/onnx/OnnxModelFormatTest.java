@@ -95,14 +95,15 @@ class OnnxModelFormatTest {
   }
 
   @Test
-  void inlineExternalData_dataOutsideItsFile_isRefused() {
+  void inlineExternalData_dataOutsideItsFileOrNotAFileOfTheModel_isRefused() {
     byte[] model = OnnxArtifactTest.externalDataModel("weights.bin");
-    assertThatThrownBy(() -> OnnxArtifact.inlineExternalData(model, f -> new byte[8], "test"))
+    assertThatThrownBy(() -> ExternalData.inline(model, java.util.Map.of("weights.bin", new byte[8]), "test"))
         .isInstanceOf(dev.maas.ModelLoadException.class)
-        .hasMessageContaining("reads bytes 0 to 12 of external data file 'weights.bin', which has 8");
+        .hasMessageContaining("reads bytes 0 to 12 of 'weights.bin', which has 8");
     byte[] escaping = OnnxArtifactTest.externalDataModel("../weights.bin");
-    assertThatThrownBy(() -> OnnxArtifact.inlineExternalData(escaping, f -> new byte[12], "test"))
-        .isInstanceOf(dev.maas.ModelLoadException.class).hasMessageContaining("not a plain file name");
+    assertThatThrownBy(() -> ExternalData.inline(escaping, java.util.Map.of("weights.bin", new byte[12]), "test"))
+        .isInstanceOf(dev.maas.ModelLoadException.class)
+        .hasMessageContaining("keeps its data in '../weights.bin', which is not a file of the model");
   }
 
   private static java.util.List<Byte> toList(byte[] bytes) {
