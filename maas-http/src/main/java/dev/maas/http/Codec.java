@@ -44,6 +44,12 @@ final class Codec {
   static final String BINARY_DATA_SIZE = "binary_data_size";
 
   static final Codec DEFAULT = new Codec(JsonLimits.DEFAULTS);
+  /**
+   * The most inputs (or requested outputs) a request decoded without a model may hold: the decoder
+   * builds an object per tensor, so a body of a million one-value tensors would otherwise cost many
+   * times a body of the same size holding one tensor. With a model, its own counts are the cap.
+   */
+  static final int MAX_TENSORS = 65_536;
 
   private final JsonFactory json;
   private final JsonLimits limits;
@@ -87,7 +93,7 @@ final class Codec {
 
   /** A request whose JSON is {@code body[0, jsonLength)}, followed by binary tensor data up to {@code length}. */
   InferenceRequest readRequest(byte[] body, int length, int jsonLength) {
-    return readRequest(body, length, jsonLength, Integer.MAX_VALUE, Integer.MAX_VALUE, bytes -> { });
+    return readRequest(body, length, jsonLength, MAX_TENSORS, MAX_TENSORS, bytes -> { });
   }
 
   /** {@link #readRequest(byte[], int, int, int, int, LongConsumer)} with no cap on requested outputs. */
@@ -324,8 +330,9 @@ final class Codec {
             + Json.describe(t));
       }
       if (tensors.size() == max) {
-        throw new InvalidInputException("the model takes " + max + " " + kind + (max == 1 ? "" : "s")
-            + "; the request has more");
+        throw new InvalidInputException(max == MAX_TENSORS
+            ? "a request holds at most " + MAX_TENSORS + " " + kind + "s; this one has more"
+            : "the model takes " + max + " " + kind + (max == 1 ? "" : "s") + "; the request has more");
       }
       tensors.add(readTensor(p, body, jsonLength, kind, tensors.size() + 1, response, reserve));
     }

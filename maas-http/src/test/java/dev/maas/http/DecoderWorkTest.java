@@ -118,6 +118,18 @@ class DecoderWorkTest {
   }
 
   @Test
+  void readRequest_withoutAModel_moreThan65536Inputs_refusedAtTheFirstSurplus() {
+    byte[] body = body(Codec.MAX_TENSORS + 1000, i -> "{\"data\":[0.5],\"name\":\"x" + i
+        + "\",\"shape\":[1],\"datatype\":\"FP32\"}");
+    Work work = new Work();
+    assertThatThrownBy(() -> work.codec().readRequest(body, body.length, body.length))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("a request holds at most 65536 inputs; this one has more");
+    assertThat(InferenceJson.readRequest(body(Codec.MAX_TENSORS, i -> "{\"name\":\"x" + i
+        + "\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}")).inputs()).hasSize(Codec.MAX_TENSORS);
+  }
+
+  @Test
   void readRequest_dataBeforeShapeNotAnArray_refusedAtOnce() {
     byte[] body = body(1, i -> "{\"data\":5,\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\"}");
     assertThatThrownBy(() -> decode(body)).isInstanceOf(InvalidInputException.class)
