@@ -13,7 +13,7 @@ jmh() { # name args...
   load "after $name"
 }
 jmh hostile HostileBodyBenchmark -f 1 -wi 2 -i 5
-jmh fit LinearFitScalingBenchmark -p size=1000000x8,1000000x64,1000000x256 -f 1 -wi 2 -i 5
+jmh fit LinearFitScalingBenchmark -f 1 -wi 2 -i 5   # every shape (the parameter is 'shape')
 load "before numpy"
 python3 maas-benchmarks/scripts/numpy-linear-fit.py --jmh "$out/fit.json" --shapes 1000000x8,1000000x64,1000000x256 --stream none > "$out/numpy.log" 2>&1
 load "after numpy"
@@ -23,4 +23,7 @@ jmh cache ModelCacheBenchmark -f 1
 load "before wrk"
 maas-http/bench/wrk.sh 10 > "$out/wrk.log" 2>&1
 load "after wrk"
+# after the decoder's tensor cap (a rebuild in between):
+jmh hostile2 HostileBodyBenchmark -f 1 -wi 2 -i 5
+jmh quant-mlp QuantizedMlpBenchmark -f 2 -wi 5 -i 5
 echo done > "$out/done"
