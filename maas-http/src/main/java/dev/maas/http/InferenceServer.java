@@ -88,7 +88,7 @@ public final class InferenceServer implements AutoCloseable {
         new Codec(new JsonLimits(b.maxNestingDepth, b.maxTensorElements)), new BearerAuth(b.tokens, Optional.ofNullable(b.tokenFile)),
         b.healthRequiresAuth, b.maxBodyBytes, new MemoryBudget(b.memoryBudget > 0 ? b.memoryBudget
             : MemoryBudget.defaultLimit()), b.maxInFlight, b.maxInFlightPerModel, metrics, version(), shadow);
-    applyJdkSettings(b.readTimeout);
+    applyJdkSettings(b.readTimeout, b.responseTimeout);
     try {
       InetSocketAddress address = new InetSocketAddress(b.host, b.port);
       if (b.tlsContext != null) {
@@ -251,20 +251,28 @@ public final class InferenceServer implements AutoCloseable {
 
   /** The read deadline the first server of a JVM sets when none was given (see {@link Builder#readTimeout}). */
   static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+  /** The response deadline the first server of a JVM sets when none was given (see {@link Builder#responseTimeout}). */
+  static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
 
   /**
    * The JDK server's JVM-wide settings, read once when its first server is created: TCP_NODELAY
    * (without it, Nagle's algorithm and delayed ACKs add about 40 ms to each keep-alive request) and
-   * the time a request (request line, headers and body) may take to arrive. Values the JVM was
+   * the time a request (request line, headers and body) may take to arrive, and the time from then
+   * until its response has been taken by the client (a client that stops reading would otherwise
+   * hold its connection's thread, and the request's admission slot, for ever). Values the JVM was
    * started with, or that an earlier server set, are kept.
    */
-  private static void applyJdkSettings(Duration readTimeout) {
+  private static void applyJdkSettings(Duration readTimeout, Duration responseTimeout) {
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
     Duration timeout = readTimeout != null ? readTimeout : DEFAULT_READ_TIMEOUT;
     if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
       System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(Math.max(1, timeout.toSeconds())));
+    }
+    Duration response = responseTimeout != null ? responseTimeout : DEFAULT_RESPONSE_TIMEOUT;
+    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+      System.setProperty("sun.net.httpserver.maxRspTime", Long.toString(Math.max(1, response.toSeconds())));
     }
   }
 
@@ -402,6 +410,7 @@ public final class InferenceServer implements AutoCloseable {
     private int maxTensorElements = JsonLimits.DEFAULTS.maxTensorElements();
     private int maxNestingDepth = JsonLimits.DEFAULTS.maxNestingDepth();
     private Duration readTimeout;
+    private Duration responseTimeout;
     private long memoryBudget;
     private int maxConnections = 2048;
     private int maxInFlight = 256;
@@ -574,6 +583,20 @@ public final class InferenceServer implements AutoCloseable {
      */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = positive(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * How long the server may take over a request once it has arrived: computing the answer and
+     * sending it, to its last byte; default 60 s. Beyond it the connection is closed. This bounds a
+     * client that asks for a large answer and does not read it, which would otherwise hold its
+     * connection's thread and its admission slot; it also cuts off a model call slower than this.
+     * JVM-wide as {@link #readTimeout} ({@code sun.net.httpserver.maxRspTime}, whole seconds,
+     * checked once a second): the first server of a JVM fixes it, and a value the JVM was started
+     * with wins.
+     */
+    public Builder responseTimeout(Duration timeout) {
+      this.responseTimeout = positive(timeout, "responseTimeout");
       return this;
     }
 
