@@ -70,6 +70,12 @@ final class ServeCommand implements Callable<Integer> {
           + "connection is closed, such as 30s or 500ms (default: ${DEFAULT-VALUE}; whole seconds).")
   String readTimeout;
 
+  @Option(names = "--response-timeout", paramLabel = "DURATION", defaultValue = "60s",
+      description = "How long the server may take over a request once it has arrived, computing and sending the "
+          + "answer, before the connection is closed: a client that stops reading cannot hold a thread, such as "
+          + "120s (default: ${DEFAULT-VALUE}; whole seconds).")
+  String responseTimeout;
+
   @Option(names = "--batch-max-rows", paramLabel = "N",
       description = "Turn on dynamic batching: merge queued requests into backend calls of up to N rows "
           + "(off by default; see docs/http-api.md).")
@@ -141,6 +147,7 @@ final class ServeCommand implements Callable<Integer> {
     InferenceServer.Builder builder = InferenceServer.builder().store(models).host(host).port(port)
         .servingAlias(servingAlias).maxBodyBytes(parseSize("--max-body", maxBody))
         .readTimeout(parseDuration("--read-timeout", readTimeout))
+        .responseTimeout(parseDuration("--response-timeout", responseTimeout))
         .pollInterval(parseDuration("--poll-interval", pollInterval));
     builder.monitoring(dev.maas.monitor.MonitorOptions.builder().window(parseWindow(driftWindow))
         .maxFeatures(checkFeatures(driftMaxFeatures)).build());
@@ -238,7 +245,7 @@ final class ServeCommand implements Callable<Integer> {
 
   private static Duration parseDuration(String option, String text) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(us|ms|s)").matcher(text.trim());
-    if (!m.matches() || (option.equals("--read-timeout") && Long.parseLong(m.group(1)) == 0)) {
+    if (!m.matches() || (option.endsWith("-timeout") && Long.parseLong(m.group(1)) == 0)) {
       throw new IllegalArgumentException(option + ": '" + text + "' is not a duration such as 2ms, 500us or 1s");
     }
     long n = Long.parseLong(m.group(1));

@@ -93,4 +93,75 @@ class ServeCommandTest {
     assertThat(features.exitCode()).isNotZero();
     assertThat(features.stderr().strip()).isEqualTo("maas: --drift-max-features must be 1 to 10000, got 0");
   }
+
+  /**
+   * A client that asks for a large answer and never reads it: with {@code --response-timeout 1s} the
+   * server closes the connection and frees the request's admission slot (without the deadline the
+   * slot stays taken, and the wait below runs out). Polls the server's own gauge, no sleeps.
+   */
+  @Test
+  void serve_clientThatNeverReadsItsAnswer_isCutOffByTheResponseTimeout() throws Exception {
+    java.nio.file.Path model = dir.resolve("big.onnx");
+    dev.maas.onnx.OnnxGraph.builder("big").input("dims", dev.maas.DataType.INT64, "2")
+        .node("ConstantOfShape", List.of("dims"), List.of("y"),
+            java.util.Map.of("value", dev.maas.Tensor.ofFloats(new float[] {1.5f}, 1)))
+        .output("y", dev.maas.DataType.FP32, "rows", "cols").build().writeTo(model);
+    CliProcess.Result imported = CliProcess.run(dir, "import", model.toString(), "--store", "store", "--name", "big");
+    assertThat(imported.exitCode()).as(imported.stderr()).isZero();
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "serve", "--store", "store", "--port", "0", "--response-timeout", "1s"));
+    Process process = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      out.readLine();
+      String listening = out.readLine();
+      URI base = URI.create(listening.substring("listening on ".length(), listening.indexOf(';')));
+      HttpClient http = HttpClient.newHttpClient();
+      byte[] body = "{\"inputs\":[{\"name\":\"dims\",\"shape\":[2],\"datatype\":\"INT64\",\"data\":[2000,2000]}]}"
+          .getBytes(StandardCharsets.UTF_8);
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.setReceiveBufferSize(4096); // before connecting, so the window stays small
+        socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
+        socket.getOutputStream().write(("POST /v2/models/big/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+            + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(body);
+        socket.getOutputStream().flush();
+        // admitted and answering (a 4,000,000-value answer does not fit the socket buffers) ...
+        assertThat(waitForInFlight(http, base, 1)).as("the request was admitted").isTrue();
+        // ... then cut off by the response deadline, which frees its slot
+        assertThat(waitForInFlight(http, base, 0)).as("the unread answer's slot was freed").isTrue();
+        socket.setSoTimeout(30_000);
+        String received = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        assertThat(received).as("the answer was cut short").doesNotEndWith("]}]}");
+      } catch (java.net.SocketException reset) {
+        // a reset instead of an orderly close is also the server closing the connection
+        assertThat(reset.getMessage()).isNotEmpty();
+      }
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(base.resolve("/v2/health/ready")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+    } finally {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Polls {@code maas_http_requests_in_flight} of model big until it is {@code n}, for at most 30 s. */
+  private static boolean waitForInFlight(HttpClient http, URI base, int n) throws Exception {
+    java.util.regex.Pattern gauge = java.util.regex.Pattern.compile(
+        "(?m)^maas_http_requests_in_flight\\{model=\"big\"\\} (\\S+)$");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      String metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      java.util.regex.Matcher m = gauge.matcher(metrics);
+      if (m.find() && Double.parseDouble(m.group(1)) == n) {
+        return true;
+      }
+      Thread.onSpinWait();
+    }
+    return false;
+  }
 }

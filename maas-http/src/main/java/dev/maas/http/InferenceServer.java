@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.maas.BatchingPredictor;
 import dev.maas.BatchingOptions;
-import dev.maas.InvalidInputException;
 import dev.maas.MaasVersion;
 import dev.maas.Model;
 import dev.maas.ModelCache;
@@ -89,7 +88,7 @@ public final class InferenceServer implements AutoCloseable {
         new Codec(new JsonLimits(b.maxNestingDepth, b.maxTensorElements)), new BearerAuth(b.tokens, Optional.ofNullable(b.tokenFile)),
         b.healthRequiresAuth, b.maxBodyBytes, new MemoryBudget(b.memoryBudget > 0 ? b.memoryBudget
             : MemoryBudget.defaultLimit()), b.maxInFlight, b.maxInFlightPerModel, metrics, version(), shadow);
-    applyJdkSettings(b.readTimeout);
+    applyJdkSettings(b.readTimeout, b.responseTimeout);
     try {
       InetSocketAddress address = new InetSocketAddress(b.host, b.port);
       if (b.tlsContext != null) {
@@ -252,20 +251,28 @@ public final class InferenceServer implements AutoCloseable {
 
   /** The read deadline the first server of a JVM sets when none was given (see {@link Builder#readTimeout}). */
   static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+  /** The response deadline the first server of a JVM sets when none was given (see {@link Builder#responseTimeout}). */
+  static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
 
   /**
    * The JDK server's JVM-wide settings, read once when its first server is created: TCP_NODELAY
    * (without it, Nagle's algorithm and delayed ACKs add about 40 ms to each keep-alive request) and
-   * the time a request (request line, headers and body) may take to arrive. Values the JVM was
+   * the time a request (request line, headers and body) may take to arrive, and the time from then
+   * until its response has been taken by the client (a client that stops reading would otherwise
+   * hold its connection's thread, and the request's admission slot, for ever). Values the JVM was
    * started with, or that an earlier server set, are kept.
    */
-  private static void applyJdkSettings(Duration readTimeout) {
+  private static void applyJdkSettings(Duration readTimeout, Duration responseTimeout) {
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
     Duration timeout = readTimeout != null ? readTimeout : DEFAULT_READ_TIMEOUT;
     if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
       System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(Math.max(1, timeout.toSeconds())));
+    }
+    Duration response = responseTimeout != null ? responseTimeout : DEFAULT_RESPONSE_TIMEOUT;
+    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+      System.setProperty("sun.net.httpserver.maxRspTime", Long.toString(Math.max(1, response.toSeconds())));
     }
   }
 
@@ -403,6 +410,7 @@ public final class InferenceServer implements AutoCloseable {
     private int maxTensorElements = JsonLimits.DEFAULTS.maxTensorElements();
     private int maxNestingDepth = JsonLimits.DEFAULTS.maxNestingDepth();
     private Duration readTimeout;
+    private Duration responseTimeout;
     private long memoryBudget;
     private int maxConnections = 2048;
     private int maxInFlight = 256;
@@ -437,7 +445,7 @@ public final class InferenceServer implements AutoCloseable {
      */
     public Builder shadowQueue(int copies) {
       if (copies < 1) {
-        throw new InvalidInputException("shadowQueue must be positive, got " + copies);
+        throw new IllegalArgumentException("shadowQueue must be positive, got " + copies);
       }
       this.shadowQueue = copies;
       return this;
@@ -450,7 +458,7 @@ public final class InferenceServer implements AutoCloseable {
      */
     public Builder shadowTolerance(double tolerance) {
       if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
-        throw new InvalidInputException("shadowTolerance must be a finite number of 0 or more, got " + tolerance);
+        throw new IllegalArgumentException("shadowTolerance must be a finite number of 0 or more, got " + tolerance);
       }
       this.shadowTolerance = tolerance;
       return this;
@@ -463,7 +471,7 @@ public final class InferenceServer implements AutoCloseable {
      */
     public Builder modelMemoryBudget(long bytes) {
       if (bytes < 1) {
-        throw new InvalidInputException("modelMemoryBudget must be positive, got " + bytes);
+        throw new IllegalArgumentException("modelMemoryBudget must be positive, got " + bytes);
       }
       this.modelMemoryBudget = bytes;
       return this;
@@ -508,7 +516,7 @@ public final class InferenceServer implements AutoCloseable {
     public Builder model(String name, Model model) {
       ModelReference.requireValidName(name, "model name");
       if (models.putIfAbsent(name, Objects.requireNonNull(model, "model")) != null) {
-        throw new InvalidInputException("model '" + name + "' is given twice");
+        throw new IllegalStateException("model '" + name + "' is given twice");
       }
       return this;
     }
@@ -522,7 +530,7 @@ public final class InferenceServer implements AutoCloseable {
     /** The port; 0 picks a free one, readable from {@link InferenceServer#port()}. Default 8080. */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
-        throw new InvalidInputException("port must be in [0, 65535], got " + port);
+        throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
       }
       this.port = port;
       return this;
@@ -542,7 +550,7 @@ public final class InferenceServer implements AutoCloseable {
     /** The largest request body; default 64 MiB. Larger bodies get 413, decided before reading when declared. */
     public Builder maxBodyBytes(long bytes) {
       if (bytes < 1024 || bytes > Integer.MAX_VALUE - 16) {
-        throw new InvalidInputException("maxBodyBytes must be in [1 KiB, 2 GiB), got " + bytes);
+        throw new IllegalArgumentException("maxBodyBytes must be in [1 KiB, 2 GiB), got " + bytes);
       }
       this.maxBodyBytes = bytes;
       return this;
@@ -551,7 +559,7 @@ public final class InferenceServer implements AutoCloseable {
     /** The most elements one tensor of a request may hold; default 16 Mi. */
     public Builder maxTensorElements(int elements) {
       if (elements < 1) {
-        throw new InvalidInputException("maxTensorElements must be positive, got " + elements);
+        throw new IllegalArgumentException("maxTensorElements must be positive, got " + elements);
       }
       this.maxTensorElements = elements;
       return this;
@@ -560,7 +568,7 @@ public final class InferenceServer implements AutoCloseable {
     /** The deepest JSON nesting accepted in a request; default 64. */
     public Builder maxNestingDepth(int depth) {
       if (depth < 8 || depth > 1000) {
-        throw new InvalidInputException("maxNestingDepth must be in [8, 1000], got " + depth);
+        throw new IllegalArgumentException("maxNestingDepth must be in [8, 1000], got " + depth);
       }
       this.maxNestingDepth = depth;
       return this;
@@ -579,13 +587,27 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     /**
+     * How long the server may take over a request once it has arrived: computing the answer and
+     * sending it, to its last byte; default 60 s. Beyond it the connection is closed. This bounds a
+     * client that asks for a large answer and does not read it, which would otherwise hold its
+     * connection's thread and its admission slot; it also cuts off a model call slower than this.
+     * JVM-wide as {@link #readTimeout} ({@code sun.net.httpserver.maxRspTime}, whole seconds,
+     * checked once a second): the first server of a JVM fixes it, and a value the JVM was started
+     * with wins.
+     */
+    public Builder responseTimeout(Duration timeout) {
+      this.responseTimeout = positive(timeout, "responseTimeout");
+      return this;
+    }
+
+    /**
      * The bytes all requests may hold at once: bodies being read and the tensors decoded from
      * them; beyond it, 503 with Retry-After (413 for one request larger than all of it). Default:
      * half the JVM's maximum heap.
      */
     public Builder memoryBudget(long bytes) {
       if (bytes < 1 << 20) {
-        throw new InvalidInputException("memoryBudget must be at least 1 MiB, got " + bytes);
+        throw new IllegalArgumentException("memoryBudget must be at least 1 MiB, got " + bytes);
       }
       this.memoryBudget = bytes;
       return this;
@@ -598,7 +620,7 @@ public final class InferenceServer implements AutoCloseable {
      */
     public Builder maxConnections(int connections) {
       if (connections < 16) {
-        throw new InvalidInputException("maxConnections must be at least 16, got " + connections);
+        throw new IllegalArgumentException("maxConnections must be at least 16, got " + connections);
       }
       this.maxConnections = connections;
       return this;
@@ -607,7 +629,7 @@ public final class InferenceServer implements AutoCloseable {
     /** Requests in flight across all models; beyond it, 503 with Retry-After. Default 256. */
     public Builder maxInFlight(int requests) {
       if (requests < 1) {
-        throw new InvalidInputException("maxInFlight must be positive, got " + requests);
+        throw new IllegalArgumentException("maxInFlight must be positive, got " + requests);
       }
       this.maxInFlight = requests;
       return this;
@@ -616,7 +638,7 @@ public final class InferenceServer implements AutoCloseable {
     /** Requests in flight for one model; beyond it, 429 with Retry-After. Default 128. */
     public Builder maxInFlightPerModel(int requests) {
       if (requests < 1) {
-        throw new InvalidInputException("maxInFlightPerModel must be positive, got " + requests);
+        throw new IllegalArgumentException("maxInFlightPerModel must be positive, got " + requests);
       }
       this.maxInFlightPerModel = requests;
       return this;
@@ -626,7 +648,7 @@ public final class InferenceServer implements AutoCloseable {
     public Builder bearerTokens(Collection<String> tokens) {
       for (String t : tokens) {
         if (Objects.requireNonNull(t, "token").isBlank() || !t.equals(t.strip())) {
-          throw new InvalidInputException("a bearer token must be non-blank without surrounding spaces");
+          throw new IllegalArgumentException("a bearer token must be non-blank without surrounding spaces");
         }
       }
       this.tokens.addAll(tokens);
@@ -695,7 +717,7 @@ public final class InferenceServer implements AutoCloseable {
      */
     public Builder maxVersionsOnDemand(int versions) {
       if (versions < 1) {
-        throw new InvalidInputException("maxVersionsOnDemand must be positive, got " + versions);
+        throw new IllegalArgumentException("maxVersionsOnDemand must be positive, got " + versions);
       }
       this.maxVersionsOnDemand = versions;
       return this;
@@ -710,7 +732,7 @@ public final class InferenceServer implements AutoCloseable {
     /** The TCP accept backlog (connections waiting to be accepted); default 4096. */
     public Builder backlog(int backlog) {
       if (backlog < 1) {
-        throw new InvalidInputException("backlog must be positive, got " + backlog);
+        throw new IllegalArgumentException("backlog must be positive, got " + backlog);
       }
       this.backlog = backlog;
       return this;
@@ -772,7 +794,7 @@ public final class InferenceServer implements AutoCloseable {
 
     private static Duration positive(Duration d, String what) {
       if (Objects.requireNonNull(d, what).isNegative() || d.isZero()) {
-        throw new InvalidInputException(what + " must be positive, got " + d);
+        throw new IllegalArgumentException(what + " must be positive, got " + d);
       }
       return d;
     }

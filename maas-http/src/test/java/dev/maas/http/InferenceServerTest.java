@@ -1,6 +1,7 @@
 package dev.maas.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.maas.DataType;
 import dev.maas.ModelStore;
@@ -215,5 +216,18 @@ class InferenceServerTest {
         .contains("maas_http_batch_rows_bucket")
         .contains("maas_http_models_loaded")
         .contains("jvm_memory_used_bytes").contains("process_cpu_seconds_total");
+  }
+
+  @Test
+  void builder_badSettings_areIllegalArgumentAndAModelGivenTwiceIllegalState() {
+    assertThatThrownBy(() -> InferenceServer.builder().port(70_000)).isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage("port must be in [0, 65535], got 70000");
+    assertThatThrownBy(() -> InferenceServer.builder().maxInFlight(0))
+        .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxInFlight");
+    assertThatThrownBy(() -> InferenceServer.builder().maxBodyBytes(10))
+        .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBodyBytes");
+    AffineModel model = new AffineModel(1, 0);
+    assertThatThrownBy(() -> InferenceServer.builder().model("m", model).model("m", model))
+        .isExactlyInstanceOf(IllegalStateException.class).hasMessage("model 'm' is given twice");
   }
 }
