@@ -10,12 +10,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
-import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -87,11 +82,6 @@ class S3StoreCommandsTest {
     return r;
   }
 
-  private static String pem(String label, byte[] der) {
-    return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + label + "-----\n";
-  }
-
   /** The objects the test server holds under {@code prefix} whose key ends with {@code suffix}. */
   private static List<Path> objects(String prefix, String suffix) throws Exception {
     try (Stream<Path> walk = Files.walk(dir.resolve("s3-data").resolve(S3Server.BUCKET).resolve(prefix))) {
@@ -138,17 +128,7 @@ class S3StoreCommandsTest {
 
   @Test
   void securityOptions_onAnS3Store_areThoseOfADirectoryStore() throws Exception {
-    KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-    gen.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair keys = gen.generateKeyPair();
-    Files.writeString(dir.resolve("key.pem"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-    Files.writeString(dir.resolve("pub.pem"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
-    byte[] secret = new byte[32];
-    new SecureRandom().nextBytes(secret);
-    Files.write(dir.resolve("model.key"), secret);
-    Path onnx = ImportCommandTest.writeAddMul(dir.resolve("addmul.onnx"));
-    Files.writeString(dir.resolve("request.json"), "{\"inputs\": [{\"name\": \"a\", \"shape\": [1, 2], \"datatype\": "
-        + "\"FP32\", \"data\": [1, 2]}, {\"name\": \"b\", \"shape\": [1, 2], \"datatype\": \"FP32\", \"data\": [3, 4]}]}");
+    Path onnx = SecurityCommandsTest.writeKeysModelAndRequest(dir);
     String s = "secure";
 
     ok(maas(s, "import", onnx.toString(), "--name", "addmul", "--encryption-key", "model.key"));

@@ -22,8 +22,12 @@ class SecurityCommandsTest {
         + "\n-----END " + label + "-----\n";
   }
 
-  @Test
-  void encryptedSignedVersion_opensOnlyWithKeyAndSignature() throws Exception {
+  /**
+   * Writes into {@code dir} a fresh P-256 key pair ({@code key.pem}, {@code pub.pem}), a 32-byte
+   * encryption key ({@code model.key}), the add-mul model ({@code addmul.onnx}, returned) and a
+   * request for it ({@code request.json}).
+   */
+  static Path writeKeysModelAndRequest(Path dir) throws Exception {
     KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
     gen.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair keys = gen.generateKeyPair();
@@ -36,6 +40,12 @@ class SecurityCommandsTest {
     Files.writeString(dir.resolve("request.json"), "{\"inputs\": [{\"name\": \"a\", \"shape\": [1, 2], \"datatype\": "
         + "\"FP32\", \"data\": [1, 2]}, {\"name\": \"b\", \"shape\": [1, 2], \"datatype\": \"FP32\", \"data\": [3, 4]}]}",
         StandardCharsets.UTF_8);
+    return onnx;
+  }
+
+  @Test
+  void encryptedSignedVersion_opensOnlyWithKeyAndSignature() throws Exception {
+    Path onnx = writeKeysModelAndRequest(dir);
 
     CliProcess.Result imported = CliProcess.run(dir, "import", onnx.toString(), "--store", "store", "--name", "addmul",
         "--encryption-key", "model.key");

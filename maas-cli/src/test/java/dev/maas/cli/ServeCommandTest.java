@@ -79,6 +79,15 @@ class ServeCommandTest {
   }
 
   @Test
+  void driftWindow_rowsTimeOrAll_parseToTheirWindows() {
+    assertThat(ServeCommand.parseWindow("10000")).isEqualTo(dev.maas.monitor.Window.ofRows(10_000));
+    assertThat(ServeCommand.parseWindow("15m")).isEqualTo(dev.maas.monitor.Window.ofDuration(java.time.Duration.ofMinutes(15)));
+    assertThat(ServeCommand.parseWindow("1h")).isEqualTo(dev.maas.monitor.Window.ofDuration(java.time.Duration.ofHours(1)));
+    assertThat(ServeCommand.parseWindow("600s")).isEqualTo(dev.maas.monitor.Window.ofDuration(java.time.Duration.ofSeconds(600)));
+    assertThat(ServeCommand.parseWindow(" ALL ")).isEqualTo(dev.maas.monitor.Window.unbounded());
+  }
+
+  @Test
   void serve_badDriftWindowOrFeatureCap_isOneClearLine() throws Exception {
     java.nio.file.Files.createDirectories(dir.resolve("store"));
     for (String window : List.of("5", "10x", "0m", "")) {

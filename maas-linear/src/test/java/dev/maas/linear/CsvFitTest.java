@@ -258,22 +258,10 @@ class CsvFitTest {
   void fitCsv_ordinaryLargeFile_refinedFromTheFirstReadAlone() throws IOException {
     int n = 40_000;
     int p = 8;
-    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
-    double[] beta = new double[p + 1];
-    for (int j = 0; j <= p; j++) {
-      beta[j] = random.nextGaussian();
-    }
-    double[][] x = new double[n][p];
-    double[] y = new double[n];
-    for (int i = 0; i < n; i++) {
-      double v = beta[0];
-      for (int j = 0; j < p; j++) {
-        x[i][j] = random.nextGaussian();
-        v += beta[j + 1] * x[i][j];
-      }
-      y[i] = v + random.nextGaussian();
-    }
-    Path file = writeProblem("ordinary.csv", new Problems.Problem("ordinary", x, y, true));
+    Problems.Problem ordinary = Problems.ordinary(n, p);
+    double[][] x = ordinary.x();
+    double[] y = ordinary.y();
+    Path file = writeProblem("ordinary.csv", ordinary);
     double[] certified = Certified.leastSquares(x, y, true);
     double[] inMemory = withIntercept(LinearRegressionTrainer.ordinaryLeastSquares().fit(x, y));
     LinearRegressionModel never = LinearRegressionTrainer.builder().refinement(Refinement.NEVER).build()

@@ -104,21 +104,9 @@ class PartitionedFitTest {
   void solve_ordinaryDataInFiveParts_gramFactorRefinedLikeTheInMemoryFit() {
     int n = 20_000;
     int p = 8;
-    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
-    double[] beta = new double[p + 1];
-    for (int j = 0; j <= p; j++) {
-      beta[j] = random.nextGaussian();
-    }
-    double[][] x = new double[n][p];
-    double[] y = new double[n];
-    for (int i = 0; i < n; i++) {
-      double v = beta[0];
-      for (int j = 0; j < p; j++) {
-        x[i][j] = random.nextGaussian();
-        v += beta[j + 1] * x[i][j];
-      }
-      y[i] = v + random.nextGaussian();
-    }
+    Problems.Problem ordinary = Problems.ordinary(n, p);
+    double[][] x = ordinary.x();
+    double[] y = ordinary.y();
     List<String> names = List.of("a", "b", "c", "d", "e", "f", "g", "h");
     LinearRegressionTrainer trainer = LinearRegressionTrainer.ordinaryLeastSquares();
     int[] passes = new int[2];

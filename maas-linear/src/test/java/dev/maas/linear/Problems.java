@@ -27,6 +27,29 @@ final class Problems {
   }
 
   /**
+   * Ordinary data, seed 42: x ~ N(0, 1), an intercept and coefficients ~ N(0, 1), unit noise; the
+   * kind whose small coefficients make {@code Refinement.AUTO} refine.
+   */
+  static Problem ordinary(int n, int p) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    double[] beta = new double[p + 1];
+    for (int j = 0; j <= p; j++) {
+      beta[j] = random.nextGaussian();
+    }
+    double[][] x = new double[n][p];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      double v = beta[0];
+      for (int j = 0; j < p; j++) {
+        x[i][j] = random.nextGaussian();
+        v += beta[j + 1] * x[i][j];
+      }
+      y[i] = v + random.nextGaussian();
+    }
+    return new Problem("ordinary", x, y, true);
+  }
+
+  /**
    * The shape of a calibration curve: 40 rows, regressors x and x² with x from 10⁵ to 3·10⁶, y
    * between 0.1 and 1.2 with six decimals. Well conditioned once centred and scaled (condition
    * about 10), yet the intercept is recovered from terms a thousand times larger.
